@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { AttachmentKind, ClosingKind, EventSource, EventStatus, Urgency } from './enums.ts';
+import { OrgChainEntry } from './org.ts';
+
+export const CreateEventRequest = z.object({
+  category: z.string().min(1).max(32),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(4000).optional(),
+  location: z.object({
+    lng: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90),
+    address: z.string().max(300).optional(),
+  }),
+  source: EventSource,
+  urgency: Urgency.optional(),
+  occurredAt: z.string().datetime({ offset: true }).optional(),
+  reporter: z.object({ name: z.string().max(64).optional(), phone: z.string().max(20).optional() }).optional(),
+  attachments: z
+    .array(
+      z.union([
+        z.object({ dataId: z.string().min(1), kind: AttachmentKind }),
+        z.object({ url: z.string().url().max(2000), kind: AttachmentKind }),
+      ]),
+    )
+    .max(20)
+    .optional(),
+  externalId: z.string().min(1).max(128).optional(),
+});
+export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
+
+export const EventUnitRole = z.enum(['lead', 'co']);
+
+export const EventView = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: EventStatus,
+  closingKind: ClosingKind.nullable(),
+  category: z.string(),
+  categoryName: z.string().optional(),
+  title: z.string(),
+  description: z.string().nullable(),
+  source: EventSource,
+  urgency: Urgency,
+  location: z.object({ lng: z.number(), lat: z.number(), address: z.string().nullable() }),
+  orgChain: z.array(OrgChainEntry),
+  leadUnitId: z.string().nullable(),
+  coHandlingUnitIds: z.array(z.string()),
+  /** Reporter name/phone, masked unless the caller's scope covers the event. */
+  reporter: z.object({ name: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+  trackingToken: z.string().optional(),
+  externalId: z.string().nullable(),
+  occurredAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  supervised: z.boolean(),
+  urgeCount: z.number(),
+  attachments: z.array(z.object({ id: z.string(), kind: AttachmentKind, url: z.string(), mime: z.string().nullable() })),
+});
+export type EventView = z.infer<typeof EventView>;
+
+export const TimelineEntry = z.object({
+  id: z.string(),
+  seq: z.number(),
+  at: z.string(),
+  kind: z.string(),
+  actor: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+  orgUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const ListEventsQuery = z.object({
+  status: z.string().optional(),
+  category: z.string().optional(),
+  orgUnitId: z.string().optional(),
+  source: EventSource.optional(),
+  q: z.string().max(100).optional(),
+  overdue: z.enum(['true', 'false', '1', '0']).optional(),
+  supervised: z.enum(['true', 'false', '1', '0']).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export const Page = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const CommentRequest = z.object({ text: z.string().trim().min(1).max(2000) });
+export const NoteRequest = z.object({ note: z.string().trim().max(2000).optional() });
+export const RatingRequest = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() });

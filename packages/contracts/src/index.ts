@@ -1,0 +1,6 @@
+export * from './enums.ts';
+export * from './errors.ts';
+export * from './org.ts';
+export * from './auth.ts';
+export * from './catalog.ts';
+export * from './events.ts';

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { OrgUnitKind } from './enums.ts';
+
+export const LngLat = z.object({
+  lng: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+});
+
+/** An organisation unit as the API shows it. `boundary` only on detail, for territorial units. */
+export const OrgUnit = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  kind: OrgUnitKind,
+  code: z.string().nullable(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  /** For a station: the township it serves. */
+  areaUnitId: z.string().nullable(),
+  centroid: LngLat.nullable(),
+  boundary: z.unknown().optional(),
+});
+export type OrgUnit = z.infer<typeof OrgUnit>;
+
+export const OrgChainEntry = z.object({ id: z.string(), kind: OrgUnitKind, name: z.string(), code: z.string().nullable() });
+export type OrgChainEntry = z.infer<typeof OrgChainEntry>;
+
+export const LocateResult = z.object({ chain: z.array(OrgChainEntry) });
+
+/** A report of problems found in an imported boundary set. */
+export const BoundaryIssue = z.object({
+  kind: z.enum(['overlap', 'gap', 'orphan', 'invalid_geometry', 'duplicate_code', 'missing_field', 'cycle']),
+  featureIds: z.array(z.string()),
+  message: z.string(),
+  areaM2: z.number().optional(),
+});
+export type BoundaryIssue = z.infer<typeof BoundaryIssue>;
+
+export const ImportReport = z.object({
+  created: z.number(),
+  updated: z.number(),
+  issues: z.array(BoundaryIssue),
+  applied: z.boolean(),
+});
+export type ImportReport = z.infer<typeof ImportReport>;

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Fastify, { LogController } from 'fastify';
+import type { Api } from './http/api.ts';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps.ts';
+import { registerErrorHandling } from './http/errors.plugin.ts';
+import { registerSystemRoutes } from './modules/system/system.routes.ts';
+import { registerAuthHook } from './modules/auth/auth.hook.ts';
+import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { registerOrgRoutes } from './modules/org/org.routes.ts';
+import { registerCatalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { registerEventRoutes } from './modules/events/events.routes.ts';
+
+export type App = Api;
+
+/** Builds the HTTP app from explicit dependencies. Never listens: server.ts does, tests use inject(). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Per-request lines are written by our own hooks (without bodies, which may hold personal data).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.http.bodyLimitBytes,
+    trustProxy: deps.config.http.trustProxy,
+    genReqId: () => deps.ids.id(),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as Api;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app, deps);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Liandong API',
+        description: 'Liandong (联动) county social-governance linkage platform. Errors: {"error": {code, message, details?}}.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.config.http.uploadLimitBytes, files: 10 } });
+
+  registerAuthHook(app, deps);
+  registerSystemRoutes(app, deps);
+  await app.register(
+    async (api) => {
+      registerAuthRoutes(api, deps);
+      registerOrgRoutes(api, deps);
+      registerCatalogRoutes(api, deps);
+      registerEventRoutes(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWebApp(app, deps);
+  return app;
+}
+
+/** Serves the built web app (production mode) with client-side routing fallback. */
+async function registerWebApp(app: App, deps: AppDeps): Promise<void> {
+  const dir = resolve(deps.config.http.webDir ?? join(import.meta.dirname, '../../web/dist'));
+  if (!existsSync(join(dir, 'index.html'))) return;
+  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0];
+    if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/open311/') && !/\.[a-z0-9]+$/i.test(url)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${url}` } });
+  });
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting, grouped by concern. Parsed once at start; nothing below main.ts reads process.env. */
+export const ConfigSchema = z.object({
+  http: z.object({
+    host: z.string().default('0.0.0.0'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
+    uploadLimitBytes: z.coerce.number().int().min(1024).default(10 * 1_048_576),
+    trustProxy: bool.default(false),
+    /** Serve the built web app from this folder when it exists. */
+    webDir: z.string().optional(),
+  }),
+  db: z.object({
+    /** `./data/liandong.db`, `:memory:` or `postgres://…`. */
+    url: z.string().default('./data/liandong.db'),
+  }),
+  dataDir: z.string().default('./data'),
+  auth: z.object({
+    sessionTtlHours: z.coerce.number().positive().default(12),
+    loginMaxAttempts: z.coerce.number().int().positive().default(5),
+    loginWindowSeconds: z.coerce.number().int().positive().default(300),
+    /** Secret for signing cursors; random per process when unset. */
+    secret: z.string().min(16).optional(),
+  }),
+  demo: z.object({
+    enabled: bool.default(false),
+    password: z.string().min(8).optional(),
+    seed: z.coerce.number().int().default(20261128),
+  }),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    pretty: bool.default(false),
+  }),
+  sms: z.object({ url: z.string().default('inbox') }),
+  mqtt: z.object({ port: z.coerce.number().int().min(0).max(65535).default(1883), url: z.string().optional() }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Maps `LIANDONG_*` (and PORT/HOST) environment variables onto the config shape. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const pick = <T extends Record<string, string | undefined>>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+  return {
+    http: pick({
+      host: env.HOST ?? env.LIANDONG_HOST,
+      port: env.PORT ?? env.LIANDONG_PORT,
+      bodyLimitBytes: env.LIANDONG_BODY_LIMIT,
+      uploadLimitBytes: env.LIANDONG_UPLOAD_LIMIT,
+      trustProxy: env.LIANDONG_TRUST_PROXY,
+      webDir: env.LIANDONG_WEB_DIR,
+    }) as ConfigInput['http'],
+    db: pick({ url: env.LIANDONG_DB }),
+    dataDir: env.LIANDONG_DATA_DIR || undefined,
+    auth: pick({
+      sessionTtlHours: env.LIANDONG_SESSION_TTL_HOURS,
+      loginMaxAttempts: env.LIANDONG_LOGIN_MAX_ATTEMPTS,
+      loginWindowSeconds: env.LIANDONG_LOGIN_WINDOW_SECONDS,
+      secret: env.LIANDONG_SECRET,
+    }) as ConfigInput['auth'],
+    demo: pick({ enabled: env.LIANDONG_DEMO, password: env.LIANDONG_DEMO_PASSWORD, seed: env.LIANDONG_DEMO_SEED }) as ConfigInput['demo'],
+    log: pick({ level: env.LIANDONG_LOG_LEVEL, pretty: env.LIANDONG_LOG_PRETTY }) as ConfigInput['log'],
+    sms: pick({ url: env.LIANDONG_SMS }),
+    mqtt: pick({ port: env.LIANDONG_MQTT_PORT, url: env.LIANDONG_MQTT_URL }) as ConfigInput['mqtt'],
+  };
+}
+
+export function parseConfig(input: ConfigInput): Config {
+  return ConfigSchema.parse(input);
+}
+
+/** A config for tests: in-memory database, quiet logs; override what the test needs. */
+export function testConfig(overrides: Partial<{ [K in keyof ConfigInput]: Partial<NonNullable<ConfigInput[K]>> | string }> = {}): Config {
+  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, mqtt: { port: 0 } };
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) {
+    merged[k] = typeof v === 'object' && v !== null ? { ...(base as unknown as Record<string, object>)[k], ...v } : v;
+  }
+  return parseConfig(merged as ConfigInput);
+}

@@ -1,0 +1,200 @@
+import type { Generated } from 'kysely';
+
+/*
+ * Storage conventions, the same on SQLite and PostgreSQL:
+ * - ids are app-generated UUIDv7 text;
+ * - times are ISO 8601 UTC text ('2026-11-28T02:00:00.000Z'), which sorts as time;
+ * - booleans are integers 0/1; JSON is text, parsed in repositories.
+ */
+
+export interface OrgUnitsTable {
+  id: string;
+  parent_id: string | null;
+  kind: string;
+  code: string | null;
+  name: string;
+  name_en: string | null;
+  /** Materialised path of ids, '/county/township/…/self/', for subtree queries by prefix. */
+  path: string;
+  depth: number;
+  /** For a station: the territorial unit (township) it serves. */
+  area_unit_id: string | null;
+  /** GeoJSON geometry (Polygon or MultiPolygon) as text; territorial units only. */
+  boundary: string | null;
+  centroid_lng: number | null;
+  centroid_lat: number | null;
+  sort_order: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  phone: string | null;
+  password_hash: string;
+  is_active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  id: string;
+  user_id: string;
+  org_unit_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string;
+  org_unit_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface CategoriesTable {
+  code: string;
+  parent_code: string | null;
+  family: string;
+  name_zh: string;
+  name_en: string;
+  default_urgency: string;
+  time_limit_minutes: number | null;
+  time_limit_kind: string;
+  requires_confirmation: number;
+  dedup_window_minutes: number;
+  dedup_radius_m: number;
+  lead_rule: string | null;
+  co_handling_rules: string;
+  process_key: string | null;
+  is_active: number;
+  sort_order: number;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  id: string;
+  code: string;
+  category_code: string;
+  title: string;
+  description: string | null;
+  status: string;
+  /** 1 while the event still needs work (status not closed/rejected/void); indexed for the plaza. */
+  is_open: number;
+  closing_kind: string | null;
+  urgency: string;
+  source: string;
+  external_id: string | null;
+  lng: number;
+  lat: number;
+  address: string | null;
+  county_id: string | null;
+  township_id: string | null;
+  village_id: string | null;
+  grid_id: string | null;
+  lead_unit_id: string | null;
+  reporter_user_id: string | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  tracking_token: string;
+  occurred_at: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  due_at: string | null;
+  supervised: number;
+  urge_count: number;
+  duplicate_count: number;
+  rating_score: number | null;
+  version: number;
+}
+
+export interface EventUnitsTable {
+  event_id: string;
+  org_unit_id: string;
+  /** 'lead' | 'co' */
+  role: string;
+  created_at: string;
+}
+
+export interface EventTimelineTable {
+  id: string;
+  event_id: string;
+  seq: number;
+  at: string;
+  kind: string;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  org_unit_id: string | null;
+  data: string;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  event_id: string | null;
+  kind: string;
+  mime: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  /** Relative to the data dir, for uploaded files; null for external URLs. */
+  storage_path: string | null;
+  url: string | null;
+  original_name: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+}
+
+export interface EventCodeCountersTable {
+  day: string;
+  last_seq: number;
+}
+
+export interface Database {
+  org_units: OrgUnitsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  categories: CategoriesTable;
+  events: EventsTable;
+  event_units: EventUnitsTable;
+  event_timeline: EventTimelineTable;
+  attachments: AttachmentsTable;
+  event_code_counters: EventCodeCountersTable;
+}
+
+// Keep Generated imported for modules that add auto-increment columns later.
+export type { Generated };

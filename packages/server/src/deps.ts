@@ -1,0 +1,24 @@
+import type { Registry } from 'prom-client';
+import type { Config } from './config.ts';
+import type { Db, Dialect } from './db/database.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Ids } from './lib/ids.ts';
+import type { Logger } from './lib/logger.ts';
+import type { Territory } from './modules/org/territory.ts';
+
+/**
+ * Everything a use-case may touch, passed explicitly. No container, no globals:
+ * tests build this with a fake clock and a fresh database.
+ */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  territory: Territory;
+  metrics: Registry;
+  /** HMAC secret for cursors and other signed values (random per process unless configured). */
+  secret: string;
+}

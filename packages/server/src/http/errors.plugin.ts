@@ -1,0 +1,50 @@
+import type { FastifyError } from 'fastify';
+import type { Api } from './api.ts';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../deps.ts';
+
+/**
+ * Maps every error to the api.md shape. Bad input is always a 4xx; only our own faults are 500,
+ * and those are logged with the request id but never with the body (it may hold personal data).
+ */
+export function registerErrorHandling(app: Api, _deps: AppDeps): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      else req.log.info({ code: err.code, status: err.status, url: req.routeOptions.url }, 'request refused');
+      return reply.code(err.status).send(err.toBody());
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
+        message: v.message,
+      }));
+      return reply.code(400).send({
+        error: { code: 'VALIDATION_FAILED', message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details },
+      });
+    }
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && fe.statusCode === 400)) {
+      return reply.code(400).send({ error: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' } });
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.statusCode === 413) {
+      return reply.code(413).send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' } });
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415) {
+      return reply.code(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Unsupported content type ${req.headers['content-type'] ?? ''}` } });
+    }
+    if (fe.validation) {
+      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: fe.message } });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ error: { code: fe.statusCode === 429 ? 'RATE_LIMITED' : 'VALIDATION_FAILED', message: fe.message } });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Internal error' } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { configFromEnv, parseConfig, type Config, type ConfigInput } from './config.ts';
+import { buildApp } from './app.ts';
+import { listen } from './server.ts';
+import { createRuntime } from './runtime.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { seedDemoCounty } from './demo/demo.ts';
+import { importBoundaries } from './modules/org/boundary-import.ts';
+
+/** Global flags; each mirrors an environment variable (flags win). */
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--db <url>', 'SQLite file, :memory: or postgres://… URL').env('LIANDONG_DB'))
+    .addOption(new Option('--data-dir <dir>', 'where uploads and the default database live').env('LIANDONG_DATA_DIR'))
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent').env('LIANDONG_LOG_LEVEL'));
+}
+
+function loadConfig(flags: Record<string, unknown>): Config {
+  const input = configFromEnv(process.env) as ConfigInput & Record<string, any>;
+  const set = (group: string, key: string, v: unknown) => {
+    if (v === undefined) return;
+    input[group] = { ...(input[group] ?? {}), [key]: v };
+  };
+  set('db', 'url', flags.db);
+  if (flags.dataDir) input.dataDir = flags.dataDir as string;
+  if (!flags.db && !process.env.LIANDONG_DB && input.dataDir) set('db', 'url', `${input.dataDir}/liandong.db`);
+  set('log', 'level', flags.logLevel);
+  set('http', 'port', flags.port);
+  set('http', 'host', flags.host);
+  set('http', 'bodyLimitBytes', flags.bodyLimit);
+  set('http', 'webDir', flags.webDir);
+  set('demo', 'enabled', flags.demo);
+  set('demo', 'password', flags.demoPassword);
+  set('sms', 'url', flags.sms);
+  set('mqtt', 'port', flags.mqttPort);
+  set('mqtt', 'url', flags.mqttUrl);
+  return parseConfig(input);
+}
+
+function progressBar(label: string) {
+  const bar = new cliProgress.SingleBar(
+    { format: `${label.padEnd(24)} {bar} {percentage}% | {value}/{total} {step}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let lastStep = '';
+  return {
+    update(step: string, done: number, total: number) {
+      if (!started || step !== lastStep) {
+        if (started) bar.stop();
+        bar.start(total, done, { step });
+        started = true;
+        lastStep = step;
+      } else bar.update(done, { step });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+async function runDemo(config: Config, deps: Parameters<typeof seedDemoCounty>[0]): Promise<void> {
+  const bar = progressBar('Demo county');
+  const result = await seedDemoCounty(deps, { password: config.demo.password, seed: config.demo.seed, onProgress: (s, d, t) => bar.update(s, d, t) });
+  bar.stop();
+  await deps.territory.reload();
+  if (result.created) {
+    console.log(`Demo county created: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    if (result.password && !config.demo.password) {
+      console.log(`\n  Demo accounts (admin and others, see GET /api/v1/users?role=) use the password: ${result.password}\n  It is shown once; set LIANDONG_DEMO_PASSWORD to choose it.\n`);
+    }
+  } else {
+    console.log('Demo county already present; nothing changed.');
+  }
+}
+
+const program = new Command().name('liandong').description('Liandong (联动) county social-governance linkage platform');
+
+addCommonOptions(
+  program
+    .command('serve')
+    .description('start the platform: API, web app and background workers')
+    .addOption(new Option('--port <port>', 'HTTP port').env('PORT'))
+    .addOption(new Option('--host <host>', 'HTTP host').env('HOST'))
+    .addOption(new Option('--body-limit <bytes>', 'largest JSON body accepted').env('LIANDONG_BODY_LIMIT'))
+    .addOption(new Option('--web-dir <dir>', 'built web app to serve').env('LIANDONG_WEB_DIR'))
+    .addOption(new Option('--demo', 'seed the demo county once (idempotent)').env('LIANDONG_DEMO'))
+    .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
+    .addOption(new Option('--sms <url>', 'inbox | smpp://id:pw@host:port | https://gateway').env('LIANDONG_SMS'))
+    .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port, 0 = off').env('LIANDONG_MQTT_PORT'))
+    .addOption(new Option('--mqtt-url <url>', 'use an external MQTT broker').env('LIANDONG_MQTT_URL')),
+).action(async (flags) => {
+  const config = loadConfig(flags);
+  const runtime = await createRuntime(config);
+  const { deps } = runtime;
+  deps.logger.info({ db: runtime.database.describe }, 'database ready');
+  if (config.demo.enabled) await runDemo(config, deps);
+  const app = await buildApp(deps);
+  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [runtime.close] });
+  const shown = url.replace('0.0.0.0', 'localhost');
+  console.log(`Liandong is serving at ${shown} (API docs: ${shown}/api/docs)`);
+});
+
+addCommonOptions(program.command('migrate').description('apply database migrations')).action(async (flags) => {
+  const config = loadConfig(flags);
+  const database = openDatabase(config.db.url);
+  const result = await migrateToLatest(database.db);
+  for (const r of result.results ?? []) console.log(`${r.status.padEnd(8)} ${r.migrationName}`);
+  if (!result.results?.length) console.log('Database is up to date.');
+  await database.close();
+});
+
+addCommonOptions(
+  program
+    .command('demo')
+    .description('seed the deterministic demo county (idempotent)')
+    .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD')),
+).action(async (flags) => {
+  const config = loadConfig(flags);
+  const runtime = await createRuntime(config);
+  await runDemo(config, runtime.deps);
+  await runtime.close();
+});
+
+addCommonOptions(
+  program
+    .command('import')
+    .description('import boundaries: a GeoJSON FeatureCollection of county/township/village/grid features')
+    .argument('<file>', 'GeoJSON file')
+    .option('--dry-run', 'validate and report without writing'),
+).action(async (file: string, flags) => {
+  const config = loadConfig(flags);
+  const runtime = await createRuntime(config);
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    console.error(`Cannot read ${file} as JSON: ${(err as Error).message}`);
+    process.exitCode = 2;
+    await runtime.close();
+    return;
+  }
+  const bar = progressBar('Import');
+  try {
+    const report = await importBoundaries(runtime.deps, input, { dryRun: !!flags.dryRun, onProgress: (d, t) => bar.update('features', d, t) });
+    bar.stop();
+    for (const issue of report.issues) console.log(`${issue.kind.padEnd(16)} ${issue.message}`);
+    console.log(`${report.applied ? 'Applied' : 'Not applied'}: ${report.created} created, ${report.updated} updated, ${report.issues.length} issues`);
+    if (!report.applied) process.exitCode = 1;
+  } catch (err) {
+    bar.stop();
+    console.error((err as Error).message);
+    process.exitCode = 1;
+  }
+  await runtime.close();
+});
+
+await program.parseAsync(process.argv);

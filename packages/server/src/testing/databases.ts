@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type DatabaseHandle, type Dialect } from '../db/database.ts';
+
+/** Every database test runs on both engines. */
+export const TEST_DIALECTS: Dialect[] = ['sqlite', 'postgres'];
+
+/**
+ * A fresh, empty database of the given engine. PostgreSQL tests get their own database on the
+ * server the test run started (LIANDONG_TEST_PG_URL, set by the global setup), dropped on close.
+ */
+export async function openTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
+  if (dialect === 'sqlite') return openDatabase(':memory:');
+  const adminUrl = process.env.LIANDONG_TEST_PG_URL;
+  if (!adminUrl) throw new Error('LIANDONG_TEST_PG_URL is not set: the PostgreSQL test server did not start');
+  const name = `liandong_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = openDatabase(url.toString(), { poolSize: 5 });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
