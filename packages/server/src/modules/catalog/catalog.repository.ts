@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { CategoriesTable, Database } from '../../db/schema.ts';
+
+type Q = Db | Kysely<Database>;
+
+export function listCategoryRows(db: Q, filter: { family?: string; activeOnly?: boolean } = {}): Promise<CategoriesTable[]> {
+  let q = db.selectFrom('categories').selectAll();
+  if (filter.family) q = q.where('family', '=', filter.family);
+  if (filter.activeOnly) q = q.where('is_active', '=', 1);
+  return q.orderBy('sort_order').orderBy('code').execute();
+}
+
+export function findCategoryRow(db: Q, code: string): Promise<CategoriesTable | undefined> {
+  return db.selectFrom('categories').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function insertCategoryRow(db: Q, row: CategoriesTable): Promise<unknown> {
+  return db.insertInto('categories').values(row).execute();
+}
+
+export function updateCategoryRow(db: Q, code: string, row: Omit<CategoriesTable, 'code'>): Promise<unknown> {
+  return db.updateTable('categories').set(row).where('code', '=', code).execute();
+}
+
+export async function maxCategorySortOrder(db: Q): Promise<number> {
+  const r = await db.selectFrom('categories').select((eb) => eb.fn.max('sort_order').as('m')).executeTakeFirst();
+  return Number(r?.m ?? 0);
+}
+
+/** Department codes among `codes` that exist (routing rules address departments by code). */
+export async function existingDepartmentCodes(db: Q, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await db.selectFrom('org_units').select('code').where('kind', '=', 'department').where('code', 'in', codes).execute();
+  return new Set(rows.map((r) => r.code!));
+}
