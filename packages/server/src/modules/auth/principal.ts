@@ -7,6 +7,11 @@ export interface PrincipalMembership {
   /** Materialised path of the unit ('/county/…/unit/'). */
   orgUnitPath: string;
   role: Role;
+  /**
+   * Department memberships only: the department's stations, resolved by the auth hook so that
+   * data-scope rules stay pure functions of the principal.
+   */
+  stationIds?: string[];
 }
 
 /**
