@@ -56,9 +56,19 @@ export const EventView = z.object({
   dueAt: z.string().nullable(),
   supervised: z.boolean(),
   urgeCount: z.number(),
+  /** Reports merged into this event by dedup. */
+  duplicateCount: z.number(),
+  ratingScore: z.number().nullable(),
+  /** Bumped by every change (optimistic concurrency). */
+  version: z.number(),
   attachments: z.array(z.object({ id: z.string(), kind: AttachmentKind, url: z.string(), mime: z.string().nullable() })),
 });
 export type EventView = z.infer<typeof EventView>;
+
+/** POST /events answer: 201 new event; 200 the same event again (`externalId` repeat) or a dedup merge (`merged`). */
+export const CreateEventResponse = EventView.extend({ merged: z.boolean() });
+
+export const AttachmentUpload = z.object({ dataId: z.string(), kind: AttachmentKind, mime: z.string(), size: z.number(), sha256: z.string() });
 
 export const TimelineEntry = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../deps.ts';
 import { toDbBool } from '../../db/database.ts';
 import type { CategoriesTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { writeAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import { presentCategory } from './catalog.presenter.ts';
 import {
@@ -33,7 +34,7 @@ export async function getCategory(deps: Pick<AppDeps, 'db'>, code: string): Prom
  * routing never meets a department that does not exist; the change is audited.
  */
 export async function putCategory(
-  deps: Pick<AppDeps, 'db' | 'clock' | 'ids'>,
+  deps: Pick<AppDeps, 'db' | 'clock'>,
   principal: Principal,
   code: string,
   input: PutCategoryInput,
@@ -97,21 +98,16 @@ export async function putCategory(
     };
     if (existing) await updateCategoryRow(trx, code, row);
     else await insertCategoryRow(trx, { code, ...row });
-    // Written here rather than through a shared helper so the change and its audit commit together.
-    await trx
-      .insertInto('audit_log')
-      .values({
-        id: deps.ids.id(),
-        at: now,
-        actor_user_id: principal.userId,
-        actor_name: principal.name,
-        action: existing ? 'category.update' : 'category.create',
-        target_type: 'category',
-        target_id: code,
-        ip: meta.ip ?? null,
-        details: JSON.stringify({ before: existing ? presentCategory(existing) : null, after: next }),
-      })
-      .execute();
+    await writeAudit(trx, {
+      at: now,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: existing ? 'category.update' : 'category.create',
+      targetType: 'category',
+      targetId: code,
+      ip: meta.ip ?? null,
+      details: { before: existing ? presentCategory(existing) : null, after: next },
+    });
     return { category: next, created: !existing };
   });
 }

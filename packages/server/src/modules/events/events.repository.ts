@@ -1,0 +1,182 @@
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { AttachmentsTable, Database, EventsTable, EventUnitsTable } from '../../db/schema.ts';
+
+type Q = Kysely<Database>;
+type Trx = Transaction<Database>;
+type EventsEb = ExpressionBuilder<Database, 'events'>;
+
+export function findEventRow(db: Q, id: string): Promise<EventsTable | undefined> {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findEventByExternalId(db: Q, source: string, externalId: string): Promise<EventsTable | undefined> {
+  return db.selectFrom('events').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
+}
+
+/** Open events of a category created since `sinceIso` inside a lng/lat box (dedup candidates). */
+export function findDedupCandidates(
+  db: Q,
+  c: { categoryCode: string; sinceIso: string; box: { minLng: number; maxLng: number; minLat: number; maxLat: number } },
+): Promise<Array<Pick<EventsTable, 'id' | 'lng' | 'lat' | 'created_at'>>> {
+  return db
+    .selectFrom('events')
+    .select(['id', 'lng', 'lat', 'created_at'])
+    .where('category_code', '=', c.categoryCode)
+    .where('is_open', '=', 1)
+    .where('created_at', '>=', c.sinceIso)
+    .where('lng', '>=', c.box.minLng)
+    .where('lng', '<=', c.box.maxLng)
+    .where('lat', '>=', c.box.minLat)
+    .where('lat', '<=', c.box.maxLat)
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute();
+}
+
+/**
+ * Serialises dedup decisions for one category on PostgreSQL (two reports of one scene arriving
+ * together must not both create an event). SQLite has a single writer already.
+ */
+export async function lockDedupScope(trx: Trx, dialect: 'sqlite' | 'postgres', categoryCode: string): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`event-dedup:${categoryCode}`}))`.execute(trx);
+}
+
+export function insertEventRow(trx: Trx, row: EventsTable): Promise<unknown> {
+  return trx.insertInto('events').values(row).execute();
+}
+
+export function insertEventUnits(trx: Trx, rows: EventUnitsTable[]): Promise<unknown> {
+  return rows.length ? trx.insertInto('event_units').values(rows).execute() : Promise.resolve();
+}
+
+export function listEventUnits(db: Q, eventIds: string[]): Promise<EventUnitsTable[]> {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('event_units').selectAll().where('event_id', 'in', eventIds).orderBy('created_at').execute();
+}
+
+/** Updates an event and bumps its version; returns the number of rows changed. */
+export async function updateEventRow(trx: Trx, id: string, set: Partial<Omit<EventsTable, 'id' | 'version'>>, expectVersion?: number): Promise<number> {
+  let q = trx
+    .updateTable('events')
+    .set({ ...set, version: sql<number>`version + 1` })
+    .where('id', '=', id);
+  if (expectVersion !== undefined) q = q.where('version', '=', expectVersion);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Adds one to a counter column, bumping version and updated_at. */
+export async function incrementEventCounter(trx: Trx, id: string, column: 'duplicate_count' | 'urge_count', nowIso: string): Promise<void> {
+  await trx
+    .updateTable('events')
+    .set((eb) => ({ [column]: eb(column, '+', 1), version: eb('version', '+', 1), updated_at: nowIso }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export function insertAttachmentRow(db: Q, row: AttachmentsTable): Promise<unknown> {
+  return db.insertInto('attachments').values(row).execute();
+}
+
+export function findAttachmentRow(db: Q, id: string): Promise<AttachmentsTable | undefined> {
+  return db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Links uploads not yet attached to any event; returns how many were linked. */
+export async function linkUploadsToEvent(trx: Trx, eventId: string, ids: string[], uploadedBy: string | null): Promise<number> {
+  if (ids.length === 0) return 0;
+  let q = trx.updateTable('attachments').set({ event_id: eventId }).where('id', 'in', ids).where('event_id', 'is', null).where('storage_path', 'is not', null);
+  if (uploadedBy !== null) q = q.where('uploaded_by', '=', uploadedBy);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export function listAttachments(db: Q, eventId: string): Promise<AttachmentsTable[]> {
+  return db.selectFrom('attachments').selectAll().where('event_id', '=', eventId).orderBy('id').execute();
+}
+
+export function listTimelineRows(db: Q, eventId: string) {
+  return db
+    .selectFrom('event_timeline as t')
+    .leftJoin('org_units as u', 'u.id', 't.org_unit_id')
+    .select(['t.id', 't.seq', 't.at', 't.kind', 't.actor_user_id', 't.actor_name', 't.org_unit_id', 'u.name as org_unit_name', 't.data'])
+    .where('t.event_id', '=', eventId)
+    .orderBy('t.seq')
+    .execute();
+}
+
+// ---- Plaza ----------------------------------------------------------------------------------
+
+/**
+ * One part of a caller's data scope. The plaza runs one query per part and merges them, so
+ * each part walks its own index ((<level>_id, is_open, id), (reporter_user_id, id), …) in id
+ * order and stops after a page, instead of one OR query the planner must sort.
+ */
+export type ScopeBranch =
+  | { kind: 'all' }
+  | { kind: 'territorial'; level: 'county' | 'township' | 'village' | 'grid'; id: string }
+  | { kind: 'units'; ids: string[] }
+  | { kind: 'own'; userId: string };
+
+export interface PlazaFilter {
+  statuses?: string[];
+  isOpen?: 0 | 1;
+  categoryPrefix?: string;
+  unit?: ScopeBranch;
+  source?: string;
+  q?: string;
+  overdue?: { now: string; value: boolean };
+  supervised?: boolean;
+  beforeId?: string;
+}
+
+function branchWhere(eb: EventsEb, b: ScopeBranch) {
+  switch (b.kind) {
+    case 'all':
+      return eb.lit(true);
+    case 'territorial':
+      return eb(`events.${b.level}_id`, '=', b.id);
+    case 'units':
+      return eb('events.id', 'in', eb.selectFrom('event_units').select('event_units.event_id').where('event_units.org_unit_id', 'in', b.ids));
+    case 'own':
+      return eb('events.reporter_user_id', '=', b.userId);
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function findEventsPage(db: Q, branches: ScopeBranch[], f: PlazaFilter, limit: number): Promise<EventsTable[]> {
+  const run = (b: ScopeBranch) => {
+    let q = db.selectFrom('events').selectAll().where((eb) => branchWhere(eb, b));
+    if (f.unit) {
+      const unit = f.unit;
+      q = q.where((eb) => branchWhere(eb, unit));
+    }
+    if (f.isOpen !== undefined) q = q.where('is_open', '=', f.isOpen);
+    if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
+    if (f.categoryPrefix) q = q.where('category_code', 'like', `${escapeLike(f.categoryPrefix)}%`);
+    if (f.source) q = q.where('source', '=', f.source);
+    if (f.supervised !== undefined) q = q.where('supervised', '=', f.supervised ? 1 : 0);
+    if (f.overdue) {
+      const { now, value } = f.overdue;
+      q = value
+        ? q.where('due_at', 'is not', null).where('due_at', '<', now).where('is_open', '=', 1)
+        : q.where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>=', now), eb('is_open', '=', 0)]));
+    }
+    if (f.q) {
+      const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
+      q = q.where((eb) =>
+        eb.or(
+          (['title', 'code', 'address'] as const).map((col) => sql<boolean>`lower(${sql.ref(`events.${col}`)}) like ${pattern} escape '\\'`),
+        ),
+      );
+    }
+    if (f.beforeId) q = q.where('id', '<', f.beforeId);
+    return q.orderBy('id', 'desc').limit(limit).execute();
+  };
+  const pages = await Promise.all(branches.map(run));
+  if (pages.length === 1) return pages[0];
+  const seen = new Map<string, EventsTable>();
+  for (const row of pages.flat()) seen.set(row.id, row);
+  return [...seen.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+}

@@ -1,0 +1,43 @@
+import type { Transaction } from 'kysely';
+import type { Database, EventTimelineTable } from '../../db/schema.ts';
+import type { Ids } from '../../lib/ids.ts';
+import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
+
+export interface TimelineInput {
+  eventId: string;
+  /** ISO UTC. */
+  at: string;
+  /** 'reported', 'routed', 'comment', 'supervised', 'urged', 'rated', 'reopened', 'duplicate_merged', … */
+  kind: string;
+  actor: EventActor | null;
+  orgUnitId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends one entry to an event's timeline inside the caller's transaction. The event row is
+ * touched first: on PostgreSQL that takes its row lock, so concurrent appends to one event
+ * serialise and `max(seq) + 1` stays unique; on SQLite the transaction is the single writer.
+ */
+export async function appendTimeline(trx: Transaction<Database>, ids: Pick<Ids, 'id'>, e: TimelineInput): Promise<EventTimelineTable> {
+  await trx.updateTable('events').set({ updated_at: e.at }).where('id', '=', e.eventId).execute();
+  const last = await trx
+    .selectFrom('event_timeline')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('event_id', '=', e.eventId)
+    .executeTakeFirst();
+  const actor = e.actor;
+  const row: EventTimelineTable = {
+    id: ids.id(),
+    event_id: e.eventId,
+    seq: Number(last?.seq ?? 0) + 1,
+    at: e.at,
+    kind: e.kind,
+    actor_user_id: actor ? actorUserId(actor) : null,
+    actor_name: actor ? actor.name : null,
+    org_unit_id: e.orgUnitId ?? (actor && isSystemActor(actor) ? (actor.orgUnitId ?? null) : null),
+    data: JSON.stringify(e.data ?? {}),
+  };
+  await trx.insertInto('event_timeline').values(row).execute();
+  return row;
+}
