@@ -42,3 +42,30 @@ export const ImportReport = z.object({
   applied: z.boolean(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
+
+/** Administrators create departments (条) and their stations; territorial units come from boundary import. */
+export const CreateOrgUnitRequest = z.object({
+  kind: z.enum(['department', 'station']),
+  /** Department: the county (default: the only county) or a parent department. Station: its department. */
+  parentId: z.string().min(1).optional(),
+  code: z.string().trim().min(1).max(64).nullish(),
+  name: z.string().trim().min(1).max(200),
+  nameEn: z.string().trim().max(200).nullish(),
+  /** Station only: the territorial unit (usually a township) it serves. */
+  areaUnitId: z.string().min(1).nullish(),
+  sortOrder: z.number().int().min(0).max(1_000_000).optional(),
+});
+export type CreateOrgUnitRequest = z.infer<typeof CreateOrgUnitRequest>;
+
+/** Rename or re-code a unit; moving a unit is not supported. */
+export const UpdateOrgUnitRequest = z
+  .object({
+    code: z.string().trim().min(1).max(64).nullable(),
+    name: z.string().trim().min(1).max(200),
+    nameEn: z.string().trim().max(200).nullable(),
+    areaUnitId: z.string().min(1).nullable(),
+    sortOrder: z.number().int().min(0).max(1_000_000),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Send at least one field to change' });
+export type UpdateOrgUnitRequest = z.infer<typeof UpdateOrgUnitRequest>;
