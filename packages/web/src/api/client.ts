@@ -1,0 +1,119 @@
+/**
+ * The one way the web app talks to the API: JSON over fetch with the session token,
+ * errors turned into ApiError carrying the api.md error code.
+ */
+const TOKEN_KEY = 'liandong.token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when any request (other than login) answers 401: the session is gone. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+export function getToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let code = res.status === 401 ? 'UNAUTHENTICATED' : 'HTTP_' + res.status;
+  let message = res.statusText;
+  let details: unknown;
+  try {
+    const body = await res.json();
+    if (body?.error?.code) {
+      code = body.error.code;
+      message = body.error.message ?? message;
+      details = body.error.details;
+    }
+  } catch {
+    // Not JSON (e.g. a proxy page): keep the status-derived code.
+  }
+  return new ApiError(res.status, code, message, details);
+}
+
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = getToken();
+  if (token && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK_ERROR', (e as Error).message);
+  }
+  if (!res.ok) {
+    const err = await toApiError(res);
+    if (res.status === 401 && !path.endsWith('/auth/login')) {
+      setToken(null);
+      onUnauthorized?.();
+    }
+    throw err;
+  }
+  return res;
+}
+
+async function json<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { 'Content-Type': 'application/json' };
+  }
+  const res = await apiFetch(withQuery(path, query), init);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => json<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown) => json<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body?: unknown) => json<T>('PUT', path, body ?? {}),
+  patch: <T>(path: string, body?: unknown) => json<T>('PATCH', path, body ?? {}),
+  delete: <T>(path: string) => json<T>('DELETE', path),
+  /** multipart upload (attachments). */
+  upload: async <T>(path: string, form: FormData): Promise<T> => {
+    const res = await apiFetch(path, { method: 'POST', body: form });
+    return (await res.json()) as T;
+  },
+};
+
+/** Lists come back as `{items}` (paged) — accept a bare array too, so a list endpoint's shape change does not blank a page. */
+export function itemsOf<T>(body: unknown): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === 'object') {
+    const o = body as Record<string, unknown>;
+    for (const k of ['items', 'data', 'results', 'units', 'users', 'categories', 'keys']) {
+      if (Array.isArray(o[k])) return o[k] as T[];
+    }
+  }
+  return [];
+}

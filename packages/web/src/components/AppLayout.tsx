@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import {
+  AppstoreOutlined,
+  FormOutlined,
+  GlobalOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  SettingOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../api/auth.tsx';
+import { setLang } from '../i18n/index.ts';
+
+const { Header, Sider, Content } = Layout;
+
+/** Roles that file reports from the field or the duty room (integrators only use the API). */
+function canReport(roles: string[]): boolean {
+  return roles.some((r) => r !== 'integrator');
+}
+
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { me, roles, hasRole, logout } = useAuth();
+  const screens = Grid.useBreakpoint();
+  const isMobile = !screens.md;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  const items = [
+    { key: '/plaza', icon: <AppstoreOutlined />, label: t('nav.plaza') },
+    ...(canReport(roles) ? [{ key: '/report', icon: <FormOutlined />, label: t('nav.report') }] : []),
+    ...(hasRole('admin') ? [{ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') }] : []),
+  ];
+  const selected = items.map((i) => i.key).find((k) => location.pathname.startsWith(k)) ?? (location.pathname.startsWith('/events') ? '/plaza' : '');
+
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      selectedKeys={[selected]}
+      items={items}
+      onClick={({ key }) => {
+        setDrawerOpen(false);
+        navigate(key);
+      }}
+    />
+  );
+  const logo = (
+    <div className="ld-logo">
+      <span className="ld-logo-mark">联</span>
+      <span>{t('app.fullName')}</span>
+    </div>
+  );
+
+  const user = me?.user;
+  const primaryRole = roles[0];
+  const switchLang = () => setLang(i18n.language === 'en' ? 'zh' : 'en');
+
+  return (
+    <Layout style={{ minHeight: '100%' }}>
+      {!isMobile && (
+        <Sider width={220} theme="dark" breakpoint="lg" collapsible>
+          {logo}
+          {menu}
+        </Sider>
+      )}
+      {isMobile && (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          width={240}
+          closable={false}
+          styles={{ body: { padding: 0, background: '#001529' } }}
+        >
+          {logo}
+          {menu}
+        </Drawer>
+      )}
+      <Layout style={{ minWidth: 0 }}>
+        <Header className="ld-header">
+          {isMobile && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawerOpen(true)} />}
+          <Typography.Text strong style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+            {isMobile ? t('app.fullName') : ''}
+          </Typography.Text>
+          <Button type="text" icon={<GlobalOutlined />} onClick={switchLang} data-testid="lang-switch">
+            {t('nav.language')}
+          </Button>
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                {
+                  key: 'who',
+                  disabled: true,
+                  label: (
+                    <Space direction="vertical" size={0}>
+                      <span>{user?.displayName}</span>
+                      <span style={{ fontSize: 12 }}>{(me?.memberships ?? []).map((m) => `${m.orgUnitName} · ${t(`roles.${m.role}`)}`).join('；')}</span>
+                    </Space>
+                  ),
+                },
+                { type: 'divider' },
+                { key: 'logout', icon: <LogoutOutlined />, label: t('nav.logout') },
+              ],
+              onClick: async ({ key }) => {
+                if (key === 'logout') {
+                  await logout();
+                  navigate('/login', { replace: true });
+                }
+              },
+            }}
+          >
+            <Button type="text" data-testid="user-menu" style={{ paddingInline: 4 }}>
+              <Space size={6}>
+                <Avatar size="small" icon={<UserOutlined />} />
+                {!isMobile && <span>{user?.displayName ?? ''}</span>}
+                {!isMobile && primaryRole && <Tag color="blue">{t(`roles.${primaryRole}`)}</Tag>}
+              </Space>
+            </Button>
+          </Dropdown>
+        </Header>
+        <Content className="ld-content">
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,36 @@
+import { Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { TimelineEntry } from '../../api/types.ts';
+import { formatTime } from '../../lib/format.ts';
+
+const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'outcome', 'message'] as const;
+
+/** One timeline step: what happened, who did it, in which unit, when, and its note. */
+export function TimelineText({ entry }: { entry: TimelineEntry }) {
+  const { t } = useTranslation();
+  const key = `timeline.${entry.kind}`;
+  const label = t(key) !== key ? t(key) : t('timeline.other', { kind: entry.kind });
+  const data = entry.data ?? {};
+  const to = typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
+  const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const score = typeof data.score === 'number' ? data.score : null;
+  const who = [entry.orgUnit?.name, entry.actor?.name ?? (entry.actor?.id ? null : t('event.system'))].filter(Boolean).join(' · ');
+  return (
+    <Space direction="vertical" size={0} data-testid="timeline-entry" data-kind={entry.kind}>
+      <Space size={8} wrap>
+        <Typography.Text strong>{label}</Typography.Text>
+        {to && t(`status.${to}`) !== `status.${to}` && <Typography.Text type="secondary">{t('timeline.to', { to: t(`status.${to}`) })}</Typography.Text>}
+        {score !== null && <Typography.Text>{'★'.repeat(Math.max(0, Math.min(5, score)))}</Typography.Text>}
+      </Space>
+      {who && <Typography.Text type="secondary">{who}</Typography.Text>}
+      {texts.map((s, i) => (
+        <Typography.Paragraph key={i} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+          {s}
+        </Typography.Paragraph>
+      ))}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {formatTime(entry.at)}
+      </Typography.Text>
+    </Space>
+  );
+}

@@ -1,0 +1,225 @@
+import { useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client.ts';
+import type { EventView, Page } from '../../api/types.ts';
+import { categoryTree, unitTree, useCategories, useCategoryName, useOrgUnits, useUnitName } from '../../api/catalog.ts';
+import { useBoundaries } from '../../api/geo.ts';
+import { CountyMap, type MapPoint } from '../../components/CountyMap.tsx';
+import { StatusTag } from '../../components/StatusTag.tsx';
+import { EVENT_SOURCES, EVENT_STATUSES, STATUS_HEX } from '../../lib/constants.ts';
+import { errorText } from '../../lib/errors.ts';
+import { formatTime } from '../../lib/format.ts';
+import { isOverdue } from '../events/event-helpers.ts';
+
+const FILTER_KEYS = ['status', 'category', 'source', 'orgUnitId', 'q', 'supervised', 'overdue'] as const;
+type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
+
+export default function PlazaPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const filters: Filters = useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v)), [params]);
+  const [form] = Form.useForm();
+
+  const categories = useCategories();
+  const categoryName = useCategoryName();
+  const units = useOrgUnits();
+  const unitName = useUnitName();
+  const grids = useBoundaries('grid');
+  const townships = useBoundaries('township');
+
+  const events = useInfiniteQuery({
+    queryKey: ['events', filters],
+    queryFn: ({ pageParam }) => api.get<Page<EventView>>('/api/v1/events', { ...filters, cursor: pageParam, limit: 50 }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
+
+  const categoryByCode = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c])), [categories.data]);
+  const catLabel = (code: string, fallback?: string) => categoryName(categoryByCode.get(code)) || fallback || code;
+
+  const points: MapPoint[] = useMemo(
+    () =>
+      rows.map((e) => ({
+        id: e.id,
+        lng: e.location.lng,
+        lat: e.location.lat,
+        name: `${e.code} ${e.title}`,
+        detail: t(`status.${e.status}`),
+        color: STATUS_HEX[e.status] ?? '#1677ff',
+      })),
+    [rows, t],
+  );
+
+  const applyFilters = (values: Record<string, unknown>) => {
+    const next = new URLSearchParams();
+    for (const k of FILTER_KEYS) {
+      const v = values[k];
+      if (v === true) next.set(k, 'true');
+      else if (typeof v === 'string' && v.trim()) next.set(k, v.trim());
+    }
+    setParams(next, { replace: true });
+  };
+
+  const columns: ColumnsType<EventView> = [
+    {
+      title: t('plaza.code'),
+      dataIndex: 'code',
+      width: 150,
+      responsive: ['lg'],
+      render: (code: string, e) => <Link to={`/events/${e.id}`}>{code}</Link>,
+    },
+    {
+      title: t('plaza.eventTitle'),
+      dataIndex: 'title',
+      ellipsis: true,
+      render: (title: string, e) => (
+        <Space direction="vertical" size={0} style={{ minWidth: 0, maxWidth: '100%' }}>
+          <Link to={`/events/${e.id}`} data-testid="event-link">
+            {title}
+          </Link>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
+            {catLabel(e.category, e.categoryName)} · {e.orgChain[e.orgChain.length - 1]?.name ?? ''}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: t('plaza.status'),
+      dataIndex: 'status',
+      width: 150,
+      render: (_: unknown, e) => (
+        <Space size={[0, 4]} wrap>
+          <StatusTag status={e.status} />
+          {e.supervised && <Tag color="magenta">{t('plaza.supervisedTag')}</Tag>}
+          {isOverdue(e) && <Tag color="red">{t('plaza.overdueTag')}</Tag>}
+        </Space>
+      ),
+    },
+    { title: t('plaza.source'), dataIndex: 'source', width: 100, responsive: ['xl'], render: (s: string) => t(`source.${s}`) },
+    { title: t('plaza.createdAt'), dataIndex: 'createdAt', width: 140, responsive: ['md'], render: formatTime },
+  ];
+
+  const unitOptions = useMemo(() => unitTree(units.data ?? [], unitName, ['county', 'township', 'village', 'grid']), [units.data, unitName]);
+  const categoryOptions = useMemo(() => categoryTree(categories.data ?? [], categoryName, false), [categories.data, categoryName]);
+
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <Card size="small" title={t('plaza.title')}>
+        <Form
+          form={form}
+          layout="inline"
+          initialValues={{ ...filters, supervised: filters.supervised === 'true', overdue: filters.overdue === 'true' }}
+          onFinish={applyFilters}
+          style={{ rowGap: 8 }}
+        >
+          <Form.Item name="q">
+            <Input.Search placeholder={t('plaza.keywordPlaceholder')} allowClear onSearch={() => form.submit()} style={{ width: 220 }} />
+          </Form.Item>
+          <Form.Item name="status">
+            <Select
+              allowClear
+              placeholder={t('plaza.status')}
+              style={{ width: 130 }}
+              options={EVENT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="category">
+            <TreeSelect
+              allowClear
+              placeholder={t('plaza.category')}
+              style={{ width: 180 }}
+              treeData={categoryOptions.map((m) => ({ ...m, title: m.label, children: m.children?.map((c) => ({ ...c, title: c.label })) }))}
+              popupMatchSelectWidth={false}
+            />
+          </Form.Item>
+          <Form.Item name="source">
+            <Select allowClear placeholder={t('plaza.source')} style={{ width: 120 }} options={EVENT_SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))} />
+          </Form.Item>
+          <Form.Item name="orgUnitId">
+            <TreeSelect
+              allowClear
+              showSearch
+              treeNodeFilterProp="title"
+              placeholder={t('plaza.orgUnit')}
+              style={{ width: 180 }}
+              treeData={unitOptions}
+              popupMatchSelectWidth={false}
+            />
+          </Form.Item>
+          <Form.Item name="supervised" valuePropName="checked">
+            <Checkbox>{t('plaza.onlySupervised')}</Checkbox>
+          </Form.Item>
+          <Form.Item name="overdue" valuePropName="checked">
+            <Checkbox>{t('plaza.onlyOverdue')}</Checkbox>
+          </Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit">
+              {t('common.search')}
+            </Button>
+            <Button
+              onClick={() => {
+                form.resetFields();
+                form.setFieldsValue(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])));
+                setParams(new URLSearchParams(), { replace: true });
+              }}
+            >
+              {t('common.reset')}
+            </Button>
+          </Space>
+        </Form>
+      </Card>
+      {events.error && <Alert type="error" showIcon message={errorText(t, events.error)} />}
+      <Row gutter={[12, 12]}>
+        <Col xs={24} xl={14}>
+          <Card
+            size="small"
+            title={t('plaza.count', { count: rows.length })}
+            extra={<Button size="small" icon={<ReloadOutlined />} onClick={() => events.refetch()} aria-label={t('common.retry')} />}
+          >
+            <Table<EventView>
+              rowKey="id"
+              size="middle"
+              columns={columns}
+              dataSource={rows}
+              loading={events.isLoading}
+              pagination={false}
+              locale={{ emptyText: t('plaza.empty') }}
+              scroll={{ x: 'max-content' }}
+              tableLayout="fixed"
+              data-testid="events-table"
+            />
+            <div style={{ textAlign: 'center', marginTop: 12 }}>
+              {events.hasNextPage ? (
+                <Button onClick={() => events.fetchNextPage()} loading={events.isFetchingNextPage} data-testid="load-more">
+                  {t('common.loadMore')}
+                </Button>
+              ) : (
+                rows.length > 0 && <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+              )}
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <Card size="small" title={t('plaza.mapTitle')} extra={<Typography.Text type="secondary">{t('plaza.mapHint')}</Typography.Text>}>
+            <CountyMap
+              base={grids.data?.features.length ? grids.data : townships.data}
+              outlines={townships.data}
+              points={points}
+              loading={grids.isLoading || townships.isLoading}
+              emptyText={grids.error || townships.error ? t('map.loadFailed') : undefined}
+              onPointClick={(id) => navigate(`/events/${id}`)}
+              testId="plaza-map"
+            />
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
