@@ -14,7 +14,11 @@ export function canManageUser(principal: Principal, userUnitPaths: string[]): bo
   return userUnitPaths.some((p) => canManageUnit(principal, p));
 }
 
-/** Subtrees whose people the caller may list: every membership except deputy and integrator ones. */
+/**
+ * Subtrees whose people the caller may list (names and roles): those of every membership except
+ * integrator ones. Phones are shown only where the data scope also covers the person, so a deputy
+ * finds the staff of their township but not their phone numbers.
+ */
 export function listableUnitPaths(principal: Principal): string[] {
-  return principal.memberships.filter((m) => m.role !== 'deputy' && m.role !== 'integrator').map((m) => m.orgUnitPath);
+  return principal.memberships.filter((m) => m.role !== 'integrator').map((m) => m.orgUnitPath);
 }
