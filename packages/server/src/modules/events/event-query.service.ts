@@ -15,7 +15,6 @@ import {
   listEventUnits,
   listTimelineRows,
   type PlazaFilter,
-  type ScopeBranch,
 } from './events.repository.ts';
 
 type QueryDeps = Pick<AppDeps, 'db' | 'territory'>;
@@ -90,13 +89,14 @@ export interface ListEventsInput {
   limit: number;
 }
 
-/** The parts of a data scope, each answered by its own index (see ScopeBranch). */
-export function scopeBranches(scope: DataScopeFilter): ScopeBranch[] {
-  if (scope.all) return [{ kind: 'all' }];
-  const branches: ScopeBranch[] = scope.territorial.map((t) => ({ kind: 'territorial' as const, level: t.kind, id: t.id }));
-  if (scope.departmentUnitIds.length) branches.push({ kind: 'units', ids: scope.departmentUnitIds });
-  if (scope.ownUserId) branches.push({ kind: 'own', userId: scope.ownUserId });
-  return branches;
+/** A data scope split into parts that each match one index (see findEventsPage). */
+export function splitScope(scope: DataScopeFilter): DataScopeFilter[] {
+  if (scope.all) return [scope];
+  const none = { all: false, territorial: [], departmentUnitIds: [], ownUserId: null };
+  const parts: DataScopeFilter[] = scope.territorial.map((t) => ({ ...none, territorial: [t] }));
+  if (scope.departmentUnitIds.length) parts.push({ ...none, departmentUnitIds: scope.departmentUnitIds });
+  if (scope.ownUserId) parts.push({ ...none, ownUserId: scope.ownUserId });
+  return parts;
 }
 
 const truthy = (v: string) => v === 'true' || v === '1';
@@ -138,9 +138,9 @@ export async function listEvents(
   if (input.supervised) filter.supervised = truthy(input.supervised);
   if (input.cursor) filter.beforeId = decodeCursor(deps.secret, input.cursor);
 
-  const branches = scopeBranches(dataScopeOf(principal));
-  if (branches.length === 0) return { items: [], nextCursor: null };
-  const rows = await findEventsPage(deps.db, branches, filter, input.limit + 1);
+  const parts = splitScope(dataScopeOf(principal));
+  if (parts.length === 0) return { items: [], nextCursor: null };
+  const rows = await findEventsPage(deps.db, parts, filter, input.limit + 1);
   const page = rows.slice(0, input.limit);
   const [units, names] = await Promise.all([listEventUnits(deps.db, page.map((r) => r.id)), categoryNames(deps, page.map((r) => r.category_code))]);
   return {

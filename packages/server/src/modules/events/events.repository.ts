@@ -1,5 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AttachmentsTable, Database, EventsTable, EventUnitsTable } from '../../db/schema.ts';
+import type { DataScopeFilter } from '../auth/scope.ts';
+import { whereEventInScope } from '../auth/scope.sql.ts';
 
 type Q = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -107,22 +109,16 @@ export function listTimelineRows(db: Q, eventId: string) {
 
 // ---- Plaza ----------------------------------------------------------------------------------
 
-/**
- * One part of a caller's data scope. The plaza runs one query per part and merges them, so
- * each part walks its own index ((<level>_id, is_open, id), (reporter_user_id, id), …) in id
- * order and stops after a page, instead of one OR query the planner must sort.
- */
-export type ScopeBranch =
-  | { kind: 'all' }
+/** A subtree or a set of dispatched-to units: the plaza's `orgUnitId` filter. */
+export type UnitFilter =
   | { kind: 'territorial'; level: 'county' | 'township' | 'village' | 'grid'; id: string }
-  | { kind: 'units'; ids: string[] }
-  | { kind: 'own'; userId: string };
+  | { kind: 'units'; ids: string[] };
 
 export interface PlazaFilter {
   statuses?: string[];
   isOpen?: 0 | 1;
   categoryPrefix?: string;
-  unit?: ScopeBranch;
+  unit?: UnitFilter;
   source?: string;
   q?: string;
   overdue?: { now: string; value: boolean };
@@ -130,27 +126,30 @@ export interface PlazaFilter {
   beforeId?: string;
 }
 
-function branchWhere(eb: EventsEb, b: ScopeBranch) {
+function unitWhere(eb: EventsEb, b: UnitFilter) {
   switch (b.kind) {
-    case 'all':
-      return eb.lit(true);
     case 'territorial':
       return eb(`events.${b.level}_id`, '=', b.id);
     case 'units':
       return eb('events.id', 'in', eb.selectFrom('event_units').select('event_units.event_id').where('event_units.org_unit_id', 'in', b.ids));
-    case 'own':
-      return eb('events.reporter_user_id', '=', b.userId);
   }
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function findEventsPage(db: Q, branches: ScopeBranch[], f: PlazaFilter, limit: number): Promise<EventsTable[]> {
-  const run = (b: ScopeBranch) => {
-    let q = db.selectFrom('events').selectAll().where((eb) => branchWhere(eb, b));
+/**
+ * One page of the plaza. The caller's scope comes split into parts (one per territorial unit,
+ * one for dispatched-to departments, one for own submissions): each part runs as its own query
+ * that walks its index ((<level>_id, is_open, id), (reporter_user_id, id), …) in id order and
+ * stops after a page; the parts are merged here. One OR query would make the planner collect
+ * and sort every matching row.
+ */
+export async function findEventsPage(db: Q, scopeParts: DataScopeFilter[], f: PlazaFilter, limit: number): Promise<EventsTable[]> {
+  const run = (part: DataScopeFilter) => {
+    let q = db.selectFrom('events').selectAll().where((eb) => whereEventInScope(eb, part));
     if (f.unit) {
       const unit = f.unit;
-      q = q.where((eb) => branchWhere(eb, unit));
+      q = q.where((eb) => unitWhere(eb, unit));
     }
     if (f.isOpen !== undefined) q = q.where('is_open', '=', f.isOpen);
     if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
@@ -174,7 +173,7 @@ export async function findEventsPage(db: Q, branches: ScopeBranch[], f: PlazaFil
     if (f.beforeId) q = q.where('id', '<', f.beforeId);
     return q.orderBy('id', 'desc').limit(limit).execute();
   };
-  const pages = await Promise.all(branches.map(run));
+  const pages = await Promise.all(scopeParts.map(run));
   if (pages.length === 1) return pages[0];
   const seen = new Map<string, EventsTable>();
   for (const row of pages.flat()) seen.set(row.id, row);
