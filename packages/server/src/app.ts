@@ -32,7 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app, deps);
+  const webDir = findWebDir(deps);
+  registerErrorHandling(app, deps, { spaFallback: webDir !== null });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -65,20 +66,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { prefix: '/api/v1' },
   );
 
-  await registerWebApp(app, deps);
+  if (webDir) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
   return app;
 }
 
-/** Serves the built web app (production mode) with client-side routing fallback. */
-async function registerWebApp(app: App, deps: AppDeps): Promise<void> {
+/** The built web app (production mode), when present: served with client-side routing fallback. */
+function findWebDir(deps: AppDeps): string | null {
   const dir = resolve(deps.config.http.webDir ?? join(import.meta.dirname, '../../web/dist'));
-  if (!existsSync(join(dir, 'index.html'))) return;
-  await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((req, reply) => {
-    const url = req.url.split('?')[0];
-    if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/open311/') && !/\.[a-z0-9]+$/i.test(url)) {
-      return reply.type('text/html').sendFile('index.html');
-    }
-    return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${url}` } });
-  });
+  return existsSync(join(dir, 'index.html')) ? dir : null;
 }

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.ts';
  * Maps every error to the api.md shape. Bad input is always a 4xx; only our own faults are 500,
  * and those are logged with the request id but never with the body (it may hold personal data).
  */
-export function registerErrorHandling(app: Api, _deps: AppDeps): void {
+export function registerErrorHandling(app: Api, _deps: AppDeps, opts: { spaFallback: boolean }): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'request failed');
@@ -45,6 +45,11 @@ export function registerErrorHandling(app: Api, _deps: AppDeps): void {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+    const path = req.url.split('?')[0];
+    // Client-side routes of the web app (/plaza, /events/…) load index.html; API paths and files do not.
+    if (opts.spaFallback && req.method === 'GET' && !/^\/(api|open311)\//.test(path) && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
 }
