@@ -120,8 +120,8 @@ export function centroidOfPolygons(polygons: PolygonCoords[]): Position {
         sy += (y0 + y1) * f;
       }
       if (a === 0) return;
-      // Outer rings add, holes subtract, regardless of their winding.
-      const sign = (r === 0 ? 1 : -1) * Math.sign(a);
+      // Outer rings add, holes subtract, regardless of their winding (sx / a is winding-free).
+      const sign = r === 0 ? 1 : -1;
       const area = Math.abs(a) / 2;
       cx += sign * area * (sx / (3 * a) + ox);
       cy += sign * area * (sy / (3 * a) + oy);
