@@ -53,7 +53,7 @@ export function insertEventUnits(trx: Trx, rows: EventUnitsTable[]): Promise<unk
 
 export function listEventUnits(db: Q, eventIds: string[]): Promise<EventUnitsTable[]> {
   if (eventIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('event_units').selectAll().where('event_id', 'in', eventIds).orderBy('created_at').execute();
+  return db.selectFrom('event_units').selectAll().where('event_id', 'in', eventIds).orderBy('created_at').orderBy('org_unit_id').execute();
 }
 
 /** Updates an event and bumps its version; returns the number of rows changed. */
