@@ -22,7 +22,7 @@ export async function createRuntime(
   const logger = overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty });
   const database = overrides.database ?? openDatabase(config.db.url);
   await migrateToLatest(database.db);
-  const territory = await loadTerritory(database.db);
+  const territory = await loadTerritory(database.db, logger);
   const deps: AppDeps = {
     config,
     db: database.db,
