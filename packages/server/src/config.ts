@@ -23,6 +23,7 @@ export const ConfigSchema = z.object({
   auth: z.object({
     sessionTtlHours: z.coerce.number().positive().default(12),
     loginMaxAttempts: z.coerce.number().int().positive().default(5),
+    loginMaxAttemptsPerIp: z.coerce.number().int().positive().default(30),
     loginWindowSeconds: z.coerce.number().int().positive().default(300),
     /** Secret for signing cursors; random per process when unset. */
     secret: z.string().min(16).optional(),
@@ -60,6 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     auth: pick({
       sessionTtlHours: env.LIANDONG_SESSION_TTL_HOURS,
       loginMaxAttempts: env.LIANDONG_LOGIN_MAX_ATTEMPTS,
+      loginMaxAttemptsPerIp: env.LIANDONG_LOGIN_MAX_ATTEMPTS_PER_IP,
       loginWindowSeconds: env.LIANDONG_LOGIN_WINDOW_SECONDS,
       secret: env.LIANDONG_SECRET,
     }) as ConfigInput['auth'],

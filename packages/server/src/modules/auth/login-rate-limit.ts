@@ -8,17 +8,28 @@ import type { AppDeps } from '../../deps.ts';
 export class LoginRateLimiter {
   private readonly failures = new Map<string, number[]>();
 
+  /**
+   * @param maxAttempts failures allowed per username in the window
+   * @param maxAttemptsPerIp failures allowed per client IP (keys starting `ip:`): higher, because a
+   *   township command room signs in many people from one address
+   */
   constructor(
     private readonly maxAttempts: number,
     private readonly windowMs: number,
+    private readonly maxAttemptsPerIp: number = maxAttempts,
   ) {}
+
+  private limitOf(key: string): number {
+    return key.startsWith('ip:') ? this.maxAttemptsPerIp : this.maxAttempts;
+  }
 
   /** Seconds to wait before trying again, or 0 when an attempt is allowed. */
   retryAfterSeconds(keys: string[], nowMs: number): number {
     let waitMs = 0;
     for (const k of keys) {
       const list = this.recent(k, nowMs);
-      if (list.length >= this.maxAttempts) waitMs = Math.max(waitMs, list[list.length - this.maxAttempts] + this.windowMs - nowMs);
+      const max = this.limitOf(k);
+      if (list.length >= max) waitMs = Math.max(waitMs, list[list.length - max] + this.windowMs - nowMs);
     }
     return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
   }
@@ -53,7 +64,7 @@ const limiters = new WeakMap<AppDeps, LoginRateLimiter>();
 export function loginRateLimiterOf(deps: AppDeps): LoginRateLimiter {
   let l = limiters.get(deps);
   if (!l) {
-    l = new LoginRateLimiter(deps.config.auth.loginMaxAttempts, deps.config.auth.loginWindowSeconds * 1000);
+    l = new LoginRateLimiter(deps.config.auth.loginMaxAttempts, deps.config.auth.loginWindowSeconds * 1000, deps.config.auth.loginMaxAttemptsPerIp);
     limiters.set(deps, l);
   }
   return l;
