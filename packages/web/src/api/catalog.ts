@@ -43,7 +43,7 @@ export function useOrgUnits() {
   return useQuery({
     queryKey: ['org-units', 'all'],
     queryFn: async () => {
-      const lists = await Promise.all(KINDS.map((kind) => api.get('/api/v1/org-units', { kind, limit: 1000 }).then((b) => itemsOf<OrgUnit>(b))));
+      const lists = await Promise.all(KINDS.map((kind) => api.get('/api/v1/org-units', { kind }).then((b) => itemsOf<OrgUnit>(b))));
       const seen = new Map<string, OrgUnit>();
       for (const u of lists.flat()) seen.set(u.id, u);
       return [...seen.values()];

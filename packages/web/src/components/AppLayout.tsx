@@ -61,7 +61,7 @@ export function AppLayout() {
   const switchLang = () => setLang(i18n.language === 'en' ? 'zh' : 'en');
 
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       {!isMobile && (
         <Sider width={220} theme="dark" breakpoint="lg" collapsible>
           {logo}

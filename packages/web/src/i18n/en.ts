@@ -203,6 +203,7 @@ export const en: DeepStrings<Resources> = {
     system: 'System',
   },
   timeline: {
+    duplicate_merged: 'Duplicate report merged',
     created: 'Reported',
     reported: 'Reported',
     merged: 'Duplicate report merged',

@@ -199,6 +199,7 @@ export const zh = {
     system: '系统',
   },
   timeline: {
+    duplicate_merged: '重复上报已合并',
     created: '上报事件',
     reported: '上报事件',
     merged: '合并重复上报',

@@ -14,6 +14,8 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
   const to = typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
   const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0);
   const score = typeof data.score === 'number' ? data.score : null;
+  const lead = typeof data.leadUnitName === 'string' ? data.leadUnitName : null;
+  const coNames = Array.isArray(data.coHandlingUnitNames) ? (data.coHandlingUnitNames as string[]) : [];
   const who = [entry.orgUnit?.name, entry.actor?.name ?? (entry.actor?.id ? null : t('event.system'))].filter(Boolean).join(' · ');
   return (
     <Space direction="vertical" size={0} data-testid="timeline-entry" data-kind={entry.kind}>
@@ -23,6 +25,12 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
         {score !== null && <Typography.Text>{'★'.repeat(Math.max(0, Math.min(5, score)))}</Typography.Text>}
       </Space>
       {who && <Typography.Text type="secondary">{who}</Typography.Text>}
+      {lead && (
+        <Typography.Text>
+          {t('event.leadUnit')}：{lead}
+          {coNames.length > 0 && `；${t('event.coUnits')}：${coNames.join('、')}`}
+        </Typography.Text>
+      )}
       {texts.map((s, i) => (
         <Typography.Paragraph key={i} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
           {s}
