@@ -41,7 +41,7 @@ function validSet(): { type: 'FeatureCollection'; features: Feature[] } {
 describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(dialect, { config: { http: { webDir: '/nonexistent-web-dist' } } });
+    t = await createTestApp(dialect);
   });
   afterAll(async () => t?.close());
 

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(dialect, { config: { http: { webDir: '/nonexistent-web-dist' } } });
+    t = await createTestApp(dialect);
   });
   afterAll(async () => t?.close());
 

@@ -6,7 +6,7 @@ import { loadTerritory } from './territory.service.ts';
 describe.each(TEST_DIALECTS)('territory service on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(dialect, { config: { http: { webDir: '/nonexistent-web-dist' } } });
+    t = await createTestApp(dialect);
   });
   afterAll(async () => t?.close());
 
