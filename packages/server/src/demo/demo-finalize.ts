@@ -57,7 +57,7 @@ export async function finalizeBatch(
         is_open: final ? 0 : 1,
         closing_kind: e.closingKind,
         closed_at: endMs === null ? null : iso(endMs),
-        due_at: s.dueAt ?? (e.dueMs === null ? null : iso(e.dueMs)),
+        due_at: s.dueAt ?? (e.dueMs === null || e.status === 'rejected' ? null : iso(e.dueMs)),
         supervised: steps.some((st) => st.kind === 'supervised') ? 1 : 0,
         urge_count: steps.filter((st) => st.kind === 'urged').length,
         rating_score: rated ? (rated.data.score as number) : null,

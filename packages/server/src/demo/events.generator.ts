@@ -135,7 +135,8 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
   const phones = new Set<string>();
   const startMs = o.anchorMs - o.days * DAY_MS;
   const drafts: Array<{ createdMs: number; source: EventSource; category: PlanCategory }> = [];
-  for (let d = 0; d < o.days; d++) {
+  // days + 1 day starts, so that today (up to the anchor) has its events too.
+  for (let d = 0; d <= o.days; d++) {
     const dayMs = startOfShanghaiDay(startMs + d * DAY_MS);
     const weekday = new Date(dayMs + SHANGHAI_MS).getUTCDay();
     const progress = o.days > 1 ? d / (o.days - 1) : 1;
@@ -243,19 +244,29 @@ function planHandling(rng: Rng, e: PlannedEvent, cat: PlanCategory, anchorMs: nu
     }
     return;
   }
+  // Some of the last hours' reports still wait in the duty room's queue.
+  if (anchorMs - created < 3 * 3_600_000 && rng.chance(0.5)) return;
   const acceptedMs = created + rng.int(pending ? 2 : 5, pending ? 15 : 40) * MIN_MS;
   const dispatchedMs = acceptedMs + rng.int(3, 30) * MIN_MS;
   const selfCorrected = cat.code === '0601' && rng.chance(0.45);
-  const duration = selfCorrected ? rng.int(8, 25) * MIN_MS : Math.min(60 * DAY_MS, limitMs * Math.exp(Math.log(0.45) + 0.55 * rng.normal()));
-  const closedMs = Math.max(dispatchedMs + 2 * MIN_MS, created + duration);
-  const feedbackMs = Math.max(dispatchedMs + MIN_MS, closedMs - Math.max(MIN_MS, (closedMs - dispatchedMs) * 0.15));
+  // Handling takes about a third of the limit, with a long tail of hard cases (shelved, extended).
+  const hard = rng.chance(0.07) ? rng.float(3, 10) : 1;
+  const duration = selfCorrected ? rng.int(8, 25) * MIN_MS : Math.min(90 * DAY_MS, hard * limitMs * Math.exp(Math.log(0.33) + 0.55 * rng.normal()));
+  const feedbackMs = Math.max(dispatchedMs + MIN_MS, created + duration);
+  // The grid worker's on-site check (核查) before closing: minutes for emergencies, hours otherwise.
+  const verifyMs = selfCorrected
+    ? MIN_MS
+    : cat.timeLimitKind === 'natural'
+      ? rng.int(5, 45) * MIN_MS
+      : Math.min(24 * 60 * MIN_MS, Math.max(30 * MIN_MS, rng.float(0.05, 0.4) * limitMs));
+  const closedMs = feedbackMs + verifyMs;
   e.steps.acceptedMs = at(acceptedMs);
   e.steps.dispatchedMs = at(dispatchedMs);
   e.steps.feedbackMs = at(feedbackMs);
   e.steps.closedMs = at(closedMs);
   if (e.steps.closedMs) {
     e.status = 'closed';
-    e.closingKind = selfCorrected ? 'self_corrected' : rng.chance(0.01) ? 'special' : e.dueMs !== null && closedMs > e.dueMs ? 'overdue' : 'normal';
+    e.closingKind = selfCorrected ? 'self_corrected' : rng.chance(0.01) ? 'special' : e.dueMs !== null && feedbackMs > e.dueMs ? 'overdue' : 'normal';
     if (e.source === 'citizen' || e.source === 'hotline' || e.source === 'deputy') {
       if (rng.chance(0.6)) e.rating = rng.weighted([[5, 60], [4, 25], [3, 9], [2, 4], [1, 2]] as const);
     }
