@@ -46,6 +46,18 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
     expect(res.json()).toMatchObject({ status: 'reported', urgency: 'critical', leadUnitId: t.fixture.units.vA2 });
   });
 
+  it("routes a department rule to the department's station for the event's township when there is one", async () => {
+    const put = await t.as('admin')('PUT', '/api/v1/categories/0180', { nameZh: '占道经营', nameEn: 'Road-occupying business', parentCode: '01', leadRule: { department: 'enforcement' }, coHandlingRules: [{ level: 'grid' }] });
+    expect(put.statusCode).toBe(201);
+    const inA = (await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0180', location: t.fixture.points.gA2a }))).json();
+    expect(inA).toMatchObject({ leadUnitId: t.fixture.units.enforcementA, coHandlingUnitIds: [t.fixture.units.gA2a] });
+    const inB = (await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0180', location: t.fixture.points.gB2a }))).json();
+    expect(inB.leadUnitId).toBe(t.fixture.units.enforcement);
+    // The station's officer sees the event dispatched to the station, not the other township's.
+    const seen = (await t.as('officer')('GET', '/api/v1/events?category=0180')).json().items.map((e: { id: string }) => e.id);
+    expect(seen).toEqual([inA.id]);
+  });
+
   it('records the report and the routing on the timeline', async () => {
     const e = (await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { source: 'patrol' }))).json();
     const tl = await t.as('gwA1a')('GET', `/api/v1/events/${e.id}/timeline`);
