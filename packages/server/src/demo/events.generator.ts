@@ -245,12 +245,12 @@ function planHandling(rng: Rng, e: PlannedEvent, cat: PlanCategory, anchorMs: nu
     return;
   }
   // Some of the last hours' reports still wait in the duty room's queue.
-  if (anchorMs - created < 3 * 3_600_000 && rng.chance(0.5)) return;
+  if (anchorMs - created < 6 * 3_600_000 && rng.chance(0.6)) return;
   const acceptedMs = created + rng.int(pending ? 2 : 5, pending ? 15 : 40) * MIN_MS;
   const dispatchedMs = acceptedMs + rng.int(3, 30) * MIN_MS;
   const selfCorrected = cat.code === '0601' && rng.chance(0.45);
   // Handling takes about a third of the limit, with a long tail of hard cases (shelved, extended).
-  const hard = rng.chance(0.07) ? rng.float(3, 10) : 1;
+  const hard = rng.chance(0.1) ? rng.float(3, 12) : 1;
   const duration = selfCorrected ? rng.int(8, 25) * MIN_MS : Math.min(90 * DAY_MS, hard * limitMs * Math.exp(Math.log(0.33) + 0.55 * rng.normal()));
   const feedbackMs = Math.max(dispatchedMs + MIN_MS, created + duration);
   // The grid worker's on-site check (核查) before closing: minutes for emergencies, hours otherwise.
