@@ -149,6 +149,13 @@ export interface EventUnitsTable {
   created_at: string;
 }
 
+export interface EventIntakeKeysTable {
+  source: string;
+  external_id: string;
+  event_id: string;
+  created_at: string;
+}
+
 export interface EventTimelineTable {
   id: string;
   event_id: string;
@@ -191,6 +198,7 @@ export interface Database {
   categories: CategoriesTable;
   events: EventsTable;
   event_units: EventUnitsTable;
+  event_intake_keys: EventIntakeKeysTable;
   event_timeline: EventTimelineTable;
   attachments: AttachmentsTable;
   event_code_counters: EventCodeCountersTable;

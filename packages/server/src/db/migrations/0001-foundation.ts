@@ -158,6 +158,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Dedup: recent events of a category near a place.
   await db.schema.createIndex('events_dedup_idx').on('events').columns(['category_code', 'is_open', 'created_at']).execute();
 
+  // Every (source, externalId) an integration has sent, with the event it ended up in — created or
+  // merged into — so a repeat of a merged report is answered, not merged a second time.
+  await db.schema
+    .createTable('event_intake_keys')
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('external_id', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text', (c) => c.notNull().references('events.id').onDelete('cascade'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('event_intake_keys_pk', ['source', 'external_id'])
+    .execute();
+
   await db.schema
     .createTable('event_units')
     .addColumn('event_id', 'text', (c) => c.notNull().references('events.id').onDelete('cascade'))
@@ -211,6 +222,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'attachments',
     'event_timeline',
     'event_units',
+    'event_intake_keys',
     'events',
     'categories',
     'audit_log',

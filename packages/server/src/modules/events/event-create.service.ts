@@ -11,6 +11,7 @@ import { initialStatus } from './events.policy.ts';
 import {
   findDedupCandidates,
   findEventByExternalId,
+  insertIntakeKey,
   insertAttachmentRow,
   insertEventRow,
   insertEventUnits,
@@ -124,6 +125,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
               distanceM: Math.round(nearest.distanceM),
             },
           });
+          if (input.externalId) await insertIntakeKey(trx, { source: input.source, externalId: input.externalId, eventId: nearest.id, at: nowIso });
           return { outcome: 'merged' as const, id: nearest.id };
         }
       }
@@ -173,6 +175,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         { event_id: id, org_unit_id: routing.lead.id, role: 'lead', created_at: nowIso },
         ...routing.co.map((u) => ({ event_id: id, org_unit_id: u.id, role: 'co', created_at: nowIso })),
       ]);
+      if (input.externalId) await insertIntakeKey(trx, { source: input.source, externalId: input.externalId, eventId: id, at: nowIso });
       await linkAttachments(trx, id);
       await appendTimeline(trx, deps.ids, {
         eventId: id,

@@ -154,6 +154,17 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
       expect(tl.at(-1)).toMatchObject({ kind: 'duplicate_merged', data: { source: 'video', distanceM: 150 } });
     });
 
+    it('answers a repeat of a merged report with the same event, without merging it again', async () => {
+      const p = { lng: 122.13, lat: 30.03 };
+      const first = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-a', location: p }));
+      expect(first.statusCode).toBe(201);
+      const merged = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }));
+      expect(merged.json()).toMatchObject({ id: first.json().id, merged: true, duplicateCount: 1 });
+      const repeat = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }));
+      expect(repeat.statusCode).toBe(200);
+      expect(repeat.json()).toMatchObject({ id: first.json().id, duplicateCount: 1 });
+    });
+
     it('keeps reports apart beyond the radius, after the window, or of another category', async () => {
       const p = { lng: 122.07, lat: 30.07 };
       const first = (await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { category: '0101', location: p }))).json();

@@ -11,8 +11,23 @@ export function findEventRow(db: Q, id: string): Promise<EventsTable | undefined
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The event a (source, externalId) was created as or merged into. */
 export function findEventByExternalId(db: Q, source: string, externalId: string): Promise<EventsTable | undefined> {
-  return db.selectFrom('events').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
+  return db
+    .selectFrom('event_intake_keys as k')
+    .innerJoin('events', 'events.id', 'k.event_id')
+    .selectAll('events')
+    .where('k.source', '=', source)
+    .where('k.external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+/** Records that (source, externalId) landed in an event; a concurrent repeat fails on the primary key. */
+export async function insertIntakeKey(trx: Trx, key: { source: string; externalId: string; eventId: string; at: string }): Promise<void> {
+  await trx
+    .insertInto('event_intake_keys')
+    .values({ source: key.source, external_id: key.externalId, event_id: key.eventId, created_at: key.at })
+    .execute();
 }
 
 /** Open events of a category created since `sinceIso` inside a lng/lat box (dedup candidates). */
