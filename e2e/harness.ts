@@ -39,8 +39,8 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 
 /**
  * Where a geographic point is on a CountyMap, in page pixels. The map fits the base layer's
- * bounding box, centred, into layoutSize (95%) of the smaller side of its canvas, with the
- * latitude aspect correction the component applies.
+ * bounding box, centred, into its canvas less a 24 px padding, with the latitude aspect
+ * correction the component applies (packages/web/src/components/CountyMap.tsx).
  */
 export async function pixelOf(
   page: Page,
@@ -50,12 +50,12 @@ export async function pixelOf(
 ): Promise<{ x: number; y: number }> {
   const box = await page.getByTestId(mapTestId).locator('canvas').first().boundingBox();
   if (!box) throw new Error(`map ${mapTestId} is not visible`);
+  const padding = 24;
   const [minLng, minLat, maxLng, maxLat] = bbox;
   const aspect = Math.cos((((minLat + maxLat) / 2) * Math.PI) / 180);
   const geoW = maxLng - minLng;
   const geoH = (maxLat - minLat) / aspect;
-  const size = 0.95 * Math.min(box.width, box.height);
-  const scale = geoW >= geoH ? size / geoW : size / geoH;
+  const scale = Math.min((box.width - 2 * padding) / geoW, (box.height - 2 * padding) / geoH);
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   return {

@@ -52,7 +52,7 @@ export function AppLayout() {
   const logo = (
     <div className="ld-logo">
       <span className="ld-logo-mark">联</span>
-      <span>{t('app.fullName')}</span>
+      <span>{t('app.logo')}</span>
     </div>
   );
 
@@ -63,7 +63,7 @@ export function AppLayout() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       {!isMobile && (
-        <Sider width={220} theme="dark" breakpoint="lg" collapsible>
+        <Sider width={220} theme="dark" breakpoint="lg" collapsible style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
           {logo}
           {menu}
         </Sider>

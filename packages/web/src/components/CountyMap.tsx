@@ -39,6 +39,7 @@ interface Props {
 }
 
 let mapSeq = 0;
+const MAP_PADDING = 24;
 
 /**
  * The county map: our own boundaries through ECharts geo (no tiles, works offline),
@@ -107,8 +108,11 @@ export function CountyMap(props: Props) {
             roam: true,
             // Equirectangular with the right aspect for the county's latitude.
             aspectScale: Math.cos(midLat) || 0.85,
-            layoutCenter: ['50%', '50%'],
-            layoutSize: '95%',
+            // Fit the box, keeping the aspect; e2e/harness.ts pixelOf mirrors this layout.
+            left: MAP_PADDING,
+            right: MAP_PADDING,
+            top: MAP_PADDING,
+            bottom: MAP_PADDING,
             scaleLimit: { min: 0.8, max: 40 },
             selectedMode: false,
             label: { show: false },

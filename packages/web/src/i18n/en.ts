@@ -4,7 +4,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 /** English. Typed against the Chinese so that a key missing here fails the typecheck. */
 export const en: DeepStrings<Resources> = {
-  app: { name: 'Liandong', fullName: 'Social Governance Linkage Platform', county: 'County governance' },
+  app: { logo: 'Liandong Linkage', name: 'Liandong', fullName: 'Social Governance Linkage Platform', county: 'County governance' },
   nav: { plaza: 'Event plaza', report: 'Report an event', admin: 'Administration', logout: 'Sign out', language: '中文', menu: 'Menu' },
   common: {
     search: 'Search',

@@ -1,6 +1,6 @@
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
-  app: { name: '联动', fullName: '社会治理大联动平台', county: '县域社会治理' },
+  app: { logo: '社会治理大联动平台', name: '联动', fullName: '社会治理大联动平台', county: '县域社会治理' },
   nav: { plaza: '事件广场', report: '上报事件', admin: '系统管理', logout: '退出登录', language: 'English', menu: '菜单' },
   common: {
     search: '查询',

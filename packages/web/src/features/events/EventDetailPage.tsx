@@ -29,6 +29,8 @@ import { useAuth } from '../../api/auth.tsx';
 import type { EventView, OrgUnit, TimelineEntry } from '../../api/types.ts';
 import { useCategories, useCategoryName, useUnitName } from '../../api/catalog.ts';
 import { AuthImage } from '../../components/AuthImage.tsx';
+import { CountyMap } from '../../components/CountyMap.tsx';
+import { useBoundaries } from '../../api/geo.ts';
 import { StatusTag } from '../../components/StatusTag.tsx';
 import { STATUS_HEX, URGENCY_COLORS } from '../../lib/constants.ts';
 import { errorText } from '../../lib/errors.ts';
@@ -57,6 +59,8 @@ export default function EventDetailPage() {
   const [comment, setComment] = useState('');
   const [dialog, setDialog] = useState<ActionKind | null>(null);
   const [form] = Form.useForm();
+  const grids = useBoundaries('grid');
+  const townships = useBoundaries('township');
 
   const event = useQuery({ queryKey: ['event', id], queryFn: () => api.get<EventView>(`/api/v1/events/${id}`) });
   const timeline = useQuery({
@@ -132,7 +136,7 @@ export default function EventDetailPage() {
         }
         extra={<Typography.Text type="secondary" className="ld-hide-mobile" data-testid="event-code">{e.code}</Typography.Text>}
       >
-        <Descriptions column={{ xs: 1, sm: 1, md: 2, xl: 3 }} size="small" bordered>
+        <Descriptions column={{ xs: 1, sm: 1, md: 2, xl: 3 }} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
           <Descriptions.Item label={t('event.code')}>{e.code}</Descriptions.Item>
           <Descriptions.Item label={t('event.category')}>{categoryName(category) || e.categoryName || e.category}</Descriptions.Item>
           <Descriptions.Item label={t('event.status')}>
@@ -166,6 +170,9 @@ export default function EventDetailPage() {
           <Descriptions.Item label={t('event.location')} span={{ xs: 1, md: 2, xl: 3 }}>
             {e.location.address ? `${e.location.address}（${formatLngLat(e.location.lng, e.location.lat)}）` : formatLngLat(e.location.lng, e.location.lat)}
           </Descriptions.Item>
+          <Descriptions.Item label={t('event.description')} span={{ xs: 1, md: 2, xl: 3 }}>
+            <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{e.description || '—'}</Typography.Paragraph>
+          </Descriptions.Item>
           <Descriptions.Item label={t('event.occurredAt')}>{formatTime(e.occurredAt)}</Descriptions.Item>
           <Descriptions.Item label={t('event.createdAt')}>{formatTime(e.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={t('event.dueAt')}>{formatTime(e.dueAt)}</Descriptions.Item>
@@ -178,9 +185,6 @@ export default function EventDetailPage() {
               <Typography.Text copyable={{ text: `${window.location.origin}/api/v1/track/${e.trackingToken}` }}>{e.trackingToken.slice(0, 12)}…</Typography.Text>
             </Descriptions.Item>
           )}
-          <Descriptions.Item label={t('event.description')} span={{ xs: 1, md: 2, xl: 3 }}>
-            <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{e.description || '—'}</Typography.Paragraph>
-          </Descriptions.Item>
         </Descriptions>
       </Card>
 
@@ -248,6 +252,16 @@ export default function EventDetailPage() {
                   )}
                 </Space>
               </Space>
+            </Card>
+            <Card title={t('event.location')} size="small">
+              <CountyMap
+                base={grids.data?.features.length ? grids.data : townships.data}
+                outlines={townships.data}
+                marker={e.location}
+                highlightId={e.orgChain[e.orgChain.length - 1]?.id}
+                loading={grids.isLoading || townships.isLoading}
+                height={280}
+              />
             </Card>
             <Card title={t('event.attachments')} size="small">
               {e.attachments.length === 0 ? (

@@ -69,13 +69,6 @@ export default function PlazaPage() {
 
   const columns: ColumnsType<EventView> = [
     {
-      title: t('plaza.code'),
-      dataIndex: 'code',
-      width: 150,
-      responsive: ['lg'],
-      render: (code: string, e) => <Link to={`/events/${e.id}`}>{code}</Link>,
-    },
-    {
       title: t('plaza.eventTitle'),
       dataIndex: 'title',
       ellipsis: true,
@@ -85,7 +78,7 @@ export default function PlazaPage() {
             {title}
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
-            {catLabel(e.category, e.categoryName)} · {e.orgChain[e.orgChain.length - 1]?.name ?? ''}
+            {e.code} · {catLabel(e.category, e.categoryName)} · {e.orgChain[e.orgChain.length - 1]?.name ?? ''}
           </Typography.Text>
         </Space>
       ),
@@ -93,7 +86,7 @@ export default function PlazaPage() {
     {
       title: t('plaza.status'),
       dataIndex: 'status',
-      width: 150,
+      width: 130,
       render: (_: unknown, e) => (
         <Space size={[0, 4]} wrap>
           <StatusTag status={e.status} />
@@ -102,7 +95,7 @@ export default function PlazaPage() {
         </Space>
       ),
     },
-    { title: t('plaza.source'), dataIndex: 'source', width: 100, responsive: ['xl'], render: (s: string) => t(`source.${s}`) },
+    { title: t('plaza.source'), dataIndex: 'source', width: 96, responsive: ['xxl'], render: (s: string) => t(`source.${s}`) },
     { title: t('plaza.createdAt'), dataIndex: 'createdAt', width: 140, responsive: ['md'], render: formatTime },
   ];
 
@@ -191,7 +184,6 @@ export default function PlazaPage() {
               loading={events.isLoading}
               pagination={false}
               locale={{ emptyText: t('plaza.empty') }}
-              scroll={{ x: 'max-content' }}
               tableLayout="fixed"
               data-testid="events-table"
             />

@@ -213,9 +213,11 @@ export default function ReportPage() {
         </Col>
         <Col xs={24}>
           {submitError && <Alert type="error" showIcon message={submitError} style={{ marginBottom: 12 }} data-testid="submit-error" />}
-          <Button type="primary" htmlType="submit" size="large" loading={submit.isPending} block data-testid="submit-report">
-            {t('report.submit')}
-          </Button>
+          <div style={{ textAlign: 'right' }}>
+            <Button type="primary" htmlType="submit" size="large" loading={submit.isPending} style={{ width: '100%', maxWidth: 360 }} data-testid="submit-report">
+              {t('report.submit')}
+            </Button>
+          </div>
         </Col>
       </Row>
     </Form>
