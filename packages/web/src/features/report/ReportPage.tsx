@@ -189,6 +189,7 @@ export default function ReportPage() {
                 onChange={({ fileList }) => setFiles(fileList)}
                 customRequest={async ({ file, onSuccess, onError }) => {
                   const body = new FormData();
+                  body.append('kind', 'photo');
                   body.append('file', file as Blob);
                   try {
                     onSuccess?.(await api.upload('/api/v1/attachments', body));
