@@ -29,6 +29,8 @@ interface Props {
   points?: MapPoint[];
   marker?: { lng: number; lat: number } | null;
   highlightId?: string | null;
+  /** Open zoomed in on this point (e.g. an event's location). */
+  focus?: { lng: number; lat: number; zoom?: number } | null;
   loading?: boolean;
   emptyText?: string;
   onPointClick?: (id: string) => void;
@@ -53,6 +55,8 @@ export function CountyMap(props: Props) {
   handlers.current = props;
   const mapName = useMemo(() => `ld-map-${++mapSeq}`, []);
   const geoOption = useRef<EChartsCoreOption | null>(null);
+  const focusRef = useRef(props.focus);
+  focusRef.current = props.focus;
 
   useEffect(() => {
     if (!ref.current) return;
@@ -114,6 +118,7 @@ export function CountyMap(props: Props) {
             top: MAP_PADDING,
             bottom: MAP_PADDING,
             scaleLimit: { min: 0.8, max: 40 },
+            ...(focusRef.current ? { center: [focusRef.current.lng, focusRef.current.lat], zoom: focusRef.current.zoom ?? 3 } : {}),
             selectedMode: false,
             label: { show: false },
             itemStyle: { areaColor: '#e6f4ff', borderColor: '#91caff', borderWidth: 0.6 },
@@ -189,11 +194,11 @@ export function CountyMap(props: Props) {
             type: 'effectScatter',
             coordinateSystem: 'geo',
             silent: true,
-            symbol: 'pin',
-            symbolSize: 34,
-            symbolOffset: [0, '-50%'],
-            rippleEffect: { scale: 2.5, brushType: 'stroke' },
-            itemStyle: { color: '#f5222d' },
+            // A dot exactly on the point (a pin's tip drifts with the symbol's box).
+            symbol: 'circle',
+            symbolSize: 14,
+            rippleEffect: { scale: 3.5, brushType: 'stroke' },
+            itemStyle: { color: '#f5222d', borderColor: '#fff', borderWidth: 2 },
             data: marker ? [{ value: [marker.lng, marker.lat] }] : [],
             z: 7,
           },

@@ -258,6 +258,7 @@ export default function EventDetailPage() {
                 base={grids.data?.features.length ? grids.data : townships.data}
                 outlines={townships.data}
                 marker={e.location}
+                focus={{ lng: e.location.lng, lat: e.location.lat, zoom: 3 }}
                 highlightId={e.orgChain[e.orgChain.length - 1]?.id}
                 loading={grids.isLoading || townships.isLoading}
                 height={280}

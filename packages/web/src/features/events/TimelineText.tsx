@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TimelineEntry } from '../../api/types.ts';
 import { formatTime } from '../../lib/format.ts';
 
-const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'outcome', 'message'] as const;
+const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'message'] as const;
 
 /** One timeline step: what happened, who did it, in which unit, when, and its note. */
 export function TimelineText({ entry }: { entry: TimelineEntry }) {
@@ -14,6 +14,9 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
   const to = typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
   const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0);
   const score = typeof data.score === 'number' ? data.score : null;
+  // Outcomes are codes (complete, return…): shown only when we have words for them.
+  const outcomeKey = typeof data.outcome === 'string' ? `outcome.${data.outcome}` : null;
+  const outcome = outcomeKey && t(outcomeKey) !== outcomeKey ? t(outcomeKey) : null;
   const lead = typeof data.leadUnitName === 'string' ? data.leadUnitName : null;
   const coNames = Array.isArray(data.coHandlingUnitNames) ? (data.coHandlingUnitNames as string[]) : [];
   const who = [entry.orgUnit?.name, entry.actor?.name ?? (entry.actor?.id ? null : t('event.system'))].filter(Boolean).join(' · ');
@@ -22,6 +25,7 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
       <Space size={8} wrap>
         <Typography.Text strong>{label}</Typography.Text>
         {to && t(`status.${to}`) !== `status.${to}` && <Typography.Text type="secondary">{t('timeline.to', { to: t(`status.${to}`) })}</Typography.Text>}
+        {outcome && <Typography.Text type="secondary">{outcome}</Typography.Text>}
         {score !== null && <Typography.Text>{'★'.repeat(Math.max(0, Math.min(5, score)))}</Typography.Text>}
       </Space>
       {who && <Typography.Text type="secondary">{who}</Typography.Text>}

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Grid, Input, Row, Segmented, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ReloadOutlined } from '@ant-design/icons';
+import { FilterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import type { EventView, Page } from '../../api/types.ts';
@@ -25,6 +25,10 @@ export default function PlazaPage() {
   const [params, setParams] = useSearchParams();
   const filters: Filters = useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v)), [params]);
   const [form] = Form.useForm();
+  const isMobile = !Grid.useBreakpoint().md;
+  const [mobileView, setMobileView] = useState<'list' | 'map'>('list');
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const showFilters = !isMobile || filtersOpen;
 
   const categories = useCategories();
   const categoryName = useCategoryName();
@@ -113,8 +117,15 @@ export default function PlazaPage() {
           style={{ rowGap: 8 }}
         >
           <Form.Item name="q">
-            <Input.Search placeholder={t('plaza.keywordPlaceholder')} allowClear onSearch={() => form.submit()} style={{ width: 220 }} />
+            <Input.Search placeholder={t('plaza.keywordPlaceholder')} allowClear onSearch={() => form.submit()} style={{ width: isMobile ? 200 : 220 }} />
           </Form.Item>
+          {isMobile && (
+            <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen((o) => !o)} type={filtersOpen ? 'primary' : 'default'} ghost={filtersOpen}>
+              {t('plaza.filters')}
+            </Button>
+          )}
+          {showFilters && (
+            <>
           <Form.Item name="status">
             <Select
               allowClear
@@ -152,6 +163,8 @@ export default function PlazaPage() {
           <Form.Item name="overdue" valuePropName="checked">
             <Checkbox>{t('plaza.onlyOverdue')}</Checkbox>
           </Form.Item>
+            </>
+          )}
           <Space>
             <Button type="primary" htmlType="submit">
               {t('common.search')}
@@ -169,8 +182,19 @@ export default function PlazaPage() {
         </Form>
       </Card>
       {events.error && <Alert type="error" showIcon message={errorText(t, events.error)} />}
+      {isMobile && (
+        <Segmented
+          block
+          value={mobileView}
+          onChange={(v) => setMobileView(v as 'list' | 'map')}
+          options={[
+            { value: 'list', label: t('common.list') },
+            { value: 'map', label: t('common.map') },
+          ]}
+        />
+      )}
       <Row gutter={[12, 12]}>
-        <Col xs={24} xl={14}>
+        <Col xs={24} xl={14} style={isMobile && mobileView !== 'list' ? { display: 'none' } : undefined}>
           <Card
             size="small"
             title={t('plaza.count', { count: rows.length })}
@@ -198,8 +222,8 @@ export default function PlazaPage() {
             </div>
           </Card>
         </Col>
-        <Col xs={24} xl={10}>
-          <Card size="small" title={t('plaza.mapTitle')} extra={<Typography.Text type="secondary">{t('plaza.mapHint')}</Typography.Text>}>
+        <Col xs={24} xl={10} style={isMobile && mobileView !== 'map' ? { display: 'none' } : undefined}>
+          <Card size="small" title={t('plaza.mapTitle')} style={{ position: 'sticky', top: 12 }} extra={<Typography.Text type="secondary" className="ld-hide-mobile">{t('plaza.mapHint')}</Typography.Text>}>
             <CountyMap
               base={grids.data?.features.length ? grids.data : townships.data}
               outlines={townships.data}
