@@ -69,6 +69,16 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
     await expect.poll(() => page.getByTestId('timeline-entry').count()).toBeGreaterThanOrEqual(1);
   });
 
+  it('adds a comment and urges from the detail page; both appear on the timeline', async () => {
+    await page.getByTestId('comment-input').fill('垃圾已堆放两天，气味较大');
+    await page.getByRole('button', { name: /留\s*言/ }).click();
+    await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('垃圾已堆放两天，气味较大');
+    await page.getByRole('button', { name: /催\s*办/ }).click();
+    await page.getByRole('dialog').getByPlaceholder('说明（可选）').fill('请尽快处理');
+    await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await expect.poll(() => page.locator('[data-testid=timeline-entry][data-kind=urged]').textContent()).toContain('请尽快处理');
+  });
+
   it('refuses a point outside the county in Chinese', async () => {
     await page.goto(`${server.baseUrl}/report`);
     await page.getByTestId('report-map').locator('canvas').first().waitFor();

@@ -111,6 +111,7 @@ export function ApiKeysTab() {
         okText={t('common.close')}
         cancelButtonProps={{ style: { display: 'none' } }}
         maskClosable={false}
+        destroyOnHidden
       >
         <Alert type="warning" showIcon message={t('admin.keyShownOnce')} style={{ marginBottom: 12 }} />
         <Typography.Paragraph copyable={{ text: newKey ?? '', tooltips: [t('admin.copy'), t('admin.copied')] }} code data-testid="new-api-key" style={{ wordBreak: 'break-all' }}>
