@@ -85,7 +85,7 @@ export function AppLayout() {
         <Header className="ld-header">
           {isMobile && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawerOpen(true)} />}
           <Typography.Text strong style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-            {isMobile ? t('app.fullName') : ''}
+            {isMobile ? t('app.logo') : ''}
           </Typography.Text>
           <Button type="text" icon={<GlobalOutlined />} onClick={switchLang} data-testid="lang-switch">
             {t('nav.language')}

@@ -48,7 +48,8 @@ const MAP_PADDING = 24;
  * with points (events) and a picked-location marker.
  */
 export function CountyMap(props: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const english = i18n.language === 'en';
   const ref = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
   const handlers = useRef(props);
@@ -85,9 +86,9 @@ export function CountyMap(props: Props) {
   const { base, outlines, points, marker, highlightId } = props;
   const names = useMemo(() => {
     const m = new Map<string, string>();
-    for (const f of base?.features ?? []) m.set(f.properties.id, f.properties.name);
+    for (const f of base?.features ?? []) m.set(f.properties.id, (english && f.properties.nameEn) || f.properties.name);
     return m;
-  }, [base]);
+  }, [base, english]);
 
   // Register the base map only when its data changes; roaming state survives point updates.
   useEffect(() => {
@@ -134,7 +135,7 @@ export function CountyMap(props: Props) {
     const chart = chartRef.current;
     if (!chart || !base?.features.length) return;
     const outlineLines = (outlines?.features ?? []).flatMap((f) => ringsOf(f.geometry).map((coords) => ({ coords })));
-    const outlineLabels = (outlines?.features ?? []).map((f) => ({ name: f.properties.name, value: labelPointOf(f.geometry) }));
+    const outlineLabels = (outlines?.features ?? []).map((f) => ({ name: (english && f.properties.nameEn) || f.properties.name, value: labelPointOf(f.geometry) }));
     const highlight = highlightId ? base.features.find((f) => f.properties.id === highlightId) : undefined;
     chart.setOption(
       {
@@ -206,7 +207,7 @@ export function CountyMap(props: Props) {
       } satisfies EChartsCoreOption,
       { replaceMerge: ['series'] },
     );
-  }, [base, outlines, points, marker, highlightId, names]);
+  }, [base, outlines, points, marker, highlightId, names, english]);
 
   const resetView = () => {
     if (geoOption.current) chartRef.current?.setOption(geoOption.current, { replaceMerge: ['geo'] });

@@ -66,6 +66,7 @@ export default function PlazaPage() {
     for (const k of FILTER_KEYS) {
       const v = values[k];
       if (v === true) next.set(k, 'true');
+      else if (Array.isArray(v) && v.length) next.set(k, v.join(','));
       else if (typeof v === 'string' && v.trim()) next.set(k, v.trim());
     }
     setParams(next, { replace: true });
@@ -112,7 +113,13 @@ export default function PlazaPage() {
         <Form
           form={form}
           layout="inline"
-          initialValues={{ ...filters, supervised: filters.supervised === 'true', overdue: filters.overdue === 'true' }}
+          initialValues={{
+            ...filters,
+            // The API takes a comma list of statuses.
+            status: filters.status ? filters.status.split(',') : [],
+            supervised: filters.supervised === 'true',
+            overdue: filters.overdue === 'true',
+          }}
           onFinish={applyFilters}
           style={{ rowGap: 8 }}
         >
@@ -128,9 +135,11 @@ export default function PlazaPage() {
             <>
           <Form.Item name="status">
             <Select
+              mode="multiple"
               allowClear
+              maxTagCount="responsive"
               placeholder={t('plaza.status')}
-              style={{ width: 130 }}
+              style={{ width: 200 }}
               options={EVENT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
           </Form.Item>
