@@ -11,6 +11,7 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
+  let eventUrl = '';
 
   beforeAll(async () => {
     server = await startServer(dialect);
@@ -51,6 +52,7 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
 
     await page.getByTestId('submit-report').click();
     await page.waitForURL(/\/events\/[^/]+$/);
+    eventUrl = page.url();
     await expect.poll(() => page.getByTestId('event-title').textContent()).toBe('南浦村路口垃圾堆放');
     await expect.poll(() => page.getByTestId('org-chain').textContent()).toContain('南浦村第一网格');
     await expect.poll(() => page.getByTestId('timeline-entry').first().textContent()).toContain('上报事件');
@@ -79,6 +81,19 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
     await expect.poll(() => page.locator('[data-testid=timeline-entry][data-kind=urged]').textContent()).toContain('请尽快处理');
   });
 
+  it('lets the duty officer, not the grid worker, take the event under supervision', async () => {
+    expect(await page.getByRole('button', { name: /督\s*办/ }).count()).toBe(0);
+    const duty = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    await signIn(duty, server.baseUrl, 'duty', FIXTURE_PASSWORD);
+    await duty.goto(eventUrl);
+    await duty.getByRole('button', { name: /督\s*办/ }).click();
+    await duty.getByRole('dialog').getByPlaceholder('说明（可选）').fill('列入县级督办');
+    await duty.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await expect.poll(() => duty.locator('[data-testid=timeline-entry][data-kind=supervised]').textContent()).toContain('列入县级督办');
+    expect(await duty.getByRole('button', { name: /督\s*办/ }).count()).toBe(0);
+    await duty.close();
+  });
+
   it('refuses a point outside the county in Chinese', async () => {
     await page.goto(`${server.baseUrl}/report`);
     await page.getByTestId('report-map').locator('canvas').first().waitFor();
@@ -87,5 +102,13 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
     const outside = await pixelOf(page, 'report-map', COUNTY_BBOX, { lng: 122.2, lat: 30.23 });
     await page.mouse.click(outside.x, outside.y);
     await expect.poll(() => page.getByTestId('locate-error').textContent()).toContain('不在本县辖区内');
+  });
+
+  it('sends the user back to the login page when the session ends', async () => {
+    const token = await page.evaluate(() => localStorage.getItem('liandong.token'));
+    await server.test.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } });
+    await page.getByRole('menuitem', { name: '事件广场' }).click();
+    await page.waitForURL(/\/login/);
+    await expect.poll(() => page.locator('.ant-alert').first().textContent()).toContain('登录已失效');
   });
 });
