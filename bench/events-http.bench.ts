@@ -1,9 +1,10 @@
 // Event creation over HTTP on SQLite with 1,000,000 events already stored, against a bare Fastify
 // route inserting one row per request into the same file (measured in the same run), and the plaza's
 // first page of open events in a township's scope. Prints a markdown section; run by bench/run.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { parseConfig } from '../packages/server/src/config.ts';
@@ -23,7 +24,7 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     // 1. The demo county (territory, users, catalogue) without its history, then 1 M stored events.
     const config = parseConfig({ http: {}, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
     const runtime = await createRuntime(config);
-    await seedDemoCounty(runtime.deps, { password: PASSWORD, seed: 20261128, days: 0 } as Parameters<typeof seedDemoCounty>[1]);
+    await seedDemoCounty(runtime.deps, { password: PASSWORD, seed: 20261128, days: 0 });
     await runtime.deps.territory.reload();
     const gridRows = await runtime.deps.db.selectFrom('org_units').select(['id', 'path', 'centroid_lng', 'centroid_lat']).where('kind', '=', 'grid').execute();
     const grids: GridChain[] = gridRows
@@ -42,14 +43,26 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     const categories = cats.map((c) => c.code);
     await runtime.close();
     log(`  storing ${STORED.toLocaleString()} events…`);
-    const sqlite = new Database(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = OFF');
-    const t0 = Date.now();
-    populateEvents(sqlite, { count: STORED, grids, categories, endMs: Date.now() - 60_000, days: 730, onProgress: (d) => d % 200_000 === 0 && log(`    ${d.toLocaleString()}`) });
-    sqlite.exec('ANALYZE');
-    sqlite.close();
-    log(`  stored in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    // Building the store takes about a minute; BENCH_STORE_CACHE=dir keeps a copy between runs.
+    const cached = process.env.BENCH_STORE_CACHE ? join(process.env.BENCH_STORE_CACHE, `events-${STORED}-${schemaHash()}.db`) : null;
+    if (cached && existsSync(cached)) {
+      copyFileSync(cached, file);
+      log(`  store copied from ${cached}`);
+    } else {
+      const sqlite = new Database(file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = OFF');
+      const t0 = Date.now();
+      populateEvents(sqlite, { count: STORED, grids, categories, endMs: Date.now() - 60_000, days: 730, onProgress: (d) => d % 200_000 === 0 && log(`    ${d.toLocaleString()}`) });
+      sqlite.exec('ANALYZE');
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      sqlite.close();
+      log(`  stored in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (cached) {
+        mkdirSync(dirname(cached), { recursive: true });
+        copyFileSync(file, cached);
+      }
+    }
 
     // 2. Request bodies: points inside grids (checked with locate), categories without dedup.
     const rnd = prng(7);
@@ -128,6 +141,14 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Changes when a migration changes, so a cached store never outlives its schema. */
+function schemaHash(): string {
+  const dir = join(ROOT, 'packages/server/src/db/migrations');
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) h.update(readFileSync(join(dir, f)));
+  return h.digest('hex').slice(0, 12);
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -6,31 +6,9 @@ import { buildGridIndex } from '../packages/server/src/lib/geo/grid-index.ts';
 import type { AreaGeometry } from '../packages/server/src/lib/geo/geometry.ts';
 import { generateTerritory } from '../packages/server/src/demo/territory.generator.ts';
 import { prng } from './lib/populate.ts';
+import { syntheticTiling } from '../packages/server/src/lib/geo/synthetic-tiling.ts';
 
 type Grid = { geometry: AreaGeometry };
-
-/** A county of cols × rows quadrilateral grids with jittered shared corners: tiles exactly. */
-export function syntheticCounty(cols: number, rows: number, seed = 1): Grid[] {
-  const rnd = prng(seed);
-  const [lng0, lat0, size] = [121.5, 29.5, 0.004];
-  const corner: number[][][] = [];
-  for (let i = 0; i <= cols; i++) {
-    corner.push([]);
-    for (let j = 0; j <= rows; j++) {
-      const edge = i === 0 || j === 0 || i === cols || j === rows;
-      const jx = edge ? 0 : (rnd() - 0.5) * size * 0.5;
-      const jy = edge ? 0 : (rnd() - 0.5) * size * 0.5;
-      corner[i].push([lng0 + i * size + jx, lat0 + j * size + jy]);
-    }
-  }
-  const grids: Grid[] = [];
-  for (let i = 0; i < cols; i++)
-    for (let j = 0; j < rows; j++) {
-      const ring = [corner[i][j], corner[i + 1][j], corner[i + 1][j + 1], corner[i][j + 1], corner[i][j]];
-      grids.push({ geometry: { type: 'Polygon', coordinates: [ring as [number, number][]] } });
-    }
-  return grids;
-}
 
 function bbox(grids: Grid[]): [number, number, number, number] {
   let [a, b, c, d] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -94,7 +72,8 @@ function measure(name: string, grids: Grid[], log: (s: string) => void) {
 
 export async function runLocateBench(log: (s: string) => void): Promise<string> {
   const demo = generateTerritory(20261128).grids.map((g) => ({ geometry: g.boundary as AreaGeometry }));
-  const big = syntheticCounty(100, 100);
+  // 10,000 jittered cells with 8 extra points per edge: the shape of real grid boundaries.
+  const big = syntheticTiling({ nx: 100, ny: 100, bbox: [121.5, 29.5, 121.9, 29.9], jitter: 0.3, edgePoints: 8, seed: 1 }).map((geometry) => ({ geometry }));
   const d = measure('demo county', demo, log);
   const s = measure('10,000 grids', big, log);
   const row = (label: string, r: typeof d, target: number) =>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { UUID } from 'uuidv7';
+import { seededRandom } from '../../packages/server/src/lib/geo/synthetic-tiling.ts';
 
 export interface GridChain {
   countyId: string;
@@ -11,17 +12,8 @@ export interface GridChain {
   lat: number;
 }
 
-/** A deterministic PRNG (mulberry32) so every run stores the same history. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seeded PRNG as the tests' tilings, so every run stores the same history. */
+export const prng = seededRandom;
 
 const OPEN_STATUSES = ['reported', 'accepted', 'dispatched', 'in_progress', 'awaiting_verification'];
 

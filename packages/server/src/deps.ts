@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { WriteBatcher } from './db/write-batcher.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Ids } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
@@ -14,6 +15,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   dialect: Dialect;
+  /** Transactions for hot write paths: group commit on SQLite, one transaction each on PostgreSQL. */
+  writes: WriteBatcher;
   clock: Clock;
   ids: Ids;
   logger: Logger;

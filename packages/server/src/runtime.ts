@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import { createWriteBatcher } from './db/write-batcher.ts';
 import type { AppDeps } from './deps.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { defaultIds, type Ids } from './lib/ids.ts';
@@ -27,6 +28,7 @@ export async function createRuntime(
     config,
     db: database.db,
     dialect: database.dialect,
+    writes: createWriteBatcher(database.db, database.dialect),
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? defaultIds,
     logger,

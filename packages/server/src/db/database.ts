@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
@@ -41,8 +42,73 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', describe: url === ':memory:' ? 'sqlite::memory:' : `sqlite:${url}`, close: () => db.destroy() };
+  // A county's store grows to gigabytes; index pages of recent events must stay in memory.
+  sqlite.pragma('cache_size = -131072'); // 128 MiB
+  sqlite.pragma('temp_store = memory');
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: url === ':memory:' ? 'sqlite::memory:' : `sqlite:${url}`,
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Checkpoints (copying the write-ahead log into the database file) cost as much as the writes
+ * themselves; done automatically they run inside a committing request. Here they run on a
+ * worker thread with its own connection, on the machine's other core. The log is capped so
+ * that a stalled checkpointer cannot fill the disk: past the cap SQLite checkpoints inline again.
+ */
+function startCheckpointer(sqlite: SQLite.Database, file: string): { stop(): Promise<void> } {
+  sqlite.pragma('wal_autocheckpoint = 20000'); // ~80 MB: a safety net, not the normal path
+  sqlite.pragma('journal_size_limit = 67108864');
+  const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200 } });
+  worker.unref();
+  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => resolve();
+        worker.once('message', () => void worker.terminate().then(done, done));
+        worker.once('exit', done);
+        worker.postMessage('stop');
+      }),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the SQL costs more than running a
+ * small insert. Queries are built from a fixed set of shapes, so prepared statements are kept
+ * by SQL text (bounded, least recently used first out). Safe because the driver only calls
+ * `all`/`run`, which finish before the next query on the single connection starts.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (stmt) {
+          cache.delete(sql);
+        } else {
+          stmt = prepare(sql);
+          if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(sql, stmt);
+        return stmt;
+      };
+    },
+  });
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

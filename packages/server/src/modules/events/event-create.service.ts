@@ -1,12 +1,14 @@
 import { CreateEventRequest, type EventView } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
-import type { EventsTable } from '../../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { Database, EventsTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { presentCategory } from '../catalog/catalog.presenter.ts';
 import { findCategoryRow } from '../catalog/catalog.repository.ts';
 import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
 import { nextEventCode } from './event-code.ts';
-import { loadEventView } from './event-query.service.ts';
+import { canActorSee, loadEventView } from './event-query.service.ts';
+import { presentEvent } from './events.presenter.ts';
 import { initialStatus } from './events.policy.ts';
 import {
   findDedupCandidates,
@@ -16,6 +18,7 @@ import {
   insertEventRow,
   insertEventUnits,
   linkUploadsToEvent,
+  listAttachments,
   lockDedupScope,
   incrementEventCounter,
 } from './events.repository.ts';
@@ -24,7 +27,7 @@ import { routeEvent } from './routing.policy.ts';
 import { appendTimeline } from './timeline.ts';
 import { uploaderIdOf } from './attachments.service.ts';
 
-export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'territory' | 'logger'>;
+export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'>;
 
 export interface CreateEventResult {
   /** created: a new event (201); existing: an externalId repeat (200); merged: folded into a nearby open event (200). */
@@ -95,7 +98,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
   };
 
   try {
-    const result = await deps.db.transaction().execute(async (trx) => {
+    const result = await deps.writes.transaction(async (trx: Transaction<Database>) => {
       if (category.dedupWindowMinutes > 0) {
         await lockDedupScope(trx, deps.dialect, category.code);
         const since = new Date(now.getTime() - category.dedupWindowMinutes * 60_000).toISOString();
@@ -171,13 +174,15 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         version: 1,
       };
       await insertEventRow(trx, row);
-      await insertEventUnits(trx, [
+      const units = [
         { event_id: id, org_unit_id: routing.lead.id, role: 'lead', created_at: nowIso },
         ...routing.co.map((u) => ({ event_id: id, org_unit_id: u.id, role: 'co', created_at: nowIso })),
-      ]);
+      ];
+      await insertEventUnits(trx, units);
       if (input.externalId) await insertIntakeKey(trx, { source: input.source, externalId: input.externalId, eventId: id, at: nowIso });
       await linkAttachments(trx, id);
       await appendTimeline(trx, deps.ids, {
+        seq: 1,
         eventId: id,
         at: nowIso,
         kind: 'reported',
@@ -192,6 +197,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         },
       });
       await appendTimeline(trx, deps.ids, {
+        seq: 2,
         eventId: id,
         at: nowIso,
         kind: 'routed',
@@ -204,8 +210,18 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
           coHandlingUnitNames: routing.co.map((u) => u.name),
         },
       });
-      return { outcome: 'created' as const, id };
+      // The view is built from what was just written: creation is the hot path, so no re-reading.
+      const view = presentEvent(row, {
+        territory: deps.territory,
+        units,
+        attachments: uploads.length || links.length ? await listAttachments(trx, id) : [],
+        categoryName: category.nameZh,
+        showReporterPhone: canActorSee(actor, row, units),
+        showTrackingToken: true,
+      });
+      return { outcome: 'created' as const, id, view };
     });
+    if (result.outcome === 'created') return { outcome: 'created', event: result.view };
     const row = (await deps.db.selectFrom('events').selectAll().where('id', '=', result.id).executeTakeFirstOrThrow()) as EventsTable;
     return { outcome: result.outcome, event: await loadEventView(deps, actor, row, { showTrackingToken: true }) };
   } catch (err) {

@@ -12,6 +12,8 @@ export interface TimelineInput {
   actor: EventActor | null;
   orgUnitId?: string | null;
   data?: Record<string, unknown>;
+  /** The entry's number when the caller knows it (the first entries of a new event); skips the lookup. */
+  seq?: number;
 }
 
 /**
@@ -20,17 +22,21 @@ export interface TimelineInput {
  * serialise and `max(seq) + 1` stays unique; on SQLite the transaction is the single writer.
  */
 export async function appendTimeline(trx: Transaction<Database>, ids: Pick<Ids, 'id'>, e: TimelineInput): Promise<EventTimelineTable> {
-  await trx.updateTable('events').set({ updated_at: e.at }).where('id', '=', e.eventId).execute();
-  const last = await trx
-    .selectFrom('event_timeline')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('event_id', '=', e.eventId)
-    .executeTakeFirst();
+  let seq = e.seq;
+  if (seq === undefined) {
+    await trx.updateTable('events').set({ updated_at: e.at }).where('id', '=', e.eventId).execute();
+    const last = await trx
+      .selectFrom('event_timeline')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('event_id', '=', e.eventId)
+      .executeTakeFirst();
+    seq = Number(last?.seq ?? 0) + 1;
+  }
   const actor = e.actor;
   const row: EventTimelineTable = {
     id: ids.id(),
     event_id: e.eventId,
-    seq: Number(last?.seq ?? 0) + 1,
+    seq,
     at: e.at,
     kind: e.kind,
     actor_user_id: actor ? actorUserId(actor) : null,

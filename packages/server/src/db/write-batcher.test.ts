@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_DIALECTS, openTestDatabase } from '../testing/databases.ts';
+import type { DatabaseHandle } from './database.ts';
+import { createWriteBatcher } from './write-batcher.ts';
+
+describe.each(TEST_DIALECTS)('write batcher on %s', (dialect) => {
+  let h: DatabaseHandle;
+  afterEach(async () => h?.close());
+
+  async function setup() {
+    h = await openTestDatabase(dialect);
+    await h.db.schema.createTable('t').addColumn('k', 'text', (c) => c.primaryKey()).execute();
+    return createWriteBatcher(h.db, dialect);
+  }
+  const keys = async () => (await sql<{ k: string }>`select k from t order by k`.execute(h.db)).rows.map((r) => r.k);
+
+  it('commits concurrent units of work and answers each with its own result', async () => {
+    const w = await setup();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        w.transaction(async (trx) => {
+          await sql`insert into t (k) values (${`k${String(i).padStart(2, '0')}`})`.execute(trx);
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(await keys()).toHaveLength(50);
+  });
+
+  it('rolls back only the unit that failed, whole', async () => {
+    const w = await setup();
+    const outcomes = await Promise.allSettled([
+      w.transaction(async (trx) => sql`insert into t (k) values ('a')`.execute(trx)),
+      w.transaction(async (trx) => {
+        await sql`insert into t (k) values ('b')`.execute(trx);
+        await sql`insert into t (k) values ('a')`.execute(trx); // duplicate key: this unit fails
+      }),
+      w.transaction(async (trx) => sql`insert into t (k) values ('c')`.execute(trx)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // 'b' was written by the failed unit before its error: it must not survive.
+    expect(await keys()).toEqual(['a', 'c']);
+  });
+});

@@ -1,0 +1,92 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from './database.ts';
+
+/** Runs a unit of work in a transaction of its own — or, on SQLite, in a shared one. */
+export interface WriteBatcher {
+  transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T>;
+}
+
+interface Job {
+  work: (trx: Transaction<any>) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite. A SQLite commit costs far more than the writes it carries (every
+ * dirty page goes to the WAL; an event touches ~25 pages), and SQLite has one writer anyway. So
+ * units of work that arrive while a batch is running are queued and run in the next batch: one
+ * transaction, each unit inside its own SAVEPOINT. A unit that throws is rolled back to its
+ * savepoint alone; the others commit. Every caller is answered only after the commit, so a
+ * response never reports a write that a crash could lose.
+ *
+ * PostgreSQL commits concurrently (and groups commits itself): there each unit gets its own
+ * transaction, and several nodes may write at once.
+ */
+export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: { maxBatch?: number } = {}): WriteBatcher {
+  if (dialect === 'postgres') {
+    return { transaction: (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>) };
+  }
+  const maxBatch = opts.maxBatch ?? 256;
+  let queue: Job[] = [];
+  let running = false;
+
+  const runBatch = async (jobs: Job[]) => {
+    const settled: Array<() => void> = [];
+    let trx;
+    try {
+      trx = await db.startTransaction().execute();
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    try {
+      for (const [i, job] of jobs.entries()) {
+        const name = `unit_${i}`;
+        const sp = await trx.savepoint(name).execute();
+        try {
+          const value = await job.work(sp as unknown as Transaction<any>);
+          await sp.releaseSavepoint(name).execute();
+          settled.push(() => job.resolve(value));
+        } catch (err) {
+          await sp.rollbackToSavepoint(name).execute();
+          await sp.releaseSavepoint(name).execute();
+          settled.push(() => job.reject(err));
+        }
+      }
+      await trx.commit().execute();
+    } catch (err) {
+      // The batch itself failed (the commit, or a savepoint command): nothing of it was written.
+      await trx.rollback().execute().catch(() => {});
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    for (const s of settled) s();
+  };
+
+  const drain = async () => {
+    running = true;
+    try {
+      while (queue.length) {
+        const jobs = queue.slice(0, maxBatch);
+        queue = queue.slice(jobs.length);
+        await runBatch(jobs);
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+        // Let the requests already parsed in this turn of the event loop join the batch.
+        if (!running) {
+          running = true;
+          setImmediate(() => void drain());
+        }
+      });
+    },
+  };
+}
