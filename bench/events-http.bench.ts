@@ -99,9 +99,11 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
       const dispatcherToken = await login(base, dispatcher.username);
       plaza = await measurePlaza(base, dispatcherToken, 2000);
       log(`  plaza p95 ${plaza.p95.toFixed(2)} ms`);
+      // Steady state first: 1,000 events/s on the stored million, then as fast as it goes.
+      paced = await cannon(`${base}/api/v1/events`, token, bodies, { connections: 16, duration: DURATION, overallRate: 1000 });
+      log(`  at 1,000/s: p99 ${paced.latency.p99} ms`);
       full = await cannon(`${base}/api/v1/events`, token, bodies, { connections: 16, duration: DURATION });
       log(`  events/s max ${full.requests.average}`);
-      paced = await cannon(`${base}/api/v1/events`, token, bodies, { connections: 16, duration: DURATION, overallRate: 1000 });
     } finally {
       await stopChild(server);
     }
@@ -111,8 +113,8 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     let bareFull: autocannon.Result;
     let barePaced: autocannon.Result;
     try {
-      bareFull = await cannon(`http://127.0.0.1:${port + 1}/rows`, null, bodies, { connections: 16, duration: DURATION });
       barePaced = await cannon(`http://127.0.0.1:${port + 1}/rows`, null, bodies, { connections: 16, duration: DURATION, overallRate: 1000 });
+      bareFull = await cannon(`http://127.0.0.1:${port + 1}/rows`, null, bodies, { connections: 16, duration: DURATION });
     } finally {
       await stopChild(bare);
     }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { configFromEnv, parseConfig, type Config, type ConfigInput } from './config.ts';
+import { ConfigSchema, configFromEnv, type Config, type ConfigInput } from './config.ts';
 import { buildApp } from './app.ts';
 import { listen } from './server.ts';
 import { createRuntime } from './runtime.ts';
@@ -37,7 +37,15 @@ function loadConfig(flags: Record<string, unknown>): Config {
   set('sms', 'url', flags.sms);
   set('mqtt', 'port', flags.mqttPort);
   set('mqtt', 'url', flags.mqttUrl);
-  return parseConfig(input);
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    // A wrong setting is the operator's input: say which and why, without a stack trace.
+    console.error('Invalid configuration:');
+    for (const issue of parsed.error.issues) console.error(`  ${issue.path.join('.')}: ${issue.message}`);
+    console.error('See `liandong serve --help` for the settings and their environment variables.');
+    process.exit(2);
+  }
+  return parsed.data;
 }
 
 function progressBar(label: string) {

@@ -146,14 +146,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('duplicate_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rating_score', 'integer')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
-    .addUniqueConstraint('events_source_external_unique', ['source', 'external_id'])
     .execute();
   // Plaza: open events of a scope, newest first (ids are UUIDv7, so id order is time order).
-  for (const level of ['county', 'township', 'village', 'grid'] as const) {
-    await db.schema.createIndex(`events_${level}_open_idx`).on('events').columns([`${level}_id`, 'is_open', 'id']).execute();
-  }
+  // Every index is a page written per new event, so there are few: the county-wide one, and
+  // one per township carrying village and grid ids so village and grid scopes filter inside it.
   await db.schema.createIndex('events_open_idx').on('events').columns(['is_open', 'id']).execute();
-  await db.schema.createIndex('events_status_idx').on('events').columns(['status', 'id']).execute();
+  await db.schema
+    .createIndex('events_township_open_idx')
+    .on('events')
+    .columns(['township_id', 'is_open', 'id', 'village_id', 'grid_id'])
+    .execute();
   await db.schema.createIndex('events_reporter_idx').on('events').columns(['reporter_user_id', 'id']).execute();
   // Dedup: recent events of a category near a place.
   await db.schema.createIndex('events_dedup_idx').on('events').columns(['category_code', 'is_open', 'created_at']).execute();
