@@ -5,7 +5,7 @@
 // - Chromium: Debian's package, installed with apt-get when missing.
 // - The web app is built, the TypeScript is type-checked, then vitest runs the server and e2e projects.
 // A missing service is a failure, never a skip.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
@@ -40,4 +40,14 @@ step('Building the web app');
 run('npm', ['run', 'build', '-w', '@liandong/web', '--silent']);
 
 step('Running every suite (SQLite and PostgreSQL, browser)');
-run('npx', ['vitest', 'run', ...args]);
+mkdirSync('.tmp', { recursive: true });
+const report = '.tmp/vitest-report.json';
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], { stdio: 'inherit' });
+// One plain closing line for CI: `N passed, N failed`.
+try {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`\n${j.numPassedTests} passed, ${j.numFailedTests} failed${j.numPendingTests ? `, ${j.numPendingTests} skipped` : ''}`);
+} catch {
+  console.log('\n0 passed, 1 failed');
+}
+process.exit(r.status ?? 1);
