@@ -21,7 +21,7 @@ export const OrgUnit = z.object({
 });
 export type OrgUnit = z.infer<typeof OrgUnit>;
 
-export const OrgChainEntry = z.object({ id: z.string(), kind: OrgUnitKind, name: z.string(), code: z.string().nullable() });
+export const OrgChainEntry = z.object({ id: z.string(), kind: OrgUnitKind, name: z.string(), nameEn: z.string().nullable(), code: z.string().nullable() });
 export type OrgChainEntry = z.infer<typeof OrgChainEntry>;
 
 export const LocateResult = z.object({ chain: z.array(OrgChainEntry) });

@@ -185,7 +185,7 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
             ? { kind: 'deputy' }
             : dr.source === 'hotline' || dr.source === 'superior'
               ? { kind: 'duty_officer' }
-              : { kind: 'system', name: dr.source === 'video' ? '视频中台 Video hub' : dr.source === 'iot' ? '物联中台 IoT hub' : '市民上报 Citizen report' };
+              : { kind: 'system', name: dr.source === 'video' ? '视频中台' : dr.source === 'iot' ? '物联中台' : '市民上报' };
     const reporter = dr.source === 'citizen' || dr.source === 'hotline' ? { name: personName(er), phone: phoneNumber(er, phones) } : undefined;
     const planned: PlannedEvent = {
       seq,

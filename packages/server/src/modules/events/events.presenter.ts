@@ -1,4 +1,5 @@
 import type { EventView, OrgChainEntry, TimelineEntry } from '@liandong/contracts';
+import { presentChainEntry } from '../org/org.presenter.ts';
 import type { AttachmentsTable, EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import { fromDbBool } from '../../db/database.ts';
 import type { Territory } from '../org/territory.ts';
@@ -14,7 +15,7 @@ export function orgChainOf(territory: Territory, row: Pick<EventsTable, 'county_
   const out: OrgChainEntry[] = [];
   for (const id of [row.county_id, row.township_id, row.village_id, row.grid_id]) {
     const u = id ? territory.getUnit(id) : undefined;
-    if (u) out.push({ id: u.id, kind: u.kind, name: u.name, code: u.code });
+    if (u) out.push(presentChainEntry(u));
   }
   return out;
 }

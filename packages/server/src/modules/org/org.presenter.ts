@@ -23,7 +23,7 @@ export function presentOrgUnit(row: OrgUnitSummaryRow & { boundary?: string | nu
 }
 
 export function presentChainEntry(u: UnitInfo): OrgChainEntry {
-  return { id: u.id, kind: u.kind, name: u.name, code: u.code };
+  return { id: u.id, kind: u.kind, name: u.name, nameEn: u.nameEn, code: u.code };
 }
 
 export function presentChain(chain: LocatedChain): { chain: OrgChainEntry[] } {

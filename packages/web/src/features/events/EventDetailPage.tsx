@@ -51,6 +51,7 @@ type ActionKind = 'urge' | 'supervise' | 'rating';
 export default function EventDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const unitName = useUnitName();
   const { message } = App.useApp();
   const { hasRole } = useAuth();
   const queryClient = useQueryClient();
@@ -151,7 +152,7 @@ export default function EventDetailPage() {
           </Descriptions.Item>
           <Descriptions.Item label={t('event.urgeCount')}>{e.urgeCount}</Descriptions.Item>
           <Descriptions.Item label={t('event.orgChain')} span={{ xs: 1, md: 2, xl: 3 }}>
-            <Breadcrumb separator="→" items={e.orgChain.map((u) => ({ title: u.name }))} data-testid="org-chain" />
+            <Breadcrumb separator="→" items={e.orgChain.map((u) => ({ title: unitName(u) }))} data-testid="org-chain" />
           </Descriptions.Item>
           <Descriptions.Item label={t('event.leadUnit')}>{e.leadUnitId ? <UnitName id={e.leadUnitId} /> : t('common.none')}</Descriptions.Item>
           <Descriptions.Item label={t('event.coUnits')} span={{ xs: 1, md: 1, xl: 2 }}>

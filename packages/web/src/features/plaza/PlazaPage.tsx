@@ -83,7 +83,7 @@ export default function PlazaPage() {
             {title}
           </Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
-            {e.code} · {catLabel(e.category, e.categoryName)} · {e.orgChain[e.orgChain.length - 1]?.name ?? ''}
+            {e.code} · {catLabel(e.category, e.categoryName)} · {unitName(e.orgChain[e.orgChain.length - 1])}
           </Typography.Text>
         </Space>
       ),
