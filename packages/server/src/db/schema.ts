@@ -188,6 +188,71 @@ export interface EventCodeCountersTable {
   last_seq: number;
 }
 
+export interface NotificationsTable {
+  id: string;
+  /** 'sms' | 'in_app' */
+  channel: string;
+  /** Template kind, e.g. 'event.assigned'. */
+  kind: string;
+  recipient_user_id: string | null;
+  /** Normalised 11-digit mainland mobile number (SMS only). Personal data: never logged. */
+  recipient_phone: string | null;
+  event_id: string | null;
+  link: string | null;
+  title: string | null;
+  body: string;
+  locale: string;
+  urgent: number;
+  idempotency_key: string;
+  /** sms: queued | sending | sent | delivered | failed | dead; in_app: delivered */
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  claimed_by: string | null;
+  last_error: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  parts: number | null;
+  read_at: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+}
+
+export interface NotificationAttemptsTable {
+  id: string;
+  notification_id: string;
+  attempt: number;
+  provider: string;
+  started_at: string;
+  finished_at: string | null;
+  /** null while in flight; 'ok' | 'transient' | 'permanent' | 'ambiguous' */
+  outcome: string | null;
+  provider_message_id: string | null;
+  error: string | null;
+}
+
+export interface SmsTemplatesTable {
+  kind: string;
+  locale: string;
+  body: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface DutyRostersTable {
+  id: string;
+  org_unit_id: string;
+  user_id: string;
+  starts_at: string;
+  ends_at: string;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -202,6 +267,10 @@ export interface Database {
   event_timeline: EventTimelineTable;
   attachments: AttachmentsTable;
   event_code_counters: EventCodeCountersTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+  sms_templates: SmsTemplatesTable;
+  duty_rosters: DutyRostersTable;
 }
 
 // Keep Generated imported for modules that add auto-increment columns later.
