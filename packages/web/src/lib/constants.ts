@@ -1,41 +1,7 @@
-import type { EventSource, EventStatus, Role, Urgency, ApiKeyScope, OrgUnitKind } from '../api/types.ts';
+import type { EventSource, EventStatus, Role, Urgency } from '../api/types.ts';
 
-// Mirrors of the contract enums (types checked against the contract); runtime values are
-// duplicated here so the bundle does not pull zod in.
-export const EVENT_STATUSES = [
-  'reported',
-  'pending_confirmation',
-  'accepted',
-  'dispatched',
-  'in_progress',
-  'awaiting_verification',
-  'closed',
-  'rejected',
-  'void',
-] as const satisfies readonly EventStatus[];
-
-export const EVENT_SOURCES = ['patrol', 'citizen', 'deputy', 'hotline', 'officer', 'iot', 'video', 'superior'] as const satisfies readonly EventSource[];
-export const URGENCIES = ['normal', 'urgent', 'critical'] as const satisfies readonly Urgency[];
-export const ROLES = [
-  'admin',
-  'leader',
-  'duty_officer',
-  'dispatcher',
-  'handler',
-  'grid_worker',
-  'officer',
-  'deputy',
-  'integrator',
-] as const satisfies readonly Role[];
-export const API_KEY_SCOPES = [
-  'events:read',
-  'events:write',
-  'alarms:write',
-  'telemetry:write',
-  'signals:write',
-  'org:read',
-] as const satisfies readonly ApiKeyScope[];
-export const ORG_UNIT_KINDS = ['county', 'township', 'village', 'grid', 'department', 'station'] as const satisfies readonly OrgUnitKind[];
+// The contract's enumerated values, from its zod-free module so the bundle does not pull zod in.
+export { EVENT_STATUSES, EVENT_SOURCES, URGENCIES, ROLES, API_KEY_SCOPES, ORG_UNIT_KINDS } from '@liandong/contracts/values';
 
 /** antd Tag colours per status: open work in blues/oranges, finished in green/grey. */
 export const STATUS_COLORS: Record<EventStatus, string> = {
