@@ -15,6 +15,8 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { registerOrgRoutes } from './modules/org/org.routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { registerEventRoutes } from './modules/events/events.routes.ts';
+import { registerDutyRoutes } from './modules/duty/duty.routes.ts';
+import { registerStreamRoutes } from './modules/stream/stream.routes.ts';
 
 export type App = Api;
 
@@ -62,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerOrgRoutes(api, deps);
       registerCatalogRoutes(api, deps);
       registerEventRoutes(api, deps);
+      registerDutyRoutes(api, deps);
+      registerStreamRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import { writeAudit } from '../auth/audit.ts';
 import { findMembershipsOfUsers, findUserById, findUserByUsername, revokeSessionsOfUser, type MembershipRow } from '../auth/auth.repository.ts';
 import type { RequestContext } from '../auth/auth.service.ts';
 import { principalCacheOf } from '../auth/principal-cache.ts';
+import { invalidateOnDuty } from '../duty/on-duty.ts';
 import type { Principal } from '../auth/principal.ts';
 import { canSeeUser, dataScopeOf } from '../auth/scope.ts';
 import { normalisePhone } from './phone.ts';
@@ -103,6 +104,7 @@ export async function createUser(
     if (await findUserByUsername(deps.db, input.username)) throw new AppError('USERNAME_TAKEN', `The username ${input.username} is taken`);
     throw err;
   }
+  invalidateOnDuty(deps);
   return getUserView(deps, principal, id);
 }
 
@@ -151,6 +153,7 @@ export async function updateUserById(
     });
   });
   principalCacheOf(deps).invalidateUser(userId);
+  invalidateOnDuty(deps);
   return getUserView(deps, principal, userId);
 }
 
@@ -165,6 +168,7 @@ export async function addMembership(deps: AppDeps, principal: Principal, userId:
     await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'membership.add', targetType: 'user', targetId: userId, ip: ctx.ip, details: { membershipId: id, ...input } });
   });
   principalCacheOf(deps).invalidateUser(userId);
+  invalidateOnDuty(deps);
   return getUserView(deps, principal, userId);
 }
 
@@ -179,5 +183,6 @@ export async function removeMembership(deps: AppDeps, principal: Principal, user
     await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'membership.remove', targetType: 'user', targetId: userId, ip: ctx.ip, details: { membershipId, orgUnitId: m.org_unit_id, role: m.role } });
   });
   principalCacheOf(deps).invalidateUser(userId);
+  invalidateOnDuty(deps);
   return getUserView(deps, principal, userId);
 }

@@ -1,0 +1,134 @@
+import type { Kysely } from 'kysely';
+import type { Role } from '@liandong/contracts';
+import type { Database } from '../../db/schema.ts';
+import { findMembersWithRoles, findRosterCandidates } from './duty.repository.ts';
+
+/**
+ * Roles whose members handle events: when a unit's roster has nobody on duty, these members are.
+ * Deputies, integrators and admins are not dispatched work.
+ */
+export const HANDLING_ROLES: readonly Role[] = ['handler', 'dispatcher', 'duty_officer', 'grid_worker', 'officer', 'leader'];
+
+/** How long a unit's duty data is reused (in terms of the `at` asked about) before it is read again. */
+export const ON_DUTY_CACHE_MS = 15_000;
+const MAX_CACHED_UNITS = 50_000;
+
+export interface OnDutyUser {
+  userId: string;
+  name: string;
+  /** As stored; callers validate before texting. */
+  phone: string | null;
+}
+
+export interface OnDutyUnit {
+  /** 'roster': entries cover the moment; 'members': nobody is rostered then, so the handling members are on duty. */
+  source: 'roster' | 'members';
+  users: OnDutyUser[];
+}
+
+interface CachedUnit {
+  fromMs: number;
+  toMs: number;
+  roster: Array<OnDutyUser & { startsMs: number; endsMs: number }>;
+  members: OnDutyUser[];
+}
+
+/**
+ * Duty data per unit, kept briefly: event creation (thousands a second) asks about the same few
+ * units over and over. Roster and membership changes made in this process invalidate at once;
+ * other nodes see them within ON_DUTY_CACHE_MS. A generation counter keeps a read that started
+ * before an invalidation from storing what it read.
+ */
+export class OnDutyCache {
+  private readonly units = new Map<string, CachedUnit>();
+  private generation = 0;
+
+  get(unitId: string, atMs: number): CachedUnit | undefined {
+    const c = this.units.get(unitId);
+    return c && c.fromMs <= atMs && atMs < c.toMs ? c : undefined;
+  }
+
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  store(generation: number, unitId: string, value: CachedUnit): void {
+    if (generation !== this.generation) return;
+    if (this.units.size >= MAX_CACHED_UNITS) this.units.clear();
+    this.units.set(unitId, value);
+  }
+
+  /** Forgets the named units, or every unit (membership and account changes touch many). */
+  invalidate(unitIds?: string[]): void {
+    this.generation++;
+    if (!unitIds) this.units.clear();
+    else for (const id of unitIds) this.units.delete(id);
+  }
+}
+
+const caches = new WeakMap<object, OnDutyCache>();
+
+/** The cache of one database (tests run several apps in one process; the db object is shared by every copy of deps). */
+export function onDutyCacheOf(deps: { db: object }): OnDutyCache {
+  let c = caches.get(deps.db);
+  if (!c) {
+    c = new OnDutyCache();
+    caches.set(deps.db, c);
+  }
+  return c;
+}
+
+/** Call after roster, membership or account changes commit. */
+export function invalidateOnDuty(deps: { db: object }, unitIds?: string[]): void {
+  onDutyCacheOf(deps).invalidate(unitIds);
+}
+
+/**
+ * Who is on duty in each unit at `at`:
+ * - the users whose roster entries cover `at` ([startsAt, endsAt)), when there are any;
+ * - otherwise (the unit keeps no roster, its roster has lapsed, or has a gap at that moment) the
+ *   unit's active members with a handling role (HANDLING_ROLES). A gap in a roster must not
+ *   leave an urgent event unheard, so "nobody rostered" never means "nobody notified".
+ *
+ * `db` may be a transaction (event creation calls this inside its own; on SQLite a read outside
+ * it would wait for it). Pass a cache to reuse what was read a moment ago.
+ */
+export async function findOnDutyUsers(db: Kysely<Database>, unitIds: string[], at: Date, cache?: OnDutyCache): Promise<Map<string, OnDutyUnit>> {
+  const atMs = at.getTime();
+  const distinct = [...new Set(unitIds)];
+  const loaded = new Map<string, CachedUnit>();
+  const missing: string[] = [];
+  for (const id of distinct) {
+    const hit = cache?.get(id, atMs);
+    if (hit) loaded.set(id, hit);
+    else missing.push(id);
+  }
+  if (missing.length) {
+    const generation = cache?.currentGeneration() ?? 0;
+    const toMs = atMs + ON_DUTY_CACHE_MS;
+    const [roster, members] = await Promise.all([
+      findRosterCandidates(db, missing, at.toISOString(), new Date(toMs).toISOString()),
+      findMembersWithRoles(db, missing, HANDLING_ROLES),
+    ]);
+    for (const id of missing) loaded.set(id, { fromMs: atMs, toMs, roster: [], members: [] });
+    for (const r of roster) {
+      loaded.get(r.org_unit_id)!.roster.push({ userId: r.user_id, name: r.display_name, phone: r.phone, startsMs: Date.parse(r.starts_at), endsMs: Date.parse(r.ends_at) });
+    }
+    for (const m of members) {
+      const unit = loaded.get(m.org_unit_id)!;
+      if (!unit.members.some((u) => u.userId === m.user_id)) unit.members.push({ userId: m.user_id, name: m.display_name, phone: m.phone });
+    }
+    if (cache) for (const id of missing) cache.store(generation, id, loaded.get(id)!);
+  }
+
+  const result = new Map<string, OnDutyUnit>();
+  for (const id of distinct) {
+    const unit = loaded.get(id)!;
+    const rostered: OnDutyUser[] = [];
+    for (const r of unit.roster) {
+      if (r.startsMs <= atMs && atMs < r.endsMs && !rostered.some((u) => u.userId === r.userId)) rostered.push({ userId: r.userId, name: r.name, phone: r.phone });
+    }
+    result.set(id, rostered.length ? { source: 'roster', users: rostered } : { source: 'members', users: unit.members });
+  }
+  return result;
+}
