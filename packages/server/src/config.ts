@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseQuietHours } from './modules/notify/schedule.policy.ts';
 
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -38,6 +39,39 @@ export const ConfigSchema = z.object({
     pretty: bool.default(false),
   }),
   sms: z.object({ url: z.string().default('inbox') }),
+  /** The notification outbox and its SMS dispatcher. */
+  notify: z.object({
+    /** Local quiet period for non-urgent SMS, e.g. "22:00-07:00"; "off" for none. */
+    quietHours: z
+      .string()
+      .default('22:00-07:00')
+      .refine((v) => {
+        try {
+          parseQuietHours(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'quiet hours must look like 22:00-07:00, or "off"'),
+    /** Local time offset for quiet hours; Asia/Shanghai is UTC+8 all year. */
+    utcOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(480),
+    /** Non-urgent SMS per number per sliding hour; 0 = no limit. */
+    ratePerHour: z.coerce.number().int().min(0).default(5),
+    /** Attempts before an SMS is dead-lettered. */
+    maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+    /** SMS sent in parallel by one dispatcher. */
+    concurrency: z.coerce.number().int().min(1).max(1000).default(32),
+    /** A send that takes longer counts as a transient failure (its outcome is ambiguous). */
+    sendTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+    /**
+     * What to do with an SMS whose earlier attempt was cut short (crash between send and ack)
+     * when the provider cannot deduplicate: resend (never lost, perhaps twice) or hold (marked
+     * failed for an operator, never twice).
+     */
+    onAmbiguous: z.enum(['resend', 'hold']).default('resend'),
+  })
+    // Optional as a whole so that configs written before the outbox existed still parse.
+    .prefault({}),
   mqtt: z.object({ port: z.coerce.number().int().min(0).max(65535).default(1883), url: z.string().optional() }),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -68,6 +102,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     demo: pick({ enabled: env.LIANDONG_DEMO, password: env.LIANDONG_DEMO_PASSWORD, seed: env.LIANDONG_DEMO_SEED }) as ConfigInput['demo'],
     log: pick({ level: env.LIANDONG_LOG_LEVEL, pretty: env.LIANDONG_LOG_PRETTY }) as ConfigInput['log'],
     sms: pick({ url: env.LIANDONG_SMS }),
+    notify: pick({
+      quietHours: env.LIANDONG_SMS_QUIET_HOURS,
+      utcOffsetMinutes: env.LIANDONG_SMS_UTC_OFFSET_MINUTES,
+      ratePerHour: env.LIANDONG_SMS_RATE_PER_HOUR,
+      maxAttempts: env.LIANDONG_SMS_MAX_ATTEMPTS,
+      concurrency: env.LIANDONG_SMS_CONCURRENCY,
+      sendTimeoutMs: env.LIANDONG_SMS_SEND_TIMEOUT_MS,
+      onAmbiguous: env.LIANDONG_SMS_ON_AMBIGUOUS,
+    }) as ConfigInput['notify'],
     mqtt: pick({ port: env.LIANDONG_MQTT_PORT, url: env.LIANDONG_MQTT_URL }) as ConfigInput['mqtt'],
   };
 }
@@ -78,7 +121,7 @@ export function parseConfig(input: ConfigInput): Config {
 
 /** A config for tests: in-memory database, quiet logs; override what the test needs. */
 export function testConfig(overrides: Partial<{ [K in keyof ConfigInput]: Partial<NonNullable<ConfigInput[K]>> | string }> = {}): Config {
-  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, mqtt: { port: 0 } };
+  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, notify: {}, mqtt: { port: 0 } };
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
     merged[k] = typeof v === 'object' && v !== null ? { ...(base as unknown as Record<string, object>)[k], ...v } : v;

@@ -208,6 +208,8 @@ export interface NotificationsTable {
   status: string;
   attempts: number;
   next_attempt_at: string | null;
+  /** SMS: when the outbox first scheduled it (quiet hours and rate limit applied). */
+  scheduled_at: string | null;
   claimed_until: string | null;
   claimed_by: string | null;
   last_error: string | null;

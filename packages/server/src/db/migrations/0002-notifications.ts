@@ -23,6 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'text')
+    // When the outbox first scheduled the SMS (after quiet hours and the rate limit): the
+    // per-recipient rate limit counts these, and enqueue-to-submit latency starts here.
+    .addColumn('scheduled_at', 'text')
     .addColumn('claimed_until', 'text')
     .addColumn('claimed_by', 'text')
     .addColumn('last_error', 'text')
@@ -39,7 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notifications_inbox_idx').on('notifications').columns(['recipient_user_id', 'channel', 'id']).execute();
   await db.schema.createIndex('notifications_event_idx').on('notifications').columns(['event_id']).execute();
   await db.schema.createIndex('notifications_provider_msg_idx').on('notifications').columns(['provider_message_id']).execute();
-  await db.schema.createIndex('notifications_phone_idx').on('notifications').columns(['recipient_phone', 'created_at']).execute();
+  await db.schema.createIndex('notifications_phone_idx').on('notifications').columns(['recipient_phone', 'scheduled_at']).execute();
 
   // Every delivery attempt: written (committed) before the provider is called and completed after,
   // so an attempt cut short by a crash stays visible as ambiguous.

@@ -1,0 +1,132 @@
+import type { Locale } from './notify.types.ts';
+
+/**
+ * Notification texts per kind, in Chinese (the default) and English, with `{var}` placeholders.
+ * Administrators may override a body per kind and locale (table sms_templates); the variables
+ * a kind declares are the only ones its texts may use, so an edit can never ask for a value
+ * the notifying code does not supply.
+ */
+export interface TemplateDefinition {
+  /** What the kind is for, shown to administrators. */
+  description: string;
+  variables: readonly string[];
+  /** Titles of in-app notifications (not editable: they are labels, not messages). */
+  title: Record<Locale, string>;
+  body: Record<Locale, string>;
+}
+
+export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateDefinition>> = {
+  'event.assigned': {
+    description: 'A new event for a unit to handle',
+    variables: ['code', 'category', 'place'],
+    title: { zh: '新事件待处置', en: 'New event to handle' },
+    body: {
+      zh: '【联动】新事件待处置：{code} {category}，地点：{place}。请及时处置。',
+      en: '[Liandong] New event to handle: {code} {category} at {place}.',
+    },
+  },
+  'event.urgent': {
+    description: 'An urgent event: sent at once, even in quiet hours',
+    variables: ['code', 'category', 'place'],
+    title: { zh: '紧急事件', en: 'Urgent event' },
+    body: {
+      zh: '【联动】紧急事件：{code} {category}，地点：{place}。请立即处置！',
+      en: '[Liandong] URGENT event {code} {category} at {place}. Handle it now.',
+    },
+  },
+  'event.urged': {
+    description: 'Urge (催办): a reminder to the current handler',
+    variables: ['code', 'category', 'note'],
+    title: { zh: '催办', en: 'Urged' },
+    body: {
+      zh: '【联动】催办：事件{code}（{category}）请尽快处置。{note}',
+      en: '[Liandong] Reminder: please handle event {code} ({category}) soon. {note}',
+    },
+  },
+  'event.supervised': {
+    description: 'Supervise (督办): the event is followed by a leader or the duty room',
+    variables: ['code', 'category', 'note'],
+    title: { zh: '督办', en: 'Supervised' },
+    body: {
+      zh: '【联动】督办：事件{code}（{category}）已列入督办，请加快办理。{note}',
+      en: '[Liandong] Supervised: event {code} ({category}) is now followed by the leadership. {note}',
+    },
+  },
+  'parking.reminder': {
+    description: 'Remind-first parking (先提醒后处罚): the owner is asked to move the car',
+    variables: ['plate', 'place', 'minutes'],
+    title: { zh: '挪车提醒', en: 'Parking reminder' },
+    body: {
+      zh: '您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
+      en: 'Your vehicle {plate} is parked illegally at {place}. Please move it within {minutes} minutes.',
+    },
+  },
+  'care.alert': {
+    description: 'A person under care has gone quiet',
+    variables: ['name', 'place', 'hours'],
+    title: { zh: '关爱预警', en: 'Care alert' },
+    body: {
+      zh: '【联动】关爱预警：{name}（{place}）已{hours}小时无活动，请尽快上门查看。',
+      en: '[Liandong] Care alert: no activity from {name} ({place}) for {hours} hours. Please visit.',
+    },
+  },
+  test: {
+    description: 'A test message from an administrator',
+    variables: ['text'],
+    title: { zh: '测试消息', en: 'Test message' },
+    body: { zh: '【联动】测试短信：{text}', en: '[Liandong] Test message: {text}' },
+  },
+};
+
+export const LOCALES: readonly Locale[] = ['zh', 'en'];
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The variable names a body uses, in order of first use. */
+export function templateVariables(body: string): string[] {
+  return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+/** Variables a body uses that its kind does not declare (empty when the body is acceptable). */
+export function unknownTemplateVariables(kind: string, body: string): string[] {
+  const declared = new Set(DEFAULT_TEMPLATES[kind]?.variables ?? []);
+  return templateVariables(body).filter((v) => !declared.has(v));
+}
+
+/** Fills `{var}` placeholders. A variable without a value is an error in the notifying code. */
+export function renderTemplate(body: string, vars: Record<string, string | number>): string {
+  return body.replace(PLACEHOLDER, (whole, name: string) => {
+    const v = vars[name];
+    if (v === undefined || v === null) throw new Error(`template variable {${name}} has no value`);
+    return String(v);
+  });
+}
+
+/** Overrides keyed `${kind}:${locale}`. */
+export type TemplateOverrides = ReadonlyMap<string, string>;
+
+/** The body used for a kind and locale: the administrator's override, or the default. */
+export function templateBody(overrides: TemplateOverrides, kind: string, locale: Locale): string | null {
+  const def = DEFAULT_TEMPLATES[kind];
+  if (!def) return null;
+  return overrides.get(`${kind}:${locale}`) ?? def.body[locale];
+}
+
+/**
+ * Overrides change only through PUT /sms-templates, so they are cached per app (keyed by its
+ * config object) and dropped on every edit. Another node's edit shows here after CACHE_TTL_MS.
+ */
+const CACHE_TTL_MS = 30_000;
+const cache = new WeakMap<object, { at: number; overrides: TemplateOverrides }>();
+
+export async function cachedTemplateOverrides(key: object, nowMs: number, load: () => Promise<TemplateOverrides>): Promise<TemplateOverrides> {
+  const hit = cache.get(key);
+  if (hit && nowMs - hit.at >= 0 && nowMs - hit.at < CACHE_TTL_MS) return hit.overrides;
+  const overrides = await load();
+  cache.set(key, { at: nowMs, overrides });
+  return overrides;
+}
+
+export function invalidateTemplateCache(key: object): void {
+  cache.delete(key);
+}
