@@ -26,6 +26,7 @@ import { boundingBox, haversineM } from './geo.ts';
 import { routeEvent } from './routing.policy.ts';
 import { appendTimeline } from './timeline.ts';
 import { uploaderIdOf } from './attachments.service.ts';
+import { notifyOnEventCreated } from '../notify/linkage.ts';
 
 export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'>;
 
@@ -210,6 +211,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
           coHandlingUnitNames: routing.co.map((u) => u.name),
         },
       });
+      const linkage = await notifyOnEventCreated(trx, deps, { event: row, units, categoryName: category.nameZh, actor, timelineSeq: 3 });
       // The view is built from what was just written: creation is the hot path, so no re-reading.
       const view = presentEvent(row, {
         territory: deps.territory,
@@ -219,9 +221,12 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         showReporterPhone: canActorSee(actor, row, units),
         showTrackingToken: true,
       });
-      return { outcome: 'created' as const, id, view };
+      return { outcome: 'created' as const, id, view, afterCommit: linkage.afterCommit };
     });
-    if (result.outcome === 'created') return { outcome: 'created', event: result.view };
+    if (result.outcome === 'created') {
+      result.afterCommit();
+      return { outcome: 'created', event: result.view };
+    }
     const row = (await deps.db.selectFrom('events').selectAll().where('id', '=', result.id).executeTakeFirstOrThrow()) as EventsTable;
     return { outcome: result.outcome, event: await loadEventView(deps, actor, row, { showTrackingToken: true }) };
   } catch (err) {

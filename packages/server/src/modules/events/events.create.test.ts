@@ -66,6 +66,7 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
     expect(items.map((i: { kind: string; seq: number }) => [i.seq, i.kind])).toEqual([
       [1, 'reported'],
       [2, 'routed'],
+      [3, 'notified'],
     ]);
     expect(items[0]).toMatchObject({ actor: { id: t.fixture.users.gwA1a.id, name: '南浦网格员' }, data: { source: 'patrol' }, orgUnit: { id: t.fixture.units.gA1a } });
     expect(items[1].data).toMatchObject({ leadUnitId: t.fixture.units.construction, leadUnitName: '县住建局' });

@@ -60,7 +60,7 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
   const place = event.address ?? placeOf(deps, event);
 
   // One notification per person, even when they are on duty in two of the units (lead wins).
-  const recipients = new Map<string, { phone: string | null; role: 'lead' | 'co'; unitName: string }>();
+  const recipients = new Map<string, { phone: string | null; role: 'lead' | 'co'; unitId: string; unitName: string }>();
   const summaries: LinkageUnitSummary[] = [];
   for (const u of input.units) {
     const role = u.role === 'lead' ? 'lead' : 'co';
@@ -68,7 +68,7 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
     const duty = onDuty.get(u.org_unit_id) ?? { source: 'members' as const, users: [] };
     const users = duty.users.filter((p) => p.userId !== reporter);
     summaries.push({ unitId: u.org_unit_id, unitName, role, onDuty: duty.source, users: users.length, sms: 0 });
-    for (const p of users) if (!recipients.has(p.userId)) recipients.set(p.userId, { phone: p.phone, role, unitName });
+    for (const p of users) if (!recipients.has(p.userId)) recipients.set(p.userId, { phone: p.phone, role, unitId: u.org_unit_id, unitName });
   }
 
   const requests: NotificationRequest[] = [];
@@ -83,9 +83,8 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
   const result = await enqueueNotifications(trx, deps, requests, { skipInvalid: true });
 
   const smsUsers = new Set(result.created.filter((n) => n.channel === 'sms').map((n) => n.recipientUserId));
-  for (const s of summaries) {
-    s.sms = (onDuty.get(s.unitId)?.users ?? []).filter((p) => smsUsers.has(p.userId) && recipients.get(p.userId)?.unitName === s.unitName).length;
-  }
+  // Each SMS is counted once, under the unit the person was notified for.
+  for (const s of summaries) s.sms = [...smsUsers].filter((u) => u && recipients.get(u)?.unitId === s.unitId).length;
   const inApp = result.created.filter((n) => n.channel === 'in_app').length;
   const summary = { units: summaries, inApp, sms: smsUsers.size, invalidPhones: result.skipped.length };
   await appendTimeline(trx, deps.ids, {
@@ -126,6 +125,8 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
 
 /** Where it is, for a text: the village and grid names (the address when the reporter gave one). */
 function placeOf(deps: Pick<AppDeps, 'territory'>, event: EventsTable): string {
-  const names = [event.village_id, event.grid_id].map((id) => (id ? deps.territory.getUnit(id)?.name : undefined)).filter(Boolean);
-  return names.length ? names.join(' ') : `${event.lng.toFixed(5)},${event.lat.toFixed(5)}`;
+  const village = event.village_id ? deps.territory.getUnit(event.village_id)?.name : undefined;
+  const grid = event.grid_id ? deps.territory.getUnit(event.grid_id)?.name : undefined;
+  if (village && grid) return grid.includes(village) ? grid : `${village}${grid}`;
+  return village ?? grid ?? `${event.lng.toFixed(5)},${event.lat.toFixed(5)}`;
 }

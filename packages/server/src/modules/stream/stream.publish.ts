@@ -1,5 +1,4 @@
 import type { AppDeps } from '../../deps.ts';
-import type { NotificationsTable } from '../../db/schema.ts';
 import { streamHubOf, type EventAudience } from './stream.hub.ts';
 
 type PublishDeps = Pick<AppDeps, 'db' | 'territory' | 'logger'>;
@@ -22,29 +21,27 @@ export interface CreatedEventFacts {
   reporterUserId: string | null;
 }
 
-/** In-app notification as a stream message (the same fields as the inbox lists). */
-export function presentStreamNotification(row: NotificationsTable) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    body: row.body,
-    link: row.link,
-    eventId: row.event_id,
-    urgent: row.urgent === 1,
-    createdAt: row.created_at,
-    readAt: row.read_at,
-  };
+/** A notification just written (as enqueueNotifications reports it), told to its recipient's streams. */
+export interface NewInAppNotification {
+  id: string;
+  channel: string;
+  kind: string;
+  recipientUserId: string | null;
+  eventId: string | null;
+  link: string | null;
+  title: string | null;
+  body: string;
+  urgent: boolean;
+  createdAt: string;
 }
 
 /**
  * Tells open streams about a committed event creation: `event.created` to every stream whose
  * scope covers it, and `notification` to each notified user who has a stream open. Called by
  * the creating request after its commit — in-process delivery: a client connected to another
- * node hears of it when it refetches (see stream.routes.ts). Never throws: live updates are a
- * courtesy on top of the committed rows.
+ * node hears of it when it refetches (see stream.routes.ts).
  */
-export function publishEventCreated(deps: PublishDeps, e: CreatedEventFacts, inApp: ReadonlyArray<{ userId: string; idempotencyKey: string }>): void {
+export function publishEventCreated(deps: PublishDeps, e: CreatedEventFacts, notifications: readonly NewInAppNotification[]): void {
   const hub = streamHubOf(deps);
   if (hub.size === 0) return;
   const unitPaths = [e.countyId, e.townshipId, e.villageId, e.gridId, ...e.unitIds]
@@ -60,29 +57,31 @@ export function publishEventCreated(deps: PublishDeps, e: CreatedEventFacts, inA
     status: e.status,
     createdAt: e.createdAt,
   });
-  const online = inApp.filter((n) => hub.hasUser(n.userId)).map((n) => n.idempotencyKey);
-  if (online.length) {
-    pushInAppNotifications(deps, online).catch((err: unknown) =>
-      deps.logger.warn({ err, eventId: e.id }, 'live notification push failed'),
-    );
-  }
+  pushNotifications(deps, notifications);
 }
 
 /**
- * Sends committed in-app notifications (named by their idempotency keys) to their recipients'
- * open streams. Other modules that notify (the process engine) call it after their commit.
+ * Sends committed in-app notifications to their recipients' open streams, with the fields the
+ * inbox lists. Every module that notifies calls it with enqueueNotifications' `created` after
+ * its commit (never before: a client must not hear of a row it cannot read yet).
  */
-export async function pushInAppNotifications(deps: Pick<AppDeps, 'db'>, idempotencyKeys: string[]): Promise<number> {
+export function pushNotifications(deps: Pick<AppDeps, 'db'>, created: readonly NewInAppNotification[]): number {
   const hub = streamHubOf(deps);
-  if (!idempotencyKeys.length || hub.size === 0) return 0;
-  const rows = await deps.db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('idempotency_key', 'in', idempotencyKeys)
-    .where('channel', '=', 'in_app')
-    .orderBy('id')
-    .execute();
+  if (hub.size === 0) return 0;
   let sent = 0;
-  for (const r of rows) if (r.recipient_user_id) sent += hub.sendToUser(r.recipient_user_id, 'notification', presentStreamNotification(r));
+  for (const n of created) {
+    if (n.channel !== 'in_app' || !n.recipientUserId) continue;
+    sent += hub.sendToUser(n.recipientUserId, 'notification', {
+      id: n.id,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      link: n.link,
+      eventId: n.eventId,
+      urgent: n.urgent,
+      createdAt: n.createdAt,
+      readAt: null,
+    });
+  }
   return sent;
 }

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DIALECTS } from '../../testing/databases.ts';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { invalidateOnDuty } from '../duty/on-duty.ts';
+
+describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
+  let t: TestApp;
+  let spot = 0;
+  /** A fresh place in grid A1a for each report, so the 0501 dedup radius does not merge them. */
+  const place = () => ({ lng: 122.01 + 0.01 * spot++, lat: 30.05 });
+  const urgentReport = (over: Record<string, unknown> = {}) => ({ category: '0501', title: '水源地有人游泳', source: 'hotline', location: place(), ...over });
+  const notificationsOf = async (eventId: string) =>
+    (await t.deps.db.selectFrom('notifications').selectAll().where('event_id', '=', eventId).orderBy('channel').orderBy('recipient_user_id').execute()).map((n) => ({
+      channel: n.channel,
+      kind: n.kind,
+      user: Object.values(t.fixture.users).find((u) => u.id === n.recipient_user_id)?.username,
+      phone: n.recipient_phone,
+      link: n.link,
+      title: n.title,
+      body: n.body,
+    }));
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it('notifies the on-duty members of the village (lead), the water department and the township (co), in-app and by SMS', async () => {
+    const res = await t.as('duty')('POST', '/api/v1/events', urgentReport());
+    expect(res.statusCode).toBe(201);
+    const e = res.json();
+    const rows = await notificationsOf(e.id);
+    const inApp = rows.filter((r) => r.channel === 'in_app');
+    expect(inApp.map((r) => r.user).sort()).toEqual(['dispatcherA', 'handlerVA1', 'waterHandler']);
+    for (const r of inApp) {
+      expect(r).toMatchObject({ kind: 'event.assigned', link: `/events/${e.id}` });
+      expect(r.body).toContain(e.code);
+      expect(r.body).toContain('饮用水源地违规活动');
+    }
+    const sms = rows.filter((r) => r.channel === 'sms');
+    expect(sms.map((r) => [r.user, r.phone]).sort()).toEqual([
+      ['dispatcherA', '13800000004'],
+      ['handlerVA1', '13800000005'],
+      ['waterHandler', '13800000008'],
+    ]);
+    expect(sms.every((r) => r.kind === 'event.urgent' && r.body.includes('南浦村第一网格'))).toBe(true);
+
+    const timeline = (await t.as('duty')('GET', `/api/v1/events/${e.id}/timeline`)).json().items;
+    const notified = timeline.find((i: { kind: string }) => i.kind === 'notified');
+    expect(notified.data).toMatchObject({
+      inApp: 3,
+      sms: 3,
+      invalidPhones: 0,
+      units: [
+        { unitId: t.fixture.units.vA1, role: 'lead', users: 1, sms: 1, onDuty: 'members' },
+        { unitId: t.fixture.units.water, role: 'co', users: 1, sms: 1 },
+        { unitId: t.fixture.units.tA, role: 'co', users: 1, sms: 1 },
+      ],
+    });
+    expect(JSON.stringify(timeline)).not.toContain('1380000');
+  });
+
+  it('sends no SMS for an event of normal urgency, only in-app notifications', async () => {
+    const e = (await t.as('duty')('POST', '/api/v1/events', urgentReport({ urgency: 'normal' }))).json();
+    const rows = await notificationsOf(e.id);
+    expect(rows.map((r) => r.channel)).toEqual(['in_app', 'in_app', 'in_app']);
+  });
+
+  it('notifies nobody again for a merged duplicate or an idempotent repeat', async () => {
+    const location = place();
+    const first = await t.as('duty')('POST', '/api/v1/events', urgentReport({ location, externalId: 'hotline-778' }));
+    expect(first.statusCode).toBe(201);
+    const before = await t.deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+
+    const repeat = await t.as('duty')('POST', '/api/v1/events', urgentReport({ location, externalId: 'hotline-778' }));
+    expect(repeat.statusCode).toBe(200);
+    const merged = await t.as('admin')('POST', '/api/v1/events', urgentReport({ location: { lng: location.lng, lat: location.lat + 0.0005 }, title: '又有人游泳' }));
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json()).toMatchObject({ id: first.json().id, merged: true });
+
+    const after = await t.deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    expect((await notificationsOf(first.json().id)).length).toBe(6);
+  });
+
+  it('does not notify the reporter about their own report', async () => {
+    const e = (await t.as('handlerVA1')('POST', '/api/v1/events', urgentReport())).json();
+    const users = (await notificationsOf(e.id)).filter((r) => r.channel === 'in_app').map((r) => r.user);
+    expect(users.sort()).toEqual(['dispatcherA', 'waterHandler']);
+  });
+
+  it('skips staff with an invalid phone, counting them on the timeline, and still creates the event', async () => {
+    // A record from before numbers were validated (the users API refuses such numbers today).
+    await t.deps.db.updateTable('users').set({ phone: '12345' }).where('id', '=', t.fixture.users.waterHandler.id).execute();
+    invalidateOnDuty(t.deps);
+    const res = await t.as('duty')('POST', '/api/v1/events', urgentReport());
+    expect(res.statusCode).toBe(201);
+    const rows = await notificationsOf(res.json().id);
+    expect(rows.filter((r) => r.channel === 'sms').map((r) => r.user).sort()).toEqual(['dispatcherA', 'handlerVA1']);
+    expect(rows.filter((r) => r.channel === 'in_app').map((r) => r.user).sort()).toEqual(['dispatcherA', 'handlerVA1', 'waterHandler']);
+    const notified = (await t.as('duty')('GET', `/api/v1/events/${res.json().id}/timeline`)).json().items.find((i: { kind: string }) => i.kind === 'notified');
+    expect(notified.data).toMatchObject({ inApp: 3, sms: 2, invalidPhones: 1 });
+    expect(JSON.stringify(notified)).not.toContain('12345');
+  });
+});
