@@ -252,6 +252,7 @@ export class SmscSimulator extends EventEmitter {
 
   private onSession(session: Session): void {
     simulatorSockets.add(session.socket);
+    session.socket.setNoDelay(true);
     let state: BoundSession | null = null;
     session.on('error', () => {});
     session.on('close', () => {

@@ -258,6 +258,8 @@ export class SmppProvider implements SmsProvider {
     const { host, port, timeoutMs } = this.options;
     const session = smpp.connect({ host, port });
     this.session = session;
+    // Nagle would hold back submit_sm written while one is unanswered: the window is the batching.
+    session.socket.setNoDelay(true);
     // A connect or bind that hangs (blackholed host, silent SMSC) is treated as a failed attempt.
     const bindTimer = setTimeout(() => {
       this.deps.logger.warn({ host, port }, 'SMPP connect/bind timed out');
