@@ -38,7 +38,12 @@ export const ConfigSchema = z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     pretty: bool.default(false),
   }),
-  sms: z.object({ url: z.string().default('inbox') }),
+  sms: z.object({
+    /** `inbox`, `smpp://…`, `https://…` (JSON gateway) or `aliyun://…`; see providers/index.ts. */
+    url: z.string().default('inbox'),
+    /** HMAC key of the HTTP gateway: signs each request and verifies its receipt webhooks. */
+    secret: z.string().min(16).optional(),
+  }),
   /** The notification outbox and its SMS dispatcher. */
   notify: z.object({
     /** Local quiet period for non-urgent SMS, e.g. "22:00-07:00"; "off" for none. */
@@ -101,7 +106,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     }) as ConfigInput['auth'],
     demo: pick({ enabled: env.LIANDONG_DEMO, password: env.LIANDONG_DEMO_PASSWORD, seed: env.LIANDONG_DEMO_SEED }) as ConfigInput['demo'],
     log: pick({ level: env.LIANDONG_LOG_LEVEL, pretty: env.LIANDONG_LOG_PRETTY }) as ConfigInput['log'],
-    sms: pick({ url: env.LIANDONG_SMS }),
+    sms: pick({ url: env.LIANDONG_SMS, secret: env.LIANDONG_SMS_SECRET }),
     notify: pick({
       quietHours: env.LIANDONG_SMS_QUIET_HOURS,
       utcOffsetMinutes: env.LIANDONG_SMS_UTC_OFFSET_MINUTES,
