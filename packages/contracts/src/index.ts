@@ -4,3 +4,4 @@ export * from './org.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
 export * from './events.ts';
+export * from './notify.ts';

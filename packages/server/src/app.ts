@@ -17,6 +17,7 @@ import { registerCatalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { registerEventRoutes } from './modules/events/events.routes.ts';
 import { registerDutyRoutes } from './modules/duty/duty.routes.ts';
 import { registerStreamRoutes } from './modules/stream/stream.routes.ts';
+import { registerNotifyRoutes } from './modules/notify/notify.routes.ts';
 
 export type App = Api;
 
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerEventRoutes(api, deps);
       registerDutyRoutes(api, deps);
       registerStreamRoutes(api, deps);
+      registerNotifyRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
