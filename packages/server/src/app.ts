@@ -18,6 +18,7 @@ import { registerEventRoutes } from './modules/events/events.routes.ts';
 import { registerDutyRoutes } from './modules/duty/duty.routes.ts';
 import { registerStreamRoutes } from './modules/stream/stream.routes.ts';
 import { registerNotifyRoutes } from './modules/notify/notify.routes.ts';
+import { registerSmsReceiptRoutes } from './modules/notify/providers/receipts.routes.ts';
 
 export type App = Api;
 
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerDutyRoutes(api, deps);
       registerStreamRoutes(api, deps);
       registerNotifyRoutes(api, deps);
+      registerSmsReceiptRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
