@@ -5,6 +5,8 @@ import cliProgress from 'cli-progress';
 import { ConfigSchema, configFromEnv, type Config, type ConfigInput } from './config.ts';
 import { buildApp } from './app.ts';
 import { listen } from './server.ts';
+import { startDispatcher } from './modules/notify/dispatcher.ts';
+import { createSmsProvider } from './modules/notify/providers/index.ts';
 import { createRuntime } from './runtime.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { seedDemoCounty } from './demo/demo.ts';
@@ -35,6 +37,11 @@ function loadConfig(flags: Record<string, unknown>): Config {
   set('demo', 'enabled', flags.demo);
   set('demo', 'password', flags.demoPassword);
   set('sms', 'url', flags.sms);
+  set('notify', 'quietHours', flags.smsQuietHours);
+  set('notify', 'ratePerHour', flags.smsRatePerHour);
+  set('notify', 'maxAttempts', flags.smsMaxAttempts);
+  set('notify', 'concurrency', flags.smsConcurrency);
+  set('notify', 'onAmbiguous', flags.smsOnAmbiguous);
   set('mqtt', 'port', flags.mqttPort);
   set('mqtt', 'url', flags.mqttUrl);
   const parsed = ConfigSchema.safeParse(input);
@@ -98,6 +105,11 @@ addCommonOptions(
     .addOption(new Option('--demo', 'seed the demo county once (idempotent)').env('LIANDONG_DEMO'))
     .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
     .addOption(new Option('--sms <url>', 'inbox | smpp://id:pw@host:port | https://gateway').env('LIANDONG_SMS'))
+    .addOption(new Option('--sms-quiet-hours <period>', 'local hours without non-urgent SMS, e.g. 22:00-07:00, or off').env('LIANDONG_SMS_QUIET_HOURS'))
+    .addOption(new Option('--sms-rate-per-hour <n>', 'non-urgent SMS per number per hour, 0 = no limit').env('LIANDONG_SMS_RATE_PER_HOUR'))
+    .addOption(new Option('--sms-max-attempts <n>', 'attempts before an SMS is dead-lettered').env('LIANDONG_SMS_MAX_ATTEMPTS'))
+    .addOption(new Option('--sms-concurrency <n>', 'SMS sent in parallel').env('LIANDONG_SMS_CONCURRENCY'))
+    .addOption(new Option('--sms-on-ambiguous <policy>', 'after a crash between send and ack, for providers without idempotency: resend | hold').env('LIANDONG_SMS_ON_AMBIGUOUS'))
     .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port, 0 = off').env('LIANDONG_MQTT_PORT'))
     .addOption(new Option('--mqtt-url <url>', 'use an external MQTT broker').env('LIANDONG_MQTT_URL')),
 ).action(async (flags) => {
@@ -106,8 +118,18 @@ addCommonOptions(
   const { deps } = runtime;
   deps.logger.info({ db: runtime.database.describe }, 'database ready');
   if (config.demo.enabled) await runDemo(config, deps);
+  let smsProvider;
+  try {
+    smsProvider = createSmsProvider(config.sms.url, { logger: deps.logger, clock: deps.clock, ids: deps.ids, secret: config.sms.secret });
+  } catch (err) {
+    console.error(`Invalid configuration:\n  sms.url: ${(err as Error).message}`);
+    await runtime.close();
+    process.exit(2);
+  }
   const app = await buildApp(deps);
-  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [runtime.close] });
+  // Background work starts only here, never in buildApp: tests build apps without loops.
+  const dispatcher = await startDispatcher(deps, smsProvider);
+  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [dispatcher.stop, runtime.close] });
   const shown = url.replace('0.0.0.0', 'localhost');
   console.log(`Liandong is serving at ${shown} (API docs: ${shown}/api/docs)`);
 });

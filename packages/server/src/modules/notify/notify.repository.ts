@@ -60,14 +60,17 @@ export async function claimDueRows(trx: Transaction<Database>, dialect: Dialect,
       ]),
     )
     .orderBy('next_attempt_at')
+    .orderBy('id')
     .limit(p.limit);
   if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-  return trx
+  const rows = await trx
     .updateTable('notifications')
     .set({ status: 'sending', claimed_until: p.claimUntil, claimed_by: p.workerId, attempts: sql<number>`attempts + 1`, updated_at: p.now })
     .where('id', 'in', due)
     .returningAll()
     .execute();
+  // RETURNING has no order: urgent first, then oldest first.
+  return rows.sort((a, b) => b.urgent - a.urgent || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Attempts of these notifications still without an outcome: cut short by a crash. Marks them ambiguous. */
