@@ -37,6 +37,7 @@ function loadConfig(flags: Record<string, unknown>): Config {
   set('demo', 'enabled', flags.demo);
   set('demo', 'password', flags.demoPassword);
   set('sms', 'url', flags.sms);
+  set('sms', 'secret', flags.smsSecret);
   set('notify', 'quietHours', flags.smsQuietHours);
   set('notify', 'ratePerHour', flags.smsRatePerHour);
   set('notify', 'maxAttempts', flags.smsMaxAttempts);
@@ -104,7 +105,8 @@ addCommonOptions(
     .addOption(new Option('--web-dir <dir>', 'built web app to serve').env('LIANDONG_WEB_DIR'))
     .addOption(new Option('--demo', 'seed the demo county once (idempotent)').env('LIANDONG_DEMO'))
     .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
-    .addOption(new Option('--sms <url>', 'inbox | smpp://id:pw@host:port | https://gateway').env('LIANDONG_SMS'))
+    .addOption(new Option('--sms <url>', 'inbox | smpp://id:pw@host:port?bind=&source=&window=&throughput= | https://gateway | aliyun://KeyId:KeySecret@dysmsapi.aliyuncs.com?sign=&template=').env('LIANDONG_SMS'))
+    .addOption(new Option('--sms-secret <key>', 'HMAC key of the HTTP SMS gateway (requests and receipt webhooks)').env('LIANDONG_SMS_SECRET'))
     .addOption(new Option('--sms-quiet-hours <period>', 'local hours without non-urgent SMS, e.g. 22:00-07:00, or off').env('LIANDONG_SMS_QUIET_HOURS'))
     .addOption(new Option('--sms-rate-per-hour <n>', 'non-urgent SMS per number per hour, 0 = no limit').env('LIANDONG_SMS_RATE_PER_HOUR'))
     .addOption(new Option('--sms-max-attempts <n>', 'attempts before an SMS is dead-lettered').env('LIANDONG_SMS_MAX_ATTEMPTS'))
