@@ -15,6 +15,9 @@ const PlazaPage = lazy(() => import('./features/plaza/PlazaPage.tsx'));
 const EventDetailPage = lazy(() => import('./features/events/EventDetailPage.tsx'));
 const ReportPage = lazy(() => import('./features/report/ReportPage.tsx'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx'));
+const DutyRosterPage = lazy(() => import('./features/duty/DutyRosterPage.tsx'));
+const SmsInboxPage = lazy(() => import('./features/notifications/SmsInboxPage.tsx'));
+const TemplatesPage = lazy(() => import('./features/notifications/TemplatesPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -58,6 +61,23 @@ export function App() {
                   <Route path="/plaza" element={<Suspense fallback={pageFallback}><PlazaPage /></Suspense>} />
                   <Route path="/events/:id" element={<Suspense fallback={pageFallback}><EventDetailPage /></Suspense>} />
                   <Route path="/report" element={<Suspense fallback={pageFallback}><ReportPage /></Suspense>} />
+                  <Route path="/duty" element={<Suspense fallback={pageFallback}><DutyRosterPage /></Suspense>} />
+                  <Route
+                    path="/notify/sms"
+                    element={
+                      <RequireAuth roles={['admin']}>
+                        <Suspense fallback={pageFallback}><SmsInboxPage /></Suspense>
+                      </RequireAuth>
+                    }
+                  />
+                  <Route
+                    path="/notify/templates"
+                    element={
+                      <RequireAuth roles={['admin']}>
+                        <Suspense fallback={pageFallback}><TemplatesPage /></Suspense>
+                      </RequireAuth>
+                    }
+                  />
                   <Route
                     path="/admin/*"
                     element={

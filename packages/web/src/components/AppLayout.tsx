@@ -3,6 +3,9 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import {
   AppstoreOutlined,
+  CalendarOutlined,
+  MessageOutlined,
+  FileTextOutlined,
   FormOutlined,
   GlobalOutlined,
   LogoutOutlined,
@@ -13,8 +16,14 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../api/auth.tsx';
 import { setLang } from '../i18n/index.ts';
+import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 
 const { Header, Sider, Content } = Layout;
+
+/** Roles that work in a unit (deputies and integrators keep no roster). */
+function canSeeDuty(roles: string[]): boolean {
+  return roles.some((r) => r !== 'integrator' && r !== 'deputy');
+}
 
 /** Roles that file reports from the field or the duty room (integrators only use the API). */
 function canReport(roles: string[]): boolean {
@@ -33,7 +42,14 @@ export function AppLayout() {
   const items = [
     { key: '/plaza', icon: <AppstoreOutlined />, label: t('nav.plaza') },
     ...(canReport(roles) ? [{ key: '/report', icon: <FormOutlined />, label: t('nav.report') }] : []),
-    ...(hasRole('admin') ? [{ key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') }] : []),
+    ...(canSeeDuty(roles) ? [{ key: '/duty', icon: <CalendarOutlined />, label: t('nav.duty') }] : []),
+    ...(hasRole('admin')
+      ? [
+          { key: '/notify/sms', icon: <MessageOutlined />, label: t('nav.smsInbox') },
+          { key: '/notify/templates', icon: <FileTextOutlined />, label: t('nav.smsTemplates') },
+          { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') },
+        ]
+      : []),
   ];
   const selected = items.map((i) => i.key).find((k) => location.pathname.startsWith(k)) ?? (location.pathname.startsWith('/events') ? '/plaza' : '');
 
@@ -87,6 +103,7 @@ export function AppLayout() {
           <Typography.Text strong style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
             {isMobile ? t('app.logo') : ''}
           </Typography.Text>
+          <NotificationBell />
           <Button type="text" icon={<GlobalOutlined />} onClick={switchLang} data-testid="lang-switch">
             {t('nav.language')}
           </Button>

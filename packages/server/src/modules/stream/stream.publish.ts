@@ -79,8 +79,9 @@ export function pushNotifications(deps: Pick<AppDeps, 'db'>, created: readonly N
       link: n.link,
       eventId: n.eventId,
       urgent: n.urgent,
-      createdAt: n.createdAt,
+      read: false,
       readAt: null,
+      createdAt: n.createdAt,
     });
   }
   return sent;

@@ -35,6 +35,7 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
           {coNames.length > 0 && `；${t('event.coUnits')}：${coNames.join('、')}`}
         </Typography.Text>
       )}
+      {entry.kind === 'notified' && <NotifiedText data={data} />}
       {texts.map((s, i) => (
         <Typography.Paragraph key={i} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
           {s}
@@ -43,6 +44,30 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {formatTime(entry.at)}
       </Typography.Text>
+    </Space>
+  );
+}
+
+interface NotifiedUnit {
+  unitName?: string;
+  role?: string;
+  users?: number;
+}
+
+/** Linkage on creation: who was told, per unit, in counts (the timeline never holds numbers). */
+function NotifiedText({ data }: { data: Record<string, unknown> }) {
+  const { t } = useTranslation();
+  const units = Array.isArray(data.units) ? (data.units as NotifiedUnit[]) : [];
+  const invalid = typeof data.invalidPhones === 'number' ? data.invalidPhones : 0;
+  return (
+    <Space direction="vertical" size={0}>
+      <Typography.Text>{t('notify.notifiedSummary', { inApp: Number(data.inApp ?? 0), sms: Number(data.sms ?? 0) })}</Typography.Text>
+      {units.length > 0 && (
+        <Typography.Text type="secondary">
+          {units.map((u) => t('notify.notifiedUnit', { unit: u.unitName ?? '', role: t(u.role === 'lead' ? 'notify.roleLead' : 'notify.roleCo'), users: u.users ?? 0 })).join('；')}
+        </Typography.Text>
+      )}
+      {invalid > 0 && <Typography.Text type="warning">{t('notify.notifiedInvalid', { count: invalid })}</Typography.Text>}
     </Space>
   );
 }
