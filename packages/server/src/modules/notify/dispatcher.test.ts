@@ -89,6 +89,19 @@ describe.each(TEST_DIALECTS)('SMS dispatcher on %s', (dialect) => {
     await fake.stop();
   });
 
+  it('puts back unsent a claimed SMS whose turn comes after its claim could run out', async () => {
+    const fake = new FakeSmsProvider();
+    // Claim: 100 ms timeout × 2 rounds + 30 s. The first send takes 30.15 s of clock time.
+    fake.beforeSend = () => t.clock.advance(30_150);
+    const { created } = await enqueue(t, [smsRequest('slow-1'), smsRequest('slow-2', { phone: '13800000002' })]);
+    expect(await dispatchDue(t.deps, fake, { workerId: 'w1', limit: 2, concurrency: 1 })).toMatchObject({ claimed: 2, sent: 1, retried: 1 });
+    expect(fake.calls.map((c) => c.idempotencyKey)).toEqual(['slow-1']);
+    expect(await notificationRow(t, created[1]!.id)).toMatchObject({ status: 'queued', claimed_by: null });
+    expect((await attemptRows(t, created[1]!.id))[0]).toMatchObject({ outcome: 'transient', error: expect.stringContaining('claim ran out') });
+    fake.beforeSend = null;
+    expect(await pass(fake)).toMatchObject({ sent: 1 });
+  });
+
   /** The state a worker leaves when it dies after the provider accepted the SMS and before the ack was written. */
   async function crashAfterSend(fake: FakeSmsProvider, key: string) {
     const { created } = await enqueue(t, [smsRequest(key)]);
@@ -150,6 +163,7 @@ describe.each(TEST_DIALECTS)('SMS dispatcher on %s', (dialect) => {
       dispatchDue(t.deps, fake, { workerId: 'w2', limit: 100, concurrency: 8 }),
     ]);
     expect(a.claimed + b.claimed).toBe(120);
+    expect(Math.min(a.claimed, b.claimed)).toBeGreaterThan(0);
     const sentIds = fake.calls.map((c) => c.notificationId);
     expect(new Set(sentIds).size).toBe(sentIds.length);
     expect(sentIds).toHaveLength(120);

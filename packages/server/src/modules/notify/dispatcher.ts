@@ -95,8 +95,11 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
 
   const start = nowOf();
   const startIso = start.toISOString();
-  // The claim outlives the longest send, so a live worker never loses its rows to another.
-  const claimUntil = new Date(start.getTime() + cfg.sendTimeoutMs + 30_000).toISOString();
+  const concurrency = opts.concurrency ?? cfg.concurrency;
+  // The claim outlives the slowest possible pass (every send timing out), so a live worker never
+  // loses its rows to another; a row whose turn comes too late anyway is put back unsent (below).
+  const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + 30_000;
+  const claimUntil = new Date(start.getTime() + claimMs).toISOString();
 
   const toSend = await deps.db.transaction().execute(async (trx) => {
     const rows = await claimDueRows(trx, deps.dialect, { now: startIso, claimUntil, workerId: opts.workerId, limit });
@@ -151,8 +154,18 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   const write = <T>(work: Parameters<NonNullable<DispatchDeps['writes']>['transaction']>[0]) =>
     (deps.writes ? deps.writes.transaction(work) : deps.db.transaction().execute(work)) as Promise<T>;
 
-  await runPool(toSend, opts.concurrency ?? cfg.concurrency, async ({ row, attemptId }) => {
+  await runPool(toSend, concurrency, async ({ row, attemptId }) => {
     const claim = { workerId: opts.workerId, attempts: row.attempts };
+    if (nowOf().getTime() + cfg.sendTimeoutMs >= Date.parse(claimUntil)) {
+      // Another worker may claim this row before a send started now could finish: leave it to them.
+      const atIso = nowOf().toISOString();
+      await write(async (trx) => {
+        await finishAttempt(trx, attemptId, { finishedAt: atIso, outcome: 'transient', error: 'not sent: the claim ran out before its turn' });
+        await updateClaimedRow(trx, row.id, claim, { status: 'queued', next_attempt_at: atIso, updated_at: atIso });
+      }).catch((err: unknown) => deps.logger.error({ err, notificationId: row.id }, 'could not release an SMS claim'));
+      report.retried++;
+      return;
+    }
     let result: SmsSendResult | null = null;
     let failure: { outcome: 'permanent' | 'transient' | 'ambiguous'; error: string } | null = null;
     try {

@@ -18,6 +18,8 @@ export class FakeSmsProvider implements SmsProvider {
   /** Messages that would reach a phone (one per idempotency key when idempotent). */
   readonly delivered: Array<OutgoingSms & { providerMessageId: string }> = [];
   started = false;
+  /** Runs at the start of every send (e.g. to move a fake clock as if the send took long). */
+  beforeSend: ((sms: OutgoingSms) => void) | null = null;
   private script: FakeStep[] = [];
   private byKey = new Map<string, SmsSendResult>();
   private onReceipt: ((r: DeliveryReceipt) => void) | null = null;
@@ -47,6 +49,7 @@ export class FakeSmsProvider implements SmsProvider {
 
   async send(sms: OutgoingSms): Promise<SmsSendResult> {
     this.calls.push(sms);
+    this.beforeSend?.(sms);
     const step = this.script.shift() ?? 'ok';
     if (step === 'transient') throw new SmsSendError('gateway unavailable (fake)', false);
     if (step === 'permanent') throw new SmsSendError('number rejected by the operator (fake)', true);
