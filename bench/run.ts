@@ -5,10 +5,12 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runLocateBench } from './locate.bench.ts';
 import { runEventsHttpBench } from './events-http.bench.ts';
+import { runSmsBench } from './sms.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
   events: runEventsHttpBench,
+  sms: runSmsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
