@@ -74,6 +74,8 @@ export const ConfigSchema = z.object({
      * failed for an operator, never twice).
      */
     onAmbiguous: z.enum(['resend', 'hold']).default('resend'),
+    /** Slack added to a claim beyond the slowest possible pass, before another worker may take the rows over. */
+    claimGraceMs: z.coerce.number().int().min(0).default(30_000),
   })
     // Optional as a whole so that configs written before the outbox existed still parse.
     .prefault({}),
@@ -113,6 +115,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       ratePerHour: env.LIANDONG_SMS_RATE_PER_HOUR,
       maxAttempts: env.LIANDONG_SMS_MAX_ATTEMPTS,
       concurrency: env.LIANDONG_SMS_CONCURRENCY,
+      claimGraceMs: env.LIANDONG_SMS_CLAIM_GRACE_MS,
       sendTimeoutMs: env.LIANDONG_SMS_SEND_TIMEOUT_MS,
       onAmbiguous: env.LIANDONG_SMS_ON_AMBIGUOUS,
     }) as ConfigInput['notify'],

@@ -9,8 +9,8 @@ export const TEST_DIALECTS: Dialect[] = ['sqlite', 'postgres'];
  * A fresh, empty database of the given engine. PostgreSQL tests get their own database on the
  * server the test run started (LIANDONG_TEST_PG_URL, set by the global setup), dropped on close.
  */
-export async function openTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
-  if (dialect === 'sqlite') return openDatabase(':memory:');
+export async function openTestDatabase(dialect: Dialect): Promise<DatabaseHandle & { url: string }> {
+  if (dialect === 'sqlite') return { ...openDatabase(':memory:'), url: ':memory:' };
   const adminUrl = process.env.LIANDONG_TEST_PG_URL;
   if (!adminUrl) throw new Error('LIANDONG_TEST_PG_URL is not set: the PostgreSQL test server did not start');
   const name = `liandong_t_${randomBytes(6).toString('hex')}`;
@@ -26,6 +26,7 @@ export async function openTestDatabase(dialect: Dialect): Promise<DatabaseHandle
   const handle = openDatabase(url.toString(), { poolSize: 5 });
   return {
     ...handle,
+    url: url.toString(),
     close: async () => {
       await handle.close();
       const c = new pg.Client({ connectionString: adminUrl });

@@ -98,7 +98,7 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   const concurrency = opts.concurrency ?? cfg.concurrency;
   // The claim outlives the slowest possible pass (every send timing out), so a live worker never
   // loses its rows to another; a row whose turn comes too late anyway is put back unsent (below).
-  const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + 30_000;
+  const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + cfg.claimGraceMs;
   const claimUntil = new Date(start.getTime() + claimMs).toISOString();
 
   const toSend = await deps.db.transaction().execute(async (trx) => {
