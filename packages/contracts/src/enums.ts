@@ -9,23 +9,9 @@ import {
   CLOSING_KINDS,
   API_KEY_SCOPES,
   ATTACHMENT_KINDS,
-  CATEGORY_FAMILIES,
-  TIME_LIMIT_KINDS,
 } from './values.ts';
 
-export {
-  ORG_UNIT_KINDS,
-  TERRITORIAL_KINDS,
-  ROLES,
-  EVENT_SOURCES,
-  URGENCIES,
-  EVENT_STATUSES,
-  CLOSING_KINDS,
-  API_KEY_SCOPES,
-  ATTACHMENT_KINDS,
-  CATEGORY_FAMILIES,
-  TIME_LIMIT_KINDS,
-};
+export * from './values.ts';
 
 export const OrgUnitKind = z.enum(ORG_UNIT_KINDS);
 export type OrgUnitKind = z.infer<typeof OrgUnitKind>;
