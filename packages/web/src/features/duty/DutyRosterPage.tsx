@@ -160,7 +160,7 @@ export default function DutyRosterPage() {
         </Space>
       </Card>
 
-      <Modal title={t('duty.add')} open={adding} onCancel={() => setAdding(false)} onOk={submit} confirmLoading={add.isPending} destroyOnClose>
+      <Modal title={t('duty.add')} open={adding} onCancel={() => setAdding(false)} onOk={submit} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={add.isPending} destroyOnClose>
         <Form form={form} layout="vertical" initialValues={{ start: now.add(1, 'hour').startOf('hour'), end: now.add(9, 'hour').startOf('hour') }}>
           <Form.Item name="userId" label={t('duty.person')} rules={[{ required: true, message: t('common.required') }]}>
             <Select

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Badge, Button, Drawer, Empty, Grid, List, Space, Tag, Typography } from 'antd';
+import { App, Badge, Button, Drawer, Empty, Grid, List, Space, Tag, Typography } from 'antd';
 import { BellOutlined, CheckOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import './notifications.css';
@@ -13,6 +13,7 @@ export function NotificationBell() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const isMobile = !Grid.useBreakpoint().md;
+  const { notification } = App.useApp();
   const [open, setOpen] = useState(false);
   const inbox = useInbox();
   const markRead = useMarkRead();
@@ -32,9 +33,21 @@ export function NotificationBell() {
 
   return (
     <>
-      <Badge count={unread} size="small" offset={[-6, 8]} data-testid="bell-count">
-        <Button type="text" icon={<BellOutlined style={{ fontSize: 18 }} />} aria-label={t('notify.bell', { count: unread })} data-testid="bell" onClick={() => setOpen(true)} />
-      </Badge>
+      <span data-testid="bell-count" data-count={unread}>
+        <Badge count={unread} size="small" offset={[-6, 8]}>
+          <Button
+            type="text"
+            icon={<BellOutlined style={{ fontSize: 18 }} />}
+            aria-label={t('notify.bell', { count: unread })}
+            data-testid="bell"
+            onClick={() => {
+              // Toasts would cover the drawer's first items.
+              notification.destroy();
+              setOpen(true);
+            }}
+          />
+        </Badge>
+      </span>
       <Drawer
         title={t('notify.title')}
         placement="right"

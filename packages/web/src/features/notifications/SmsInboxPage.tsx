@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Badge, Button, Card, Empty, Grid, Input, List, Space, Tooltip, Typography } from 'antd';
 import { ArrowLeftOutlined, CheckOutlined, ClockCircleOutlined, ExclamationCircleFilled, MobileOutlined } from '@ant-design/icons';
@@ -24,10 +24,11 @@ function conversationsOf(messages: SmsMessage[]): Conversation[] {
   }
   return [...byNumber.entries()]
     .map(([to, list]) => {
-      const sorted = [...list].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      // Ids are time-ordered (UUIDv7): they order messages created in the same millisecond.
+      const sorted = [...list].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       return { to, messages: sorted, last: sorted[sorted.length - 1] };
     })
-    .sort((a, b) => b.last.createdAt.localeCompare(a.last.createdAt));
+    .sort((a, b) => b.last.createdAt.localeCompare(a.last.createdAt) || b.last.id.localeCompare(a.last.id));
 }
 
 /** Status ticks like a messaging app: clock queued, ✓ sent, ✓✓ delivered, red ! failed. */
@@ -58,6 +59,11 @@ export function StatusTicks({ m }: { m: SmsMessage }) {
 
 function PhoneScreen({ conversation, onBack }: { conversation: Conversation; onBack?: () => void }) {
   const { t } = useTranslation();
+  const body = useRef<HTMLDivElement>(null);
+  // Like a phone: the newest message, at the bottom, is in view.
+  useEffect(() => {
+    if (body.current) body.current.scrollTop = body.current.scrollHeight;
+  }, [conversation.to, conversation.messages.length]);
   let lastDay = '';
   return (
     <div className="ld-phone" data-testid="sms-phone">
@@ -70,7 +76,7 @@ function PhoneScreen({ conversation, onBack }: { conversation: Conversation; onB
           </Typography.Text>
         </div>
       </div>
-      <div className="ld-phone-body">
+      <div className="ld-phone-body" ref={body}>
         {conversation.messages.map((m) => {
           const day = dayjs(m.createdAt).format('YYYY-MM-DD');
           const showDay = day !== lastDay;

@@ -9,8 +9,8 @@ type Locale = 'zh' | 'en';
 
 /** Values the preview fills in, per language: what a real message would carry. */
 const SAMPLE_VARS: Record<Locale, Record<string, string>> = {
-  zh: { code: 'E202611280001', category: '饮用水源地违规活动', place: '南浦村第一网格', title: '水源地有人游泳', role: '主办', unit: '南浦村', note: '请于今日内反馈', plate: '浙B12345', minutes: '15' },
-  en: { code: 'E202611280001', category: 'Activity at a drinking-water source', place: 'Nanpu Grid 1', title: 'Swimming at the reservoir', role: 'lead', unit: 'Nanpu Village', note: 'Report back today.', plate: 'ZJ-B12345', minutes: '15' },
+  zh: { code: '2026112800001', name: '张阿婆', hours: '36', text: '这是一条测试短信', category: '饮用水源地违规活动', place: '南浦村第一网格', title: '水源地有人游泳', role: '主办', unit: '南浦村', note: '请于今日内反馈', plate: '浙B12345', minutes: '15' },
+  en: { code: '2026112800001', name: 'Mrs Zhang', hours: '36', text: 'This is a test message', category: 'Activity at a drinking-water source', place: 'Nanpu Grid 1', title: 'Swimming at the reservoir', role: 'lead', unit: 'Nanpu Village', note: 'Report back today.', plate: 'ZJ-B12345', minutes: '15' },
 };
 
 function render(body: string, vars: Record<string, string>): string {
@@ -60,7 +60,7 @@ function TemplateEditor({ kind, templates }: { kind: string; templates: SmsTempl
       <Row gutter={[16, 12]}>
         <Col xs={24} md={13}>
           <Space direction="vertical" style={{ width: '100%' }} size={8}>
-            <Typography.Text type="secondary">{template.description}</Typography.Text>
+            <Typography.Text type="secondary">{t(`notify.kindDescription.${kind}`, { defaultValue: template.description })}</Typography.Text>
             <Space size={[4, 4]} wrap>
               <Typography.Text type="secondary">{t('notify.variables')}：</Typography.Text>
               {template.variables.map((v) => (
