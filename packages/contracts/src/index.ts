@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './catalog.ts';
 export * from './events.ts';
 export * from './notify.ts';
+export * from './process.ts';
