@@ -255,6 +255,28 @@ export interface DutyRostersTable {
   created_at: string;
 }
 
+export interface CalendarsTable {
+  id: string;
+  name: string;
+  /** Minutes east of UTC (Asia/Shanghai: 480). */
+  tz_offset_minutes: number;
+  /** JSON [{start: 'HH:MM', end: 'HH:MM'}]. */
+  working_periods: string;
+  /** JSON ISO weekdays, 1 = Monday. */
+  weekly_working_days: string;
+  is_default: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CalendarDaysTable {
+  calendar_id: string;
+  /** Local date 'YYYY-MM-DD'. */
+  date: string;
+  kind: 'holiday' | 'workday';
+  note: string | null;
+}
+
 export interface Database {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -273,6 +295,8 @@ export interface Database {
   notification_attempts: NotificationAttemptsTable;
   sms_templates: SmsTemplatesTable;
   duty_rosters: DutyRostersTable;
+  calendars: CalendarsTable;
+  calendar_days: CalendarDaysTable;
 }
 
 // Keep Generated imported for modules that add auto-increment columns later.
