@@ -19,6 +19,7 @@ import { registerDutyRoutes } from './modules/duty/duty.routes.ts';
 import { registerStreamRoutes } from './modules/stream/stream.routes.ts';
 import { registerNotifyRoutes } from './modules/notify/notify.routes.ts';
 import { registerSmsReceiptRoutes } from './modules/notify/providers/receipts.routes.ts';
+import { registerCalendarRoutes } from './modules/calendar/calendar.routes.ts';
 
 export type App = Api;
 
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerStreamRoutes(api, deps);
       registerNotifyRoutes(api, deps);
       registerSmsReceiptRoutes(api, deps);
+      registerCalendarRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
