@@ -4,6 +4,7 @@ import { seedChinaCalendar } from '../../engine/time/china-calendar.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { loadCalendar } from './calendar.loader.ts';
+import { insertCalendarUnlessConflict } from './calendar.repository.ts';
 import { ensureDefaultCalendar } from './calendar.seed.ts';
 
 const deadlineUrl = (id: string, start: string, minutes: number, extra = '') =>
@@ -27,6 +28,9 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
     expect(new Set(ids).size).toBe(1);
     id = ids[0]!;
     expect(await ensureDefaultCalendar(t.deps.db, t.clock.now(), t.deps.ids)).toBe(id);
+    // The database itself refuses a second default, whoever tries.
+    const row = await t.deps.db.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await insertCalendarUnlessConflict(t.deps.db, { ...row, id: 'a-second-default' })).toBe(false);
     const calendars = await t.deps.db.selectFrom('calendars').select('id').execute();
     expect(calendars).toHaveLength(1);
     const days = await t.deps.db.selectFrom('calendar_days').select('date').where('calendar_id', '=', id).execute();
