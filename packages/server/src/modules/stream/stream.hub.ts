@@ -1,9 +1,9 @@
 import { canSeeEvent, type DataScopeFilter, type EventScopeFacts } from '../auth/scope.ts';
 
-/** Open streams one user may hold (tabs, phone and desk): past it, the oldest is refused a new one. */
+/** Open streams one user may hold (tabs, phone and desk): past it, a new one is refused (429). */
 export const MAX_STREAMS_PER_USER = 5;
 /** A client this far behind (bytes buffered) is dropped rather than buffered without end. */
-const MAX_BUFFERED_BYTES = 1 << 20;
+export const MAX_BUFFERED_BYTES = 1 << 20;
 
 export interface StreamSubscriber {
   userId: string;
@@ -96,8 +96,6 @@ export class StreamHub {
     return n;
   }
 }
-
-export { MAX_BUFFERED_BYTES };
 
 const hubs = new WeakMap<object, StreamHub>();
 
