@@ -132,12 +132,15 @@ export const SMS_RECIPIENTS = ['owner', 'reporter', 'family', 'unit'] as const;
 /** Parameters of each built-in action; the runtime implements one handler per name. */
 export const ACTION_PARAMS = {
   /** SMS from a notification template; template variables are filled by the runtime. */
-  send_sms: z.strictObject({
-    template: z.string().min(1).max(64),
-    to: z.enum(SMS_RECIPIENTS),
-    unit: AssigneeUnit.optional(),
-    role: Role.optional(),
-  }),
+  send_sms: z
+    .strictObject({
+      template: z.string().min(1).max(64),
+      to: z.enum(SMS_RECIPIENTS),
+      /** With `to: 'unit'`: whose staff (optionally only one role). */
+      unit: AssigneeUnit.optional(),
+      role: Role.optional(),
+    })
+    .refine((p) => (p.to === 'unit') === (p.unit !== undefined), { message: "a unit is named exactly when the SMS goes to 'unit'", path: ['unit'] }),
   /** In-app notification (and SMS when `sms`) to the staff of a unit. */
   notify_unit: z.strictObject({ unit: AssigneeUnit, role: Role.optional(), template: z.string().min(1).max(64), sms: z.boolean().optional() }),
   /** Plate → owner from the vehicle registry; sets vars.ownerFound (personal data stays in the registry). */

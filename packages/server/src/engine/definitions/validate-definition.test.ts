@@ -245,6 +245,10 @@ describe('validateDefinition: one problem of each kind', () => {
     const def = simple();
     node(def, 'notify').params = { template: 'event.urgent', to: 'neighbour' };
     expect(expectOnly(def, 'ACTION_PARAMS_INVALID', 'notify').path).toEqual(['nodes', 2, 'params', 'to']);
+    node(def, 'notify').params = { template: 'event.urgent', to: 'unit' };
+    expect(expectOnly(def, 'ACTION_PARAMS_INVALID', 'notify').path).toEqual(['nodes', 2, 'params', 'unit']);
+    node(def, 'notify').params = { template: 'event.urgent', to: 'unit', unit: { department: 'water' } };
+    expect(problemsOf(def)).toEqual([]);
     node(def, 'notify').params = {};
     expect(brief(problemsOf(def))).toEqual([
       { code: 'ACTION_PARAMS_INVALID', nodeId: 'notify' },
