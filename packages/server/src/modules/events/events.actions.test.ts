@@ -36,7 +36,7 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
       Array.from({ length: 6 }, (_, i) => t.app.inject({ method: 'POST', url: `/api/v1/events/${e.id}/comments`, payload: { text: `c${i}` }, headers: { authorization: token } })),
     );
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect((await timeline(e.id)).map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await timeline(e.id)).map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('refuses actions on events outside the caller’s scope with 404', async () => {
@@ -62,7 +62,7 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
     const e = await newEvent();
     const res = await post('gwA1a', e.id, 'supervise', { note: '我也想督办' });
     expect(res.statusCode).toBe(403);
-    expect((await timeline(e.id)).map((x) => x.kind)).toEqual(['reported', 'routed']);
+    expect((await timeline(e.id)).map((x) => x.kind)).toEqual(['reported', 'routed', 'notified']);
   });
 
   it('counts urging by the reporting deputy and by staff in scope, but not on closed events', async () => {
@@ -115,6 +115,6 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
       expect(res.statusCode, `${action} ${JSON.stringify(body)}`).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
     }
-    expect((await timeline(e.id)).map((x) => x.kind)).toEqual(['reported', 'routed']);
+    expect((await timeline(e.id)).map((x) => x.kind)).toEqual(['reported', 'routed', 'notified']);
   });
 });
