@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kyse
 import type { AttachmentsTable, Database, EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import type { DataScopeFilter } from '../auth/scope.ts';
 import { whereEventInScope } from '../auth/scope.sql.ts';
+import { insertRows } from '../../db/fast-insert.ts';
 
 type Q = Kysely<Database>;
 type Trx = Transaction<Database>;
@@ -58,12 +59,13 @@ export async function lockDedupScope(trx: Trx, dialect: 'sqlite' | 'postgres', c
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`event-dedup:${categoryCode}`}))`.execute(trx);
 }
 
+// Event creation is the hottest write: these two skip the query builder (db/fast-insert.ts).
 export function insertEventRow(trx: Trx, row: EventsTable): Promise<unknown> {
-  return trx.insertInto('events').values(row).execute();
+  return insertRows(trx, 'events', [row]);
 }
 
 export function insertEventUnits(trx: Trx, rows: EventUnitsTable[]): Promise<unknown> {
-  return rows.length ? trx.insertInto('event_units').values(rows).execute() : Promise.resolve();
+  return insertRows(trx, 'event_units', rows);
 }
 
 export function listEventUnits(db: Q, eventIds: string[]): Promise<EventUnitsTable[]> {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, EventTimelineTable } from '../../db/schema.ts';
 import type { Ids } from '../../lib/ids.ts';
+import { insertRows } from '../../db/fast-insert.ts';
 import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
 
 export interface TimelineInput {
@@ -44,6 +45,6 @@ export async function appendTimeline(trx: Transaction<Database>, ids: Pick<Ids, 
     org_unit_id: e.orgUnitId ?? (actor && isSystemActor(actor) ? (actor.orgUnitId ?? null) : null),
     data: JSON.stringify(e.data ?? {}),
   };
-  await trx.insertInto('event_timeline').values(row).execute();
+  await insertRows(trx, 'event_timeline', [row]);
   return row;
 }

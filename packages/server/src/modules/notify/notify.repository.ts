@@ -1,3 +1,4 @@
+import { insertRows } from '../../db/fast-insert.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db, Dialect } from '../../db/database.ts';
 import type { Database, NotificationAttemptsTable, NotificationsTable } from '../../db/schema.ts';
@@ -6,15 +7,10 @@ type Q = Kysely<Database> | Transaction<Database>;
 export type NotificationRow = NotificationsTable;
 export type AttemptRow = NotificationAttemptsTable;
 
-/** Inserts unless the idempotency key is known; true when inserted. */
-export async function insertNotificationIfNew(db: Q, row: NotificationRow): Promise<boolean> {
-  const r = await db
-    .insertInto('notifications')
-    .values(row)
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return r !== undefined;
+/** Inserts rows whose idempotency key is new, in one statement; answers the keys inserted. */
+export async function insertNotificationsIfNew(db: Q, rows: NotificationRow[]): Promise<Set<string>> {
+  const inserted = await insertRows(db, 'notifications', rows, { onConflictDoNothing: 'idempotency_key', returning: 'idempotency_key' });
+  return new Set(inserted.map((r) => String(r.idempotency_key)));
 }
 
 /** Scheduled times (ISO) of a number's live SMS after `since`: what its rate limit counts. */

@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock.ts';
 import type { Ids } from '../../lib/ids.ts';
 import { maskPhone, normalisePhone } from '../users/phone.ts';
 import type { Locale, NotificationChannel, NotificationRequest } from './notify.types.ts';
-import { findScheduledTimes, findTemplateOverrideRows, insertNotificationIfNew, type NotificationRow } from './notify.repository.ts';
+import { findScheduledTimes, findTemplateOverrideRows, insertNotificationsIfNew, type NotificationRow } from './notify.repository.ts';
 import { parseQuietHours, scheduleSms, type SchedulePolicy } from './schedule.policy.ts';
 import { cachedTemplateOverrides, DEFAULT_TEMPLATES, renderTemplate, templateBody, templateVariables } from './templates.ts';
 
@@ -125,13 +125,21 @@ export async function enqueueNotifications(
   }
 
   const policy = schedulePolicyOf(deps.config);
+  const rows: NotificationRow[] = [];
+  const seen = new Set<string>();
   for (const { item, phone, locale, title, body } of prepared) {
+    // The same key twice in one batch is one notification, as across batches.
+    if (seen.has(item.idempotencyKey)) {
+      result.duplicates.push(item.idempotencyKey);
+      continue;
+    }
+    seen.add(item.idempotencyKey);
     let due: string | null = null;
     if (phone) {
       const taken = item.urgent ? [] : (await findScheduledTimes(trx, phone, new Date(now.getTime() - HOUR).toISOString())).map((t) => Date.parse(t));
       due = new Date(scheduleSms(now.getTime(), item.urgent, taken, policy)).toISOString();
     }
-    const row: NotificationRow = {
+    rows.push({
       id: deps.ids.id(),
       channel: item.channel,
       kind: item.kind,
@@ -159,23 +167,27 @@ export async function enqueueNotifications(
       updated_at: nowIso,
       sent_at: null,
       delivered_at: phone ? null : nowIso,
-    };
-    if (!(await insertNotificationIfNew(trx, row))) {
-      result.duplicates.push(item.idempotencyKey);
+    });
+  }
+  // One statement for the whole batch: event creation notifies several people per event.
+  const inserted = await insertNotificationsIfNew(trx, rows);
+  for (const row of rows) {
+    if (!inserted.has(row.idempotency_key)) {
+      result.duplicates.push(row.idempotency_key);
       continue;
     }
     result.created.push({
       id: row.id,
-      channel: item.channel,
-      kind: item.kind,
+      channel: row.channel as NotificationChannel,
+      kind: row.kind,
       recipientUserId: row.recipient_user_id,
       eventId: row.event_id,
       link: row.link,
-      title,
-      body,
-      urgent: item.urgent,
-      status: phone ? 'queued' : 'delivered',
-      nextAttemptAt: due,
+      title: row.title ?? '',
+      body: row.body,
+      urgent: row.urgent === 1,
+      status: row.status as EnqueuedNotification['status'],
+      nextAttemptAt: row.next_attempt_at,
       createdAt: nowIso,
     });
   }
