@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { maskPersonalText } from '../../lib/logger.ts';
 import { SmsSendError, type DeliveryReceipt, type SmsProvider, type SmsSendResult } from './notify.types.ts';
@@ -101,7 +103,9 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + cfg.claimGraceMs;
   const claimUntil = new Date(start.getTime() + claimMs).toISOString();
 
-  const toSend = await deps.db.transaction().execute(async (trx) => {
+  // Claims join the write batcher's group commit on SQLite (PostgreSQL: a transaction of their own).
+  const claimTx = <T>(work: (trx: Transaction<Database>) => Promise<T>) => (deps.writes ? deps.writes.transaction(work) : deps.db.transaction().execute(work));
+  const toSend = await claimTx(async (trx) => {
     const rows = await claimDueRows(trx, deps.dialect, { now: startIso, claimUntil, workerId: opts.workerId, limit });
     report.claimed = rows.length;
     if (!rows.length) return [];
@@ -241,18 +245,29 @@ export type ReceiptOutcome = 'applied' | 'late' | 'unknown';
  * 'failed'. A receipt for an SMS already settled ('late') or for no known SMS ('unknown')
  * changes nothing.
  */
-export async function applyReceipt(deps: Pick<AppDeps, 'db' | 'logger' | 'metrics'>, providerName: string, receipt: DeliveryReceipt): Promise<ReceiptOutcome> {
-  const row = await findByProviderMessageId(deps.db, providerName, receipt.providerMessageId);
+export async function applyReceipt(
+  deps: Pick<AppDeps, 'db' | 'logger' | 'metrics'> & Partial<Pick<AppDeps, 'writes'>>,
+  providerName: string,
+  receipt: DeliveryReceipt,
+): Promise<ReceiptOutcome> {
+  // Through the write batcher when there is one: receipts arrive one by one, and on SQLite a
+  // commit each would cost more than the update.
+  const work = async (trx: Kysely<Database>) => {
+    const row = await findByProviderMessageId(trx, providerName, receipt.providerMessageId);
+    if (!row) return { row: null, applied: false };
+    const at = new Date(receipt.at).toISOString();
+    const applied =
+      row.status === 'sent' &&
+      (await applyReceiptRow(trx, row.id, {
+        status: receipt.status,
+        delivered_at: receipt.status === 'delivered' ? at : null,
+        last_error: receipt.status === 'failed' ? maskPersonalText(receipt.error ?? 'reported undelivered').slice(0, 500) : null,
+        updated_at: at,
+      }));
+    return { row, applied };
+  };
+  const { row, applied } = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>)) : await work(deps.db);
   if (!row) return 'unknown';
-  const at = new Date(receipt.at).toISOString();
-  const applied =
-    row.status === 'sent' &&
-    (await applyReceiptRow(deps.db, row.id, {
-      status: receipt.status,
-      delivered_at: receipt.status === 'delivered' ? at : null,
-      last_error: receipt.status === 'failed' ? maskPersonalText(receipt.error ?? 'reported undelivered').slice(0, 500) : null,
-      updated_at: at,
-    }));
   if (!applied) {
     deps.logger.info({ notificationId: row.id, status: row.status, receipt: receipt.status }, 'late delivery receipt ignored');
     return 'late';
