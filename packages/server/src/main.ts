@@ -6,6 +6,7 @@ import { ConfigSchema, configFromEnv, type Config, type ConfigInput } from './co
 import { buildApp } from './app.ts';
 import { listen } from './server.ts';
 import { startDispatcher } from './modules/notify/dispatcher.ts';
+import { startLinkageWorker } from './modules/notify/linkage.worker.ts';
 import { createSmsProvider } from './modules/notify/providers/index.ts';
 import { createRuntime } from './runtime.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
@@ -130,8 +131,9 @@ addCommonOptions(
   }
   const app = await buildApp(deps);
   // Background work starts only here, never in buildApp: tests build apps without loops.
+  const linkage = startLinkageWorker(deps);
   const dispatcher = await startDispatcher(deps, smsProvider);
-  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [dispatcher.stop, runtime.close] });
+  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [linkage.stop, dispatcher.stop, runtime.close] });
   const shown = url.replace('0.0.0.0', 'localhost');
   console.log(`Liandong is serving at ${shown} (API docs: ${shown}/api/docs)`);
 });

@@ -223,6 +223,11 @@ export interface NotificationsTable {
   delivered_at: string | null;
 }
 
+export interface LinkageQueueTable {
+  event_id: string;
+  created_at: string;
+}
+
 export interface NotificationAttemptsTable {
   id: string;
   notification_id: string;
@@ -293,6 +298,7 @@ export interface Database {
   event_code_counters: EventCodeCountersTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
+  linkage_queue: LinkageQueueTable;
   sms_templates: SmsTemplatesTable;
   duty_rosters: DutyRostersTable;
   calendars: CalendarsTable;

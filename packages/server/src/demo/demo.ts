@@ -160,7 +160,7 @@ async function createHistoricalEvent(deps: AppDeps, seed: number, e: PlannedEven
     occurredAt: new Date(e.occurredMs).toISOString(),
     reporter: e.reporter,
     externalId: e.externalId,
-  });
+  }, { linkage: false }); // history: nobody is notified of events two years old
 }
 
 export interface ActorResolver {

@@ -5,6 +5,7 @@ import type { Dialect } from '../db/database.ts';
 import type { AppDeps } from '../deps.ts';
 import { FakeClock } from '../lib/clock.ts';
 import { createRuntime } from '../runtime.ts';
+import { linkageDrainerOf } from '../modules/notify/linkage.worker.ts';
 import { openTestDatabase } from './databases.ts';
 import { FIXTURE_PASSWORD, seedFixture, type Fixture } from './fixtures.ts';
 
@@ -44,10 +45,15 @@ export async function createTestApp(dialect: Dialect, opts: { config?: Parameter
     tokens.set(username, header);
     return header;
   };
+  // Linkage runs right after a creating request's commit; tests see the world after it settled.
+  const settled = () => linkageDrainerOf(runtime.deps).idle();
   const as =
     (username: string): Requester =>
-    async (method, url, body) =>
-      app.inject({ method, url, payload: body as never, headers: { authorization: await login(username) } });
+    async (method, url, body) => {
+      const res = await app.inject({ method, url, payload: body as never, headers: { authorization: await login(username) } });
+      await settled();
+      return res;
+    };
   return {
     app,
     deps: runtime.deps,

@@ -44,6 +44,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notifications_provider_msg_idx').on('notifications').columns(['provider_message_id']).execute();
   await db.schema.createIndex('notifications_phone_idx').on('notifications').columns(['recipient_phone', 'scheduled_at']).execute();
 
+  // Events whose linkage (notifying the on-duty staff of their units) is still to be done: written
+  // with the event, in its transaction, and worked off in batches right after the commit
+  // (modules/notify/linkage.worker.ts). A crash in between leaves the row here for the restart.
+  await db.schema
+    .createTable('linkage_queue')
+    .addColumn('event_id', 'text', (c) => c.primaryKey().references('events.id').onDelete('cascade'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
   // Every delivery attempt: written (committed) before the provider is called and completed after,
   // so an attempt cut short by a crash stays visible as ambiguous.
   await db.schema
@@ -87,5 +96,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['duty_rosters', 'sms_templates', 'notification_attempts', 'notifications']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['duty_rosters', 'sms_templates', 'notification_attempts', 'linkage_queue', 'notifications']) await db.schema.dropTable(t).ifExists().execute();
 }

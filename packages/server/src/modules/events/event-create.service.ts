@@ -26,7 +26,8 @@ import { boundingBox, haversineM } from './geo.ts';
 import { routeEvent } from './routing.policy.ts';
 import { appendTimeline } from './timeline.ts';
 import { uploaderIdOf } from './attachments.service.ts';
-import { notifyOnEventCreated } from '../notify/linkage.ts';
+import { linkageDrainerOf } from '../notify/linkage.worker.ts';
+import { insertRows } from '../../db/fast-insert.ts';
 
 export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'>;
 
@@ -42,7 +43,13 @@ export interface CreateEventResult {
  * transaction. A repeat of (source, externalId) answers the existing event; a report of the
  * same category near an open one within the category's dedup window is merged into it.
  */
-export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawInput: CreateEventRequest): Promise<CreateEventResult> {
+export interface CreateEventOptions {
+  /** Notify the on-duty staff of the event's units (default). Off for history being imported or seeded. */
+  linkage?: boolean;
+}
+
+export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawInput: CreateEventRequest, opts: CreateEventOptions = {}): Promise<CreateEventResult> {
+  const linkage = opts.linkage ?? true;
   const parsed = CreateEventRequest.safeParse(rawInput);
   if (!parsed.success) {
     throw new AppError('VALIDATION_FAILED', 'Invalid event', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
@@ -211,7 +218,8 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
           coHandlingUnitNames: routing.co.map((u) => u.name),
         },
       });
-      const linkage = await notifyOnEventCreated(trx, deps, { event: row, units, categoryName: category.nameZh, actor, timelineSeq: 3 });
+      // Linkage (notifying the on-duty staff) is queued with the event and done right after the commit.
+      if (linkage) await insertRows(trx, 'linkage_queue', [{ event_id: id, created_at: nowIso }]);
       // The view is built from what was just written: creation is the hot path, so no re-reading.
       const view = presentEvent(row, {
         territory: deps.territory,
@@ -221,10 +229,10 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         showReporterPhone: canActorSee(actor, row, units),
         showTrackingToken: true,
       });
-      return { outcome: 'created' as const, id, view, afterCommit: linkage.afterCommit };
+      return { outcome: 'created' as const, id, view };
     });
     if (result.outcome === 'created') {
-      result.afterCommit();
+      if (linkage) linkageDrainerOf(deps).kick();
       return { outcome: 'created', event: result.view };
     }
     const row = (await deps.db.selectFrom('events').selectAll().where('id', '=', result.id).executeTakeFirstOrThrow()) as EventsTable;

@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import { findOnDutyUsers, onDutyCacheOf, type OnDutyUnit } from '../duty/on-duty.ts';
-import { actorUserId, type EventActor } from '../events/event-actor.ts';
 import { appendTimeline } from '../events/timeline.ts';
 import { publishEventCreated } from '../stream/stream.publish.ts';
 import { enqueueNotifications } from './outbox.ts';
@@ -19,9 +18,8 @@ export interface LinkageInput {
   /** The event's units as just written: the lead first, then co-handling ones. */
   units: ReadonlyArray<{ org_unit_id: string; role: string }>;
   categoryName: string;
-  actor: EventActor;
-  /** The timeline sequence number for the 'notified' entry. */
-  timelineSeq: number;
+  /** Who reported it: not notified of their own report. */
+  reporterUserId: string | null;
 }
 
 export interface LinkageUnitSummary {
@@ -56,7 +54,7 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
   const unitIds = input.units.map((u) => u.org_unit_id);
   const onDuty = await findOnDutyUsers(trx, unitIds, deps.clock.now(), onDutyCacheOf(deps));
   const withSms = SMS_URGENCIES.has(event.urgency);
-  const reporter = actorUserId(input.actor);
+  const reporter = input.reporterUserId;
   const place = event.address ?? placeOf(deps, event);
 
   // One notification per person, even when they are on duty in two of the units (lead wins).
@@ -88,9 +86,8 @@ export async function notifyOnEventCreated(trx: Transaction<Database>, deps: Lin
   const inApp = result.created.filter((n) => n.channel === 'in_app').length;
   const summary = { units: summaries, inApp, sms: smsUsers.size, invalidPhones: result.skipped.length };
   await appendTimeline(trx, deps.ids, {
-    seq: input.timelineSeq,
     eventId: event.id,
-    at: event.created_at,
+    at: deps.clock.now().toISOString(),
     kind: 'notified',
     actor: null,
     orgUnitId: event.lead_unit_id,

@@ -1,0 +1,114 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, EventsTable } from '../../db/schema.ts';
+import { notifyOnEventCreated, type LinkageDeps } from './linkage.ts';
+import type { AppDeps } from '../../deps.ts';
+
+/**
+ * Linkage off the request path. Creating an event writes a `linkage_queue` row in its own
+ * transaction (so the intent is as durable as the event); right after the commit the queue is
+ * worked off here in batches: one transaction notifies the on-duty staff of many events at once.
+ * The request answers without waiting for the fan-out to several people per event, which is what
+ * keeps event creation fast; the notifications follow within milliseconds. A crash in between
+ * leaves the queue rows, worked off at the next start.
+ */
+export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'>;
+
+const BATCH = 200;
+
+/** Works off up to `limit` queued events in one transaction; answers how many it linked. */
+export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH): Promise<number> {
+  const afterCommit: Array<() => void> = [];
+  const linked = await deps.writes.transaction(async (t: Transaction<any>) => {
+    const trx = t as Transaction<Database>;
+    let query = trx.selectFrom('linkage_queue as q').innerJoin('events', 'events.id', 'q.event_id').selectAll('events').orderBy('q.event_id').limit(limit);
+    // Several nodes may drain at once on PostgreSQL: each takes rows the others have not locked.
+    if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const events = (await query.execute()) as EventsTable[];
+    if (!events.length) return 0;
+    const ids = events.map((e) => e.id);
+    const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
+    const codes = [...new Set(events.map((e) => e.category_code))];
+    const names = new Map(
+      (await trx.selectFrom('categories').select(['code', 'name_zh']).where('code', 'in', codes).execute()).map((c) => [c.code, c.name_zh]),
+    );
+    // The lead first, then the co-handling units in the order routing chose them (its timeline entry).
+    const routed = await trx.selectFrom('event_timeline').select(['event_id', 'data']).where('event_id', 'in', ids).where('kind', '=', 'routed').execute();
+    const coOrder = new Map(routed.map((r) => [r.event_id, (JSON.parse(r.data).coHandlingUnitIds ?? []) as string[]]));
+    const rank = (eventId: string, u: { org_unit_id: string; role: string }) =>
+      u.role === 'lead' ? -1 : (coOrder.get(eventId) ?? []).indexOf(u.org_unit_id);
+    for (const event of events) {
+      const own = units.filter((u) => u.event_id === event.id).sort((a, b) => rank(event.id, a) - rank(event.id, b));
+      const result = await notifyOnEventCreated(trx, deps, {
+        event,
+        units: own,
+        categoryName: names.get(event.category_code) ?? event.category_code,
+        reporterUserId: event.reporter_user_id,
+      });
+      afterCommit.push(result.afterCommit);
+    }
+    await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
+    return events.length;
+  });
+  for (const publish of afterCommit) publish();
+  return linked;
+}
+
+interface Drainer {
+  kick(): void;
+  /** Resolves once nothing is queued or being worked off (tests wait on it). */
+  idle(): Promise<void>;
+}
+
+const drainers = new WeakMap<Kysely<Database>, Drainer>();
+
+/**
+ * The single-flight drainer of a database: `kick()` after a commit that queued linkage; kicks
+ * while a drain runs make it go round again, so nothing queued is left behind.
+ */
+export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
+  let d = drainers.get(deps.db);
+  if (d) return d;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = async () => {
+    do {
+      again = false;
+      try {
+        while ((await drainLinkageBatch(deps)) === BATCH) {
+          /* a full batch: there may be more */
+        }
+      } catch (err) {
+        deps.logger.error({ err }, 'linkage failed; the queue is kept for the next round');
+      }
+    } while (again);
+    running = null;
+  };
+  d = {
+    kick() {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = new Promise<void>((resolve) => setImmediate(() => void run().then(resolve)));
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+  drainers.set(deps.db, d);
+  return d;
+}
+
+/** For `serve`: works off what a previous run left queued, then checks now and then. */
+export function startLinkageWorker(deps: LinkageWorkerDeps, pollMs = 2000): { stop(): Promise<void> } {
+  const drainer = linkageDrainerOf(deps);
+  drainer.kick();
+  const timer = setInterval(() => drainer.kick(), pollMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await drainer.idle();
+    },
+  };
+}
