@@ -11,13 +11,9 @@ export async function resolveSessionPrincipal(deps: AppDeps, token: string): Pro
   const hash = hashCredential(token);
   const cache = principalCacheOf(deps);
   const now = deps.clock.now();
-  const hit = cache.get(hash, now.getTime());
+  const hit = fromCache(cache, hash, now, () => new AppError('TOKEN_EXPIRED', 'The session has expired: sign in again'));
   if (hit) {
-    if (hit.expiresAtMs !== null && hit.expiresAtMs <= now.getTime()) {
-      cache.delete(hash);
-      throw new AppError('TOKEN_EXPIRED', 'The session has expired: sign in again');
-    }
-    return hit.principal;
+    return hit;
   }
   const row = await findSessionByHash(deps.db, hash);
   if (!row) throw new AppError('UNAUTHENTICATED', 'Unknown session token: sign in again');
@@ -43,13 +39,9 @@ export async function resolveApiKeyPrincipal(deps: AppDeps, key: string): Promis
   const hash = hashCredential(key);
   const cache = principalCacheOf(deps);
   const now = deps.clock.now();
-  const hit = cache.get(hash, now.getTime());
+  const hit = fromCache(cache, hash, now, () => new AppError('INVALID_API_KEY', 'The API key has expired', { reason: 'expired' }));
   if (hit) {
-    if (hit.expiresAtMs !== null && hit.expiresAtMs <= now.getTime()) {
-      cache.delete(hash);
-      throw new AppError('INVALID_API_KEY', 'The API key has expired', { reason: 'expired' });
-    }
-    return hit.principal;
+    return hit;
   }
   const row = await findApiKeyByHash(deps.db, hash);
   if (!row) throw new AppError('INVALID_API_KEY', 'Unknown API key', { reason: 'unknown' });
@@ -95,4 +87,15 @@ function toPrincipalMembership(
   const out: PrincipalMembership = { orgUnitId: m.org_unit_id, orgUnitKind: kind, orgUnitName: m.unit_name, orgUnitPath: m.unit_path, role: m.role as Role };
   if (kind === 'department') out.stationIds = deps.territory.children(m.org_unit_id).filter((c) => c.kind === 'station').map((c) => c.id);
   return out;
+}
+
+/** A cached principal, or null on a miss; a cached credential that has expired since throws `expired()`. */
+function fromCache(cache: ReturnType<typeof principalCacheOf>, hash: string, now: Date, expired: () => AppError): Principal | null {
+  const hit = cache.get(hash, now.getTime());
+  if (!hit) return null;
+  if (hit.expiresAtMs !== null && hit.expiresAtMs <= now.getTime()) {
+    cache.delete(hash);
+    throw expired();
+  }
+  return hit.principal;
 }

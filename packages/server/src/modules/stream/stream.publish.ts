@@ -1,3 +1,4 @@
+import type { EnqueuedNotification } from '../notify/outbox.ts';
 import type { AppDeps } from '../../deps.ts';
 import { streamHubOf, type EventAudience } from './stream.hub.ts';
 
@@ -22,18 +23,11 @@ export interface CreatedEventFacts {
 }
 
 /** A notification just written (as enqueueNotifications reports it), told to its recipient's streams. */
-export interface NewInAppNotification {
-  id: string;
-  channel: string;
-  kind: string;
-  recipientUserId: string | null;
-  eventId: string | null;
-  link: string | null;
-  title: string | null;
-  body: string;
-  urgent: boolean;
-  createdAt: string;
-}
+/** What a stream needs of a notification just enqueued (outbox.ts). */
+export type NewInAppNotification = Pick<
+  EnqueuedNotification,
+  'id' | 'channel' | 'kind' | 'recipientUserId' | 'eventId' | 'link' | 'title' | 'body' | 'urgent' | 'createdAt'
+>;
 
 /**
  * Tells open streams about a committed event creation: `event.created` to every stream whose
