@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// The one place the test run reads the environment: a PostgreSQL server of your own, if any.
+const pgAdminUrl = process.env.LIANDONG_TEST_PG_URL ?? '';
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +11,7 @@ export default defineConfig({
           name: 'server',
           include: ['packages/server/src/**/*.test.ts', 'packages/contracts/src/**/*.test.ts'],
           globalSetup: ['packages/server/src/testing/pg-global-setup.ts'],
+          provide: { pgAdminUrl },
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -18,6 +22,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           globalSetup: ['packages/server/src/testing/pg-global-setup.ts'],
+          provide: { pgAdminUrl },
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 120_000,

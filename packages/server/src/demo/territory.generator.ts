@@ -3,6 +3,7 @@ import * as polygonClippingModule from 'polygon-clipping';
 import type { MultiPolygon as PcMultiPolygon, Polygon as PcPolygon } from 'polygon-clipping';
 import { createRng, hashString, type Rng } from './prng.ts';
 import { placeNames } from './names.ts';
+import { areaDeg2, ringSignedArea } from '../lib/geo/geometry.ts';
 
 // polygon-clipping is CommonJS with `module.exports = {union, …}`: Node's ESM loader exposes it as `default`.
 const polygonClipping = ((polygonClippingModule as unknown as { default?: typeof polygonClippingModule }).default ??
@@ -150,7 +151,7 @@ function tryGenerate(rng: Rng, gridTarget: number, townshipCount: number, gridsP
     if (!poly) return null;
     const ring = closeRing(dedupe(poly.map(([x, y]) => toLngLat(x, y))));
     if (ring.length < 4) return null;
-    if (signedArea(ring) < 0) ring.reverse();
+    if (ringSignedArea(ring) < 0) ring.reverse();
     cells.push({
       index: cells.length,
       ring,
@@ -263,17 +264,9 @@ function closeRing(ring: Position[]): Position[] {
   return ring.length ? [...ring, [ring[0][0], ring[0][1]]] : ring;
 }
 
-/** Shoelace area of a closed ring (positive when counter-clockwise). */
-export function signedArea(ring: Position[]): number {
-  let s = 0;
-  for (let i = 0; i < ring.length - 1; i++) s += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return s / 2;
-}
-
 /** Planar area of a polygon in squared degrees (holes subtracted). */
 export function polygonArea(poly: PolygonGeometry): number {
-  const [outer, ...holes] = poly.coordinates;
-  return Math.abs(signedArea(outer)) - holes.reduce((s, h) => s + Math.abs(signedArea(h)), 0);
+  return areaDeg2([poly.coordinates]);
 }
 
 function ringCentroid(ring: Position[]): Position {
@@ -353,7 +346,7 @@ function unionOf(rings: Position[][]): PolygonGeometry | null {
   const result: PcMultiPolygon = polygonClipping.union(geoms[0], ...geoms.slice(1));
   if (result.length !== 1 || result[0].length !== 1) return null;
   const outer = result[0][0] as Position[];
-  if (signedArea(outer) < 0) outer.reverse();
+  if (ringSignedArea(outer) < 0) outer.reverse();
   return { type: 'Polygon', coordinates: [outer] };
 }
 

@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../db/database.ts';
@@ -7,12 +8,12 @@ export const TEST_DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
 /**
  * A fresh, empty database of the given engine. PostgreSQL tests get their own database on the
- * server the test run started (LIANDONG_TEST_PG_URL, set by the global setup), dropped on close.
+ * server the test run provides (pg-global-setup.ts), dropped on close.
  */
 export async function openTestDatabase(dialect: Dialect): Promise<DatabaseHandle & { url: string }> {
   if (dialect === 'sqlite') return { ...openDatabase(':memory:'), url: ':memory:' };
-  const adminUrl = process.env.LIANDONG_TEST_PG_URL;
-  if (!adminUrl) throw new Error('LIANDONG_TEST_PG_URL is not set: the PostgreSQL test server did not start');
+  const adminUrl = inject('pgAdminUrl');
+  if (!adminUrl) throw new Error('No PostgreSQL server was provided: the test server did not start');
   const name = `liandong_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

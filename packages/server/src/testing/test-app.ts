@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../app.ts';
 import { testConfig } from '../config.ts';
-import type { Dialect } from '../db/database.ts';
+import { migrateToLatest, type Dialect } from '../db/database.ts';
 import type { AppDeps } from '../deps.ts';
 import { FakeClock } from '../lib/clock.ts';
 import { createRuntime } from '../runtime.ts';
@@ -29,7 +29,7 @@ export async function createTestApp(dialect: Dialect, opts: { config?: Parameter
   const database = await openTestDatabase(dialect);
   const clock = opts.clock ?? new FakeClock('2026-11-28T02:00:00.000Z');
   const config = testConfig({ ...opts.config, auth: { secret: 'test-secret-0123456789abcdef', ...(opts.config?.auth as object) } });
-  const { migrateToLatest } = await import('../db/database.ts');
+  // Tables first: the fixture is seeded before the runtime loads the territory from it.
   await migrateToLatest(database.db);
   const fixture = await seedFixture(database.db);
   const runtime = await createRuntime(config, { clock, database });

@@ -55,7 +55,7 @@ export function ringSignedArea(ring: Ring): number {
 }
 
 /** Area of polygons (holes subtracted) in square degrees, whatever the ring orientation. */
-function areaDeg2(polygons: PolygonCoords[]): number {
+export function areaDeg2(polygons: PolygonCoords[]): number {
   let total = 0;
   for (const polygon of polygons) {
     polygon.forEach((ring, i) => {

@@ -22,16 +22,10 @@ const dir = mkdtempSync(join(tmpdir(), 'liandong-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function startChild(dbUrl: string, smsUrl: string): { child: ChildProcess; ready: Promise<void> } {
+  const notify = JSON.stringify({ sendTimeoutMs: 300, claimGraceMs: 200, concurrency: 8, quietHours: 'off' });
   // node itself with tsx's loader: one process, so SIGKILL hits the dispatcher and not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/server/src/testing/dispatcher-child.ts'), dbUrl, smsUrl], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/server/src/testing/dispatcher-child.ts'), dbUrl, smsUrl, notify], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      LIANDONG_SMS_SEND_TIMEOUT_MS: '300',
-      LIANDONG_SMS_CLAIM_GRACE_MS: '200',
-      LIANDONG_SMS_CONCURRENCY: '8',
-      LIANDONG_SMS_QUIET_HOURS: 'off',
-    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = new Promise<void>((resolve, reject) => {
