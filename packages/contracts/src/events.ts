@@ -25,6 +25,8 @@ export const CreateEventRequest = z.object({
     .max(20)
     .optional(),
   externalId: z.string().min(1).max(128).optional(),
+  /** Licence plate of the vehicle concerned (parking); normalised and validated by the server. */
+  plate: z.string().trim().min(1).max(16).optional(),
 });
 export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
 
@@ -59,6 +61,10 @@ export const EventView = z.object({
   /** Reports merged into this event by dedup. */
   duplicateCount: z.number(),
   ratingScore: z.number().nullable(),
+  /** The vehicle's plate for parking events. */
+  plate: z.string().nullable().optional(),
+  /** True once any step ran over its time limit. */
+  overdue: z.boolean().optional(),
   /** Bumped by every change (optimistic concurrency). */
   version: z.number(),
   attachments: z.array(z.object({ id: z.string(), kind: AttachmentKind, url: z.string(), mime: z.string().nullable() })),

@@ -8,6 +8,7 @@ import { defaultIds, type Ids } from './lib/ids.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetricsRegistry } from './modules/system/system.routes.ts';
 import { loadTerritory } from './modules/org/territory.service.ts';
+import { ensureBuiltinProcesses } from './engine/runtime/definition-store.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -23,6 +24,7 @@ export async function createRuntime(
   const logger = overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty });
   const database = overrides.database ?? openDatabase(config.db.url);
   await migrateToLatest(database.db);
+  await ensureBuiltinProcesses(database.db, (overrides.clock ?? systemClock).now().toISOString());
   const territory = await loadTerritory(database.db, logger);
   const deps: AppDeps = {
     config,

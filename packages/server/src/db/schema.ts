@@ -139,6 +139,10 @@ export interface EventsTable {
   duplicate_count: number;
   rating_score: number | null;
   version: number;
+  /** Licence plate (parking events), normalised. */
+  plate: string | null;
+  /** 1 once any task of the event ran over its limit (closing then counts as overdue). */
+  overdue: number;
 }
 
 export interface EventUnitsTable {
@@ -282,6 +286,113 @@ export interface CalendarDaysTable {
   note: string | null;
 }
 
+export interface ProcessesTable {
+  key: string;
+  active_version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface ProcessVersionsTable {
+  key: string;
+  version: number;
+  name_zh: string;
+  name_en: string;
+  /** JSON of the normalised ProcessDefinition. */
+  definition: string;
+  note: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export type InstanceStatus = 'running' | 'suspended' | 'failed' | 'completed' | 'cancelled';
+
+export interface ProcessInstancesTable {
+  id: string;
+  event_id: string;
+  process_key: string;
+  version: number;
+  status: InstanceStatus;
+  /** JSON object of process variables. */
+  vars: string;
+  /** Why the instance stopped as failed: JSON {nodeId, message}. */
+  error: string | null;
+  started_at: string;
+  updated_at: string;
+  ended_at: string | null;
+}
+
+/** active: moving or at a task/action; waiting: at a wait node; arrived: at a join, waiting for its siblings. */
+export type TokenState = 'active' | 'waiting' | 'arrived';
+
+export interface ProcessTokensTable {
+  id: string;
+  instance_id: string;
+  node_id: string;
+  state: TokenState;
+  fork_id: string | null;
+  signal: string | null;
+  created_at: string;
+}
+
+export type TaskStatus = 'open' | 'claimed' | 'shelved' | 'completed' | 'returned' | 'cancelled';
+
+export interface TasksTable {
+  id: string;
+  instance_id: string;
+  token_id: string;
+  event_id: string;
+  node_id: string;
+  title_zh: string;
+  title_en: string;
+  unit_id: string;
+  role: string;
+  user_id: string | null;
+  status: TaskStatus;
+  outcome: string | null;
+  note: string | null;
+  time_kind: string | null;
+  limit_minutes: number | null;
+  extra_minutes: number;
+  warn_share: number;
+  started_at: string;
+  due_at: string | null;
+  warn_at: string | null;
+  paused_at: string | null;
+  pending_request: string | null;
+  overdue: number;
+  urge_count: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  completed_by: string | null;
+}
+
+/** wait: a wait node's timer; warn / due: a task's SLA; action: an action run outside the step transaction. */
+export type TimerKind = 'wait' | 'warn' | 'due' | 'action';
+
+export interface ProcessTimersTable {
+  id: string;
+  instance_id: string;
+  kind: TimerKind;
+  token_id: string | null;
+  task_id: string | null;
+  due_at: string;
+  created_at: string;
+}
+
+export interface VehiclesTable {
+  /** Normalised plate, e.g. 蒙J12345 or 蒙JD12345 (new energy). */
+  plate: string;
+  plate_kind: string;
+  owner_name: string;
+  owner_phone: string | null;
+  vehicle_type: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   org_units: OrgUnitsTable;
   users: UsersTable;
@@ -303,6 +414,13 @@ export interface Database {
   duty_rosters: DutyRostersTable;
   calendars: CalendarsTable;
   calendar_days: CalendarDaysTable;
+  processes: ProcessesTable;
+  process_versions: ProcessVersionsTable;
+  process_instances: ProcessInstancesTable;
+  process_tokens: ProcessTokensTable;
+  tasks: TasksTable;
+  process_timers: ProcessTimersTable;
+  vehicles: VehiclesTable;
 }
 
 // Keep Generated imported for modules that add auto-increment columns later.

@@ -73,6 +73,8 @@ describe.each(TEST_DIALECTS)('whereEventInScope on %s agrees with the truth tabl
           duplicate_count: 0,
           rating_score: null,
           version: 1,
+          plate: null,
+          overdue: 0,
         })
         .execute();
       for (const unit of facts.unitIds) await h.db.insertInto('event_units').values({ event_id: id, org_unit_id: unit, role: 'lead', created_at: FIXTURE_NOW }).execute();

@@ -170,6 +170,8 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         reporter_name: input.reporter?.name ?? (actor.kind === 'user' ? actor.name : null),
         reporter_phone: input.reporter?.phone ?? null,
         tracking_token: deps.ids.token(),
+        plate: input.plate ?? null,
+        overdue: 0,
         occurred_at: input.occurredAt ? new Date(input.occurredAt).toISOString() : nowIso,
         created_at: nowIso,
         updated_at: nowIso,

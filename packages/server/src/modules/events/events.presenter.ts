@@ -67,6 +67,8 @@ export function presentEvent(row: EventsTable, o: PresentOptions): EventView {
     urgeCount: Number(row.urge_count),
     duplicateCount: Number(row.duplicate_count),
     ratingScore: row.rating_score,
+    plate: row.plate,
+    overdue: row.overdue === 1,
     version: Number(row.version),
     attachments: (o.attachments ?? []).map((a) => ({ id: a.id, kind: a.kind as EventView['attachments'][number]['kind'], url: attachmentUrl(a), mime: a.mime })),
   } as EventView;
