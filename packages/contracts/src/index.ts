@@ -6,3 +6,4 @@ export * from './catalog.ts';
 export * from './events.ts';
 export * from './notify.ts';
 export * from './process.ts';
+export * from './processes-api.ts';

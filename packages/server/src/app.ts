@@ -20,6 +20,7 @@ import { registerStreamRoutes } from './modules/stream/stream.routes.ts';
 import { registerNotifyRoutes } from './modules/notify/notify.routes.ts';
 import { registerSmsReceiptRoutes } from './modules/notify/providers/receipts.routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/calendar.routes.ts';
+import { registerProcessRoutes } from './modules/processes/processes.routes.ts';
 
 export type App = Api;
 
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerNotifyRoutes(api, deps);
       registerSmsReceiptRoutes(api, deps);
       registerCalendarRoutes(api, deps);
+      registerProcessRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
