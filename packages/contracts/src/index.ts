@@ -7,3 +7,4 @@ export * from './events.ts';
 export * from './notify.ts';
 export * from './process.ts';
 export * from './processes-api.ts';
+export * from './vehicles.ts';

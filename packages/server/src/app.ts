@@ -21,6 +21,7 @@ import { registerNotifyRoutes } from './modules/notify/notify.routes.ts';
 import { registerSmsReceiptRoutes } from './modules/notify/providers/receipts.routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/calendar.routes.ts';
 import { registerProcessRoutes } from './modules/processes/processes.routes.ts';
+import { registerVehicleRoutes } from './modules/vehicles/vehicles.routes.ts';
 
 export type App = Api;
 
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerNotifyRoutes(api, deps);
       registerSmsReceiptRoutes(api, deps);
       registerCalendarRoutes(api, deps);
+      registerVehicleRoutes(api, deps);
       registerProcessRoutes(api, deps);
     },
     { prefix: '/api/v1' },

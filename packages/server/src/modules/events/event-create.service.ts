@@ -28,6 +28,7 @@ import { appendTimeline } from './timeline.ts';
 import { uploaderIdOf } from './attachments.service.ts';
 import { linkageDrainerOf } from '../notify/linkage.worker.ts';
 import { insertRows } from '../../db/fast-insert.ts';
+import { plateOrThrow } from '../vehicles/plate.ts';
 
 export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'>;
 
@@ -55,6 +56,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
     throw new AppError('VALIDATION_FAILED', 'Invalid event', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   const input = parsed.data;
+  if (input.plate !== undefined) input.plate = plateOrThrow(input.plate, 'body.plate').plate;
 
   if (input.externalId) {
     const existing = await findEventByExternalId(deps.db, input.source, input.externalId);

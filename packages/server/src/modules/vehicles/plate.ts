@@ -1,3 +1,6 @@
+import type { PlateKind } from '@liandong/contracts';
+import { AppError } from '../../errors.ts';
+
 /*
  * Chinese licence plates (GA 36-2018, 中华人民共和国机动车号牌), as people type them and as cameras
  * report them: "蒙j·12345", "蒙 J-12345", "蒙Ｊ１２３４５" all mean 蒙J12345.
@@ -20,8 +23,7 @@
 
 export const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
 
-export const PLATE_KINDS = ['ordinary', 'new_energy', 'coach', 'police', 'trailer', 'consulate', 'hong_kong', 'macau', 'embassy'] as const;
-export type PlateKind = (typeof PLATE_KINDS)[number];
+export type { PlateKind };
 
 export type NormalizedPlate = { plate: string; kind: PlateKind };
 export type PlateResult = NormalizedPlate | { error: string };
@@ -96,4 +98,11 @@ export function normalizePlate(input: string): PlateResult {
 export function plateOrNull(input: string): string | null {
   const r = normalizePlate(input);
   return isPlateError(r) ? null : r.plate;
+}
+
+/** The normalised plate, or 422 INVALID_PLATE saying what is wrong with it (`path` names the input). */
+export function plateOrThrow(input: string, path = 'plate'): NormalizedPlate {
+  const r = normalizePlate(input);
+  if (isPlateError(r)) throw new AppError('INVALID_PLATE', r.error, [{ path, message: r.error }]);
+  return r;
 }
