@@ -18,6 +18,9 @@ const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx'));
 const DutyRosterPage = lazy(() => import('./features/duty/DutyRosterPage.tsx'));
 const SmsInboxPage = lazy(() => import('./features/notifications/SmsInboxPage.tsx'));
 const TemplatesPage = lazy(() => import('./features/notifications/TemplatesPage.tsx'));
+const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.tsx'));
+const ProcessEditorPage = lazy(() => import('./features/processes/ProcessEditorPage.tsx'));
+const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -78,6 +81,24 @@ export function App() {
                       </RequireAuth>
                     }
                   />
+                  {/* Configuration center: the center's staff read it, administrators change it. */}
+                  <Route
+                    path="/processes"
+                    element={
+                      <RequireAuth roles={['admin', 'leader', 'duty_officer', 'dispatcher']}>
+                        <Suspense fallback={pageFallback}><ProcessListPage /></Suspense>
+                      </RequireAuth>
+                    }
+                  />
+                  <Route
+                    path="/processes/:key"
+                    element={
+                      <RequireAuth roles={['admin', 'leader', 'duty_officer', 'dispatcher']}>
+                        <Suspense fallback={pageFallback}><ProcessEditorPage /></Suspense>
+                      </RequireAuth>
+                    }
+                  />
+                  <Route path="/calendar" element={<Suspense fallback={pageFallback}><CalendarPage /></Suspense>} />
                   <Route
                     path="/admin/*"
                     element={

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import {
+  ApartmentOutlined,
   AppstoreOutlined,
+  ScheduleOutlined,
   CalendarOutlined,
   MessageOutlined,
   FileTextOutlined,
@@ -43,6 +45,8 @@ export function AppLayout() {
     { key: '/plaza', icon: <AppstoreOutlined />, label: t('nav.plaza') },
     ...(canReport(roles) ? [{ key: '/report', icon: <FormOutlined />, label: t('nav.report') }] : []),
     ...(canSeeDuty(roles) ? [{ key: '/duty', icon: <CalendarOutlined />, label: t('nav.duty') }] : []),
+    ...(hasRole('admin', 'leader', 'duty_officer', 'dispatcher') ? [{ key: '/processes', icon: <ApartmentOutlined />, label: t('nav.processes') }] : []),
+    ...(canSeeDuty(roles) ? [{ key: '/calendar', icon: <ScheduleOutlined />, label: t('nav.calendar') }] : []),
     ...(hasRole('admin')
       ? [
           { key: '/notify/sms', icon: <MessageOutlined />, label: t('nav.smsInbox') },

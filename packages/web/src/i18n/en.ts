@@ -1,11 +1,13 @@
 import type { Resources } from './zh.ts';
+import { calendarEn } from '../features/calendar/calendar.i18n.ts';
+import { processesEn } from '../features/processes/processes.i18n.ts';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
 
 /** English. Typed against the Chinese so that a key missing here fails the typecheck. */
 export const en: DeepStrings<Resources> = {
   app: { logo: 'Liandong Linkage', name: 'Liandong', fullName: 'Social Governance Linkage Platform', county: 'County governance' },
-  nav: { plaza: 'Event plaza', report: 'Report an event', admin: 'Administration', logout: 'Sign out', language: '中文', menu: 'Menu', duty: 'Duty roster', smsInbox: 'SMS inbox', smsTemplates: 'SMS templates' },
+  nav: { plaza: 'Event plaza', report: 'Report an event', admin: 'Administration', logout: 'Sign out', language: '中文', menu: 'Menu', duty: 'Duty roster', smsInbox: 'SMS inbox', smsTemplates: 'SMS templates', processes: 'Processes', calendar: 'Working calendar' },
   common: {
     search: 'Search',
     reset: 'Reset',
@@ -118,6 +120,10 @@ export const en: DeepStrings<Resources> = {
     INTERNAL: 'Server error, try again later',
     UNAVAILABLE: 'Service unavailable, try again later',
     NETWORK_ERROR: 'Network error, check your connection',
+    PROCESS_INVALID: 'The process has problems and was not saved',
+    PROCESS_NOT_FOUND: 'No such process',
+    CALENDAR_INVALID: 'Working periods are HH:MM, start before end, not overlapping',
+    CALENDAR_NOT_FOUND: 'No such calendar',
     unknown: 'Failed ({{code}})',
   },
   plaza: {
@@ -461,4 +467,6 @@ export const en: DeepStrings<Resources> = {
     onDutyNow: 'On duty now: {{names}}',
     fallbackNow: 'Nobody is rostered now: new events notify all of the unit’s handling staff: {{names}}',
   },
+  processes: processesEn,
+  calendar: calendarEn,
 };

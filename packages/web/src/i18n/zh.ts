@@ -1,7 +1,10 @@
+import { calendarZh } from '../features/calendar/calendar.i18n.ts';
+import { processesZh } from '../features/processes/processes.i18n.ts';
+
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
   app: { logo: '社会治理大联动平台', name: '联动', fullName: '社会治理大联动平台', county: '县域社会治理' },
-  nav: { plaza: '事件广场', report: '上报事件', admin: '系统管理', logout: '退出登录', language: 'English', menu: '菜单', duty: '值班表', smsInbox: '短信收件箱', smsTemplates: '短信模板' },
+  nav: { plaza: '事件广场', report: '上报事件', admin: '系统管理', logout: '退出登录', language: 'English', menu: '菜单', duty: '值班表', smsInbox: '短信收件箱', smsTemplates: '短信模板', processes: '流程配置', calendar: '工作日历' },
   common: {
     search: '查询',
     reset: '重置',
@@ -114,6 +117,10 @@ export const zh = {
     INTERNAL: '服务器内部错误，请稍后再试',
     UNAVAILABLE: '服务暂不可用，请稍后再试',
     NETWORK_ERROR: '网络连接失败，请检查网络',
+    PROCESS_INVALID: '流程存在问题，未保存',
+    PROCESS_NOT_FOUND: '流程不存在',
+    CALENDAR_INVALID: '工作时段有误：格式为 HH:MM，开始须早于结束且互不重叠',
+    CALENDAR_NOT_FOUND: '工作日历不存在',
     unknown: '操作失败（{{code}}）',
   },
   plaza: {
@@ -457,6 +464,8 @@ export const zh = {
     onDutyNow: '当前在岗：{{names}}',
     fallbackNow: '当前无人排班，新事件将通知本单位全部处置人员：{{names}}',
   },
+  processes: processesZh,
+  calendar: calendarZh,
 };
 
 export type Resources = typeof zh;
