@@ -50,6 +50,7 @@ export async function countDemo(db: Db): Promise<Record<string, number>> {
     categories: await one(db.selectFrom('categories').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
     events: await one(demoEvents.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
     'open events': await one(demoEvents.where('is_open', '=', 1).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
+    vehicles: await one(db.selectFrom('vehicles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
   };
 }
 

@@ -26,6 +26,7 @@ import { generateOrg, uuidv7At } from './org.generator.ts';
 import { createRng, hashString } from './prng.ts';
 import { DEMO_COUNTY_CODE, generateTerritory } from './territory.generator.ts';
 import { finalizeBatch } from './demo-finalize.ts';
+import { seedDemoVehicles } from '../modules/vehicles/vehicles.demo.ts';
 
 export interface DemoProgress {
   (step: string, done: number, total: number): void;
@@ -71,6 +72,8 @@ export async function seedDemoCounty(deps: AppDeps, opts: DemoOptions): Promise<
   let county = counties.find((c) => c.code === DEMO_COUNTY_CODE);
   let password: string | null = null;
   if (county && (await isDemoComplete(deps.db))) {
+    // The vehicle registry also reaches demo databases seeded before it existed.
+    await seedDemoVehicles(deps.db, opts.seed, county.created_at);
     return { created: false, password: null, counts: await countDemo(deps.db) };
   }
   if (!county) {
@@ -99,6 +102,7 @@ export async function seedDemoCounty(deps: AppDeps, opts: DemoOptions): Promise<
     await deps.territory.reload();
     county = (await findCounties(deps.db)).find((c) => c.code === DEMO_COUNTY_CODE)!;
   }
+  await seedDemoVehicles(deps.db, opts.seed, county.created_at);
   const events = await seedEvents(deps, { seed: opts.seed, anchorMs: Date.parse(county.created_at), days, eventsPerDay, progress });
   await writeAudit(deps.db, {
     at: deps.clock.now().toISOString(),
