@@ -1,6 +1,7 @@
 import type { Resources } from './zh.ts';
 import { calendarEn } from '../features/calendar/calendar.i18n.ts';
 import { processesEn } from '../features/processes/processes.i18n.ts';
+import { vehiclesEn } from '../features/admin/vehicles.i18n.ts';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
 
@@ -89,6 +90,8 @@ export const en: DeepStrings<Resources> = {
     MALFORMED_JSON: 'Malformed request',
     INVALID_CURSOR: 'The page cursor expired, search again',
     UNSUPPORTED_MEDIA_TYPE: 'Unsupported file type',
+    INVALID_PLATE: 'Not a valid licence plate',
+    VEHICLE_NOT_FOUND: 'No such plate in the vehicle registry',
     UNAUTHENTICATED: 'Please sign in',
     INVALID_CREDENTIALS: 'Wrong username or password',
     TOKEN_EXPIRED: 'Your session expired, please sign in again',
@@ -469,4 +472,5 @@ export const en: DeepStrings<Resources> = {
   },
   processes: processesEn,
   calendar: calendarEn,
+  vehicles: vehiclesEn,
 };

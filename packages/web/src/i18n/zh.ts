@@ -1,5 +1,6 @@
 import { calendarZh } from '../features/calendar/calendar.i18n.ts';
 import { processesZh } from '../features/processes/processes.i18n.ts';
+import { vehiclesZh } from '../features/admin/vehicles.i18n.ts';
 
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
@@ -86,6 +87,8 @@ export const zh = {
     MALFORMED_JSON: '请求格式错误',
     INVALID_CURSOR: '分页已失效，请重新查询',
     UNSUPPORTED_MEDIA_TYPE: '不支持的文件类型',
+    INVALID_PLATE: '车牌号格式不正确',
+    VEHICLE_NOT_FOUND: '车辆库中没有这个车牌',
     UNAUTHENTICATED: '请先登录',
     INVALID_CREDENTIALS: '用户名或密码错误',
     TOKEN_EXPIRED: '登录已过期，请重新登录',
@@ -466,6 +469,7 @@ export const zh = {
   },
   processes: processesZh,
   calendar: calendarZh,
+  vehicles: vehiclesZh,
 };
 
 export type Resources = typeof zh;

@@ -5,8 +5,9 @@ import { UnitsTab } from './UnitsTab.tsx';
 import { UsersTab } from './UsersTab.tsx';
 import { ApiKeysTab } from './ApiKeysTab.tsx';
 import { CatalogTab } from './CatalogTab.tsx';
+import { VehiclesTab } from './VehiclesTab.tsx';
 
-const TABS = ['units', 'users', 'apiKeys', 'catalog'] as const;
+const TABS = ['units', 'users', 'apiKeys', 'catalog', 'vehicles'] as const;
 
 export default function AdminPage() {
   const { t } = useTranslation();
@@ -23,6 +24,7 @@ export default function AdminPage() {
           { key: 'users', label: t('admin.users'), children: <UsersTab /> },
           { key: 'apiKeys', label: t('admin.apiKeys'), children: <ApiKeysTab /> },
           { key: 'catalog', label: t('admin.catalog'), children: <CatalogTab /> },
+          { key: 'vehicles', label: t('vehicles.tab'), children: <VehiclesTab /> },
         ]}
       />
     </Card>
