@@ -25,6 +25,8 @@ export const CreateEventRequest = z.object({
     .max(20)
     .optional(),
   externalId: z.string().min(1).max(128).optional(),
+  /** 自行处置: a grid worker fixed it on the spot; the event is reported and closed at once. */
+  selfHandled: z.boolean().optional(),
   /** Licence plate of the vehicle concerned (parking); normalised and validated by the server. */
   plate: z.string().trim().min(1).max(16).optional(),
 });

@@ -8,3 +8,4 @@ export * from './notify.ts';
 export * from './process.ts';
 export * from './processes-api.ts';
 export * from './vehicles.ts';
+export * from './tasks.ts';

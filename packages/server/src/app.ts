@@ -1,3 +1,5 @@
+import { registerReminderRoutes } from './modules/vehicles/reminders.routes.ts';
+import { registerTaskRoutes } from './modules/tasks/tasks.routes.ts';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Fastify, { LogController } from 'fastify';
@@ -76,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       registerCalendarRoutes(api, deps);
       registerVehicleRoutes(api, deps);
       registerProcessRoutes(api, deps);
+      registerTaskRoutes(api, deps);
+      registerReminderRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

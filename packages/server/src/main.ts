@@ -7,6 +7,7 @@ import { buildApp } from './app.ts';
 import { listen } from './server.ts';
 import { startDispatcher } from './modules/notify/dispatcher.ts';
 import { startLinkageWorker } from './modules/notify/linkage.worker.ts';
+import { startScheduler } from './engine/runtime/scheduler.ts';
 import { createSmsProvider } from './modules/notify/providers/index.ts';
 import { createRuntime } from './runtime.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
@@ -133,7 +134,14 @@ addCommonOptions(
   // Background work starts only here, never in buildApp: tests build apps without loops.
   const linkage = startLinkageWorker(deps);
   const dispatcher = await startDispatcher(deps, smsProvider);
-  const { url } = await listen(app, { host: config.http.host, port: config.http.port, logger: deps.logger, closers: [linkage.stop, dispatcher.stop, runtime.close] });
+  // Timers that fell due while the server was down fire now, then every 200 ms.
+  const scheduler = startScheduler(deps);
+  const { url } = await listen(app, {
+    host: config.http.host,
+    port: config.http.port,
+    logger: deps.logger,
+    closers: [scheduler.stop, linkage.stop, dispatcher.stop, runtime.close],
+  });
   const shown = url.replace('0.0.0.0', 'localhost');
   console.log(`Liandong is serving at ${shown} (API docs: ${shown}/api/docs)`);
 });

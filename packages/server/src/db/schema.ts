@@ -230,6 +230,8 @@ export interface NotificationsTable {
 export interface LinkageQueueTable {
   event_id: string;
   created_at: string;
+  /** A process other than the category's (e.g. 'self-handled'); null: the category's. */
+  process_key?: string | null;
 }
 
 export interface NotificationAttemptsTable {

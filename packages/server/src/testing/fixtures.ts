@@ -62,12 +62,14 @@ const USERS: Array<{ key: string; name: string; phone: string; unit: string; rol
   { key: 'integrator', name: '集成商', phone: '13800000011', unit: 'county', role: 'integrator' },
 ];
 
-const CATEGORIES = [
+const CATEGORIES: Array<{ code: string; parent: string | null; family: string; zh: string; en: string; urgency: string; limit: number | null; kind: string; confirm: number; window: number; radius: number; lead: object | null; co: object[]; process?: string }> = [
   { code: '01', parent: null, family: 'event', zh: '市容环境', en: 'City appearance', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
   { code: '0101', parent: '01', family: 'event', zh: '暴露垃圾', en: 'Exposed garbage', urgency: 'normal', limit: 240, kind: 'working', confirm: 0, window: 10, radius: 200, lead: { level: 'village' }, co: [] },
   { code: '02', parent: null, family: 'component', zh: '公用设施', en: 'Public facilities', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
   { code: '0201', parent: '02', family: 'component', zh: '井盖破损', en: 'Broken manhole cover', urgency: 'urgent', limit: 480, kind: 'working', confirm: 0, window: 0, radius: 0, lead: { department: 'construction' }, co: [] },
   { code: '05', parent: null, family: 'event', zh: '突发事件', en: 'Emergencies', urgency: 'urgent', limit: null, kind: 'natural', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
+  { code: '06', parent: null, family: 'event', zh: '街面秩序', en: 'Street order', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
+  { code: '0601', parent: '06', family: 'event', zh: '违规停车', en: 'Illegal parking', urgency: 'normal', limit: 30, kind: 'natural', confirm: 0, window: 0, radius: 0, lead: { department: 'enforcement' }, co: [], process: 'parking' },
   { code: '0501', parent: '05', family: 'event', zh: '饮用水源地违规活动', en: 'Activity at a drinking-water source', urgency: 'urgent', limit: 60, kind: 'natural', confirm: 1, window: 10, radius: 200, lead: { level: 'village' }, co: [{ department: 'water' }, { level: 'township' }] },
 ];
 
@@ -132,7 +134,7 @@ export async function seedFixture(db: Db): Promise<Fixture> {
         dedup_radius_m: c.radius,
         lead_rule: c.lead ? JSON.stringify(c.lead) : null,
         co_handling_rules: JSON.stringify(c.co),
-        process_key: null,
+        process_key: c.process ?? null,
         is_active: 1,
         sort_order: i,
         updated_at: now,

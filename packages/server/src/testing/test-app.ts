@@ -18,6 +18,8 @@ export interface TestApp {
   login(username: string): Promise<string>;
   /** inject() with a signed-in user's token. */
   as(username: string): Requester;
+  /** Forgets the sessions (after moving the clock past their lifetime). */
+  forgetLogins(): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function createTestApp(dialect: Dialect, opts: { config?: Parameter
     fixture,
     login,
     as,
+    forgetLogins: () => tokens.clear(),
     close: async () => {
       await app.close();
       await runtime.close();

@@ -125,6 +125,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
+  // The process a queued event starts when it is not its category's (e.g. 自行处置 by a grid worker).
+  await db.schema.alterTable('linkage_queue').addColumn('process_key', 'text').execute();
+
   // Events learn their plate (parking) and whether any step ran over its limit.
   await db.schema.alterTable('events').addColumn('plate', 'text').execute();
   await db.schema.alterTable('events').addColumn('overdue', 'integer', (c) => c.notNull().defaultTo(0)).execute();
@@ -133,6 +136,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('events_plate_idx').execute();
+  await db.schema.alterTable('linkage_queue').dropColumn('process_key').execute();
   await db.schema.alterTable('events').dropColumn('overdue').execute();
   await db.schema.alterTable('events').dropColumn('plate').execute();
   for (const table of ['vehicles', 'process_timers', 'tasks', 'process_tokens', 'process_instances', 'process_versions', 'processes']) {

@@ -57,6 +57,9 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
   }
   const input = parsed.data;
   if (input.plate !== undefined) input.plate = plateOrThrow(input.plate, 'body.plate').plate;
+  if (input.selfHandled && !(actor.kind === 'user' && actor.roles.includes('grid_worker'))) {
+    throw new AppError('FORBIDDEN', 'Only grid workers close what they fixed on the spot (selfHandled)');
+  }
 
   if (input.externalId) {
     const existing = await findEventByExternalId(deps.db, input.source, input.externalId);
@@ -223,7 +226,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         },
       });
       // Linkage (notifying the on-duty staff) is queued with the event and done right after the commit.
-      if (linkage) await insertRows(trx, 'linkage_queue', [{ event_id: id, created_at: nowIso }]);
+      if (linkage) await insertRows(trx, 'linkage_queue', [{ event_id: id, created_at: nowIso, process_key: input.selfHandled ? 'self-handled' : null }]);
       // The view is built from what was just written: creation is the hot path, so no re-reading.
       const view = presentEvent(row, {
         territory: deps.territory,

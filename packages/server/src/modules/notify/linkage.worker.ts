@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import { notifyOnEventCreated, type LinkageDeps } from './linkage.ts';
 import type { AppDeps } from '../../deps.ts';
+import { startInstance } from '../../engine/runtime/runner.ts';
+import { loadCalendar } from '../calendar/calendar.loader.ts';
 
 /**
  * Linkage off the request path. Creating an event writes a `linkage_queue` row in its own
@@ -18,12 +20,20 @@ const BATCH = 200;
 /** Works off up to `limit` queued events in one transaction; answers how many it linked. */
 export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH): Promise<number> {
   const afterCommit: Array<() => void> = [];
+  // Read before the transaction: on SQLite a read through the root handle inside it would wait for it.
+  const cal = await loadCalendar(deps.db);
   const linked = await deps.writes.transaction(async (t: Transaction<any>) => {
     const trx = t as Transaction<Database>;
-    let query = trx.selectFrom('linkage_queue as q').innerJoin('events', 'events.id', 'q.event_id').selectAll('events').orderBy('q.event_id').limit(limit);
+    let query = trx
+      .selectFrom('linkage_queue as q')
+      .innerJoin('events', 'events.id', 'q.event_id')
+      .selectAll('events')
+      .select('q.process_key as queued_process_key')
+      .orderBy('q.event_id')
+      .limit(limit);
     // Several nodes may drain at once on PostgreSQL: each takes rows the others have not locked.
     if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
-    const events = (await query.execute()) as EventsTable[];
+    const events = (await query.execute()) as Array<EventsTable & { queued_process_key: string | null }>;
     if (!events.length) return 0;
     const ids = events.map((e) => e.id);
     const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
@@ -45,6 +55,10 @@ export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH):
         reporterUserId: event.reporter_user_id,
       });
       afterCommit.push(result.afterCommit);
+    }
+    // Each new event's process starts in the same transaction: its first tasks exist exactly when its linkage does.
+    for (const { queued_process_key, ...event } of events) {
+      afterCommit.push(...(await startInstance(trx, deps, event, cal, { processKey: queued_process_key ?? undefined })).afterCommit);
     }
     await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
     return events.length;

@@ -52,6 +52,33 @@ export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateDefinition>> = {
       en: '[Liandong] Supervised: event {code} ({category}) is now followed by the leadership. {note}',
     },
   },
+  'task.assigned': {
+    description: 'A process step (task) for a unit or person to do',
+    variables: ['code', 'category', 'task', 'unit'],
+    title: { zh: '新待办', en: 'New task' },
+    body: {
+      zh: '【联动】新待办：{task}，事件{code}（{category}），承办单位：{unit}。',
+      en: '[Liandong] New task: {task} for event {code} ({category}), unit: {unit}.',
+    },
+  },
+  'task.warning': {
+    description: 'Yellow light: most of a task\'s time limit is used up',
+    variables: ['code', 'category', 'task', 'due'],
+    title: { zh: '即将超期', en: 'Due soon' },
+    body: {
+      zh: '【联动】预警：事件{code}（{category}）的"{task}"将于{due}到期，请抓紧办理。',
+      en: '[Liandong] Due soon: "{task}" of event {code} ({category}) is due at {due}.',
+    },
+  },
+  'task.overdue': {
+    description: 'Red light: a task ran over its time limit (sent to the unit above when escalated)',
+    variables: ['code', 'category', 'task', 'unit'],
+    title: { zh: '已超期', en: 'Overdue' },
+    body: {
+      zh: '【联动】超期：事件{code}（{category}）的"{task}"已超过办理时限，承办单位：{unit}。',
+      en: '[Liandong] Overdue: "{task}" of event {code} ({category}) has run over its limit; unit: {unit}.',
+    },
+  },
   'parking.reminder': {
     description: 'Remind-first parking (先提醒后处罚): the owner is asked to move the car',
     variables: ['plate', 'place', 'minutes'],

@@ -1,0 +1,67 @@
+import type { AssigneeUnit } from '@liandong/contracts';
+import type { Transaction } from 'kysely';
+import type { Database, EventsTable } from '../../db/schema.ts';
+import type { Territory } from '../../modules/org/territory.ts';
+
+export interface AssignedUnit {
+  unitId: string;
+  /** A person named by the rule (the reporter); otherwise anyone with the role in the unit. */
+  userId: string | null;
+}
+
+/**
+ * The units a task (or a unit notification) goes to, relative to the event: a territorial level
+ * of its location, its lead or co-handling units, a department (its local station for the
+ * event's township when it has one), or the reporter. Empty when the event lacks that unit
+ * (e.g. no co-handling units): the caller skips the step.
+ */
+export async function resolveAssigneeUnits(trx: Transaction<Database>, territory: Territory, event: EventsTable, rule: AssigneeUnit): Promise<AssignedUnit[]> {
+  const one = (id: string | null | undefined): AssignedUnit[] => (id ? [{ unitId: id, userId: null }] : []);
+  if (typeof rule === 'object') {
+    const department = territory.findByCode('department', rule.department);
+    if (!department) return [];
+    const station = territory.children(department.id).find((u) => u.kind === 'station' && u.areaUnitId === event.township_id);
+    return one((station ?? department).id);
+  }
+  switch (rule) {
+    case 'grid':
+      return one(event.grid_id);
+    case 'village':
+      return one(event.village_id);
+    case 'township':
+      return one(event.township_id);
+    case 'county':
+      return one(event.county_id);
+    case 'lead':
+      return one(event.lead_unit_id ?? event.village_id);
+    case 'co': {
+      const rows = await trx.selectFrom('event_units').select('org_unit_id').where('event_id', '=', event.id).where('role', '=', 'co').orderBy('org_unit_id').execute();
+      return rows.map((r) => ({ unitId: r.org_unit_id, userId: null }));
+    }
+    case 'reporter': {
+      if (!event.reporter_user_id) return [];
+      const m = await trx.selectFrom('memberships').select('org_unit_id').where('user_id', '=', event.reporter_user_id).orderBy('created_at').executeTakeFirst();
+      return m ? [{ unitId: m.org_unit_id, userId: event.reporter_user_id }] : [];
+    }
+  }
+}
+
+/** Active members of a unit with a role (one of several, or any role), for notifying them. */
+export async function unitMembers(trx: Transaction<Database>, unitId: string, role?: string | readonly string[] | null): Promise<Array<{ userId: string; phone: string | null }>> {
+  let q = trx
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id as userId', 'u.phone as phone'])
+    .where('m.org_unit_id', '=', unitId)
+    .where('u.is_active', '=', 1);
+  if (typeof role === 'string') q = q.where('m.role', '=', role);
+  else if (role?.length) q = q.where('m.role', 'in', [...role]);
+  const rows = await q.execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.userId) && seen.add(r.userId));
+}
+
+/** The unit above for escalation: a station's department, a grid's village, …; null at the top. */
+export function unitAbove(territory: Territory, unitId: string): string | null {
+  return territory.getUnit(unitId)?.parentId ?? null;
+}

@@ -1,0 +1,42 @@
+import type { CreateEventResponse } from '@liandong/contracts';
+import type { z } from 'zod';
+import type { AppDeps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import type { Principal } from '../auth/principal.ts';
+import { createEvent } from '../events/event-create.service.ts';
+import { getEventById } from '../events/event-query.service.ts';
+import { plateOrThrow } from './plate.ts';
+
+export interface PlateReminderInput {
+  plate: string;
+  location: { lng: number; lat: number; address?: string };
+  note?: string;
+}
+
+/**
+ * An officer on patrol uploads a plate (先提醒后处罚): a parking event is created and its process
+ * reminds the owner by SMS and waits out the grace period. A car already under an open parking
+ * event gets no second event and no second SMS: the open one is answered (200, merged).
+ */
+export async function remindByPlate(deps: AppDeps, principal: Principal, input: PlateReminderInput): Promise<{ status: 200 | 201; body: z.infer<typeof CreateEventResponse> }> {
+  const { plate } = plateOrThrow(input.plate, 'body.plate');
+  const category = await deps.db
+    .selectFrom('categories')
+    .select('code')
+    .where('process_key', '=', 'parking')
+    .where('is_active', '=', 1)
+    .orderBy('code')
+    .executeTakeFirst();
+  if (!category) throw new AppError('UNKNOWN_CATEGORY', 'No active category runs the parking process');
+  const open = await deps.db.selectFrom('events').select('id').where('plate', '=', plate).where('is_open', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
+  if (open) return { status: 200, body: { ...(await getEventById(deps, principal, open.id)), merged: true } };
+  const { outcome, event } = await createEvent(deps, principal, {
+    category: category.code,
+    title: `违停提醒 ${plate}`,
+    description: input.note,
+    location: input.location,
+    source: 'officer',
+    plate,
+  });
+  return { status: outcome === 'created' ? 201 : 200, body: { ...event, merged: outcome === 'merged' } };
+}
