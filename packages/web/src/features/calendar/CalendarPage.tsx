@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Calendar, Card, Checkbox, Col, Grid, Input, Modal, Radio, Row, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Grid, Input, Modal, Radio, Row, Space, Spin, Tag, Typography } from 'antd';
 import { DeleteOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,13 @@ type DayKind = 'workday' | 'restday' | 'holiday' | 'adjusted';
 const isoWeekday = (d: Dayjs) => ((d.day() + 6) % 7) + 1;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** The six weeks shown for a month, Monday first as Chinese calendars are. */
+function gridDays(month: Dayjs): Dayjs[] {
+  const first = month.startOf('month');
+  const start = first.subtract(isoWeekday(first) - 1, 'day');
+  return Array.from({ length: 42 }, (_, i) => start.add(i, 'day'));
+}
 
 /** `/calendar`: the working calendar — holidays, adjusted working days (调休) and the working periods of a day. */
 export default function CalendarPage() {
@@ -134,18 +141,26 @@ export default function CalendarPage() {
               </Space>
             )}
             <Spin spinning={year.isLoading}>
-              <Calendar
-                className="ld-cal"
-                fullscreen={false}
-                value={month}
-                headerRender={() => null}
-                fullCellRender={(d, info) => (info.type === 'date' ? cell(d) : info.originNode)}
-                onSelect={(d, info) => {
-                  if (info.source !== 'date') return;
-                  if (d.month() !== month.month()) setMonth(d.startOf('month'));
-                  openDay(d);
-                }}
-              />
+              <div className="ld-cal" role="grid">
+                {[1, 2, 3, 4, 5, 6, 7].map((w) => (
+                  <div key={w} className="ld-cal-head" role="columnheader">
+                    {t(`calendar.weekday.${w}`)}
+                  </div>
+                ))}
+                {gridDays(month).map((d) => (
+                  <div
+                    key={d.format('YYYY-MM-DD')}
+                    role="gridcell"
+                    style={{ cursor: editable ? 'pointer' : undefined }}
+                    onClick={() => {
+                      if (d.month() !== month.month()) setMonth(d.startOf('month'));
+                      openDay(d);
+                    }}
+                  >
+                    {cell(d)}
+                  </div>
+                ))}
+              </div>
             </Spin>
           </Card>
         </Col>

@@ -51,16 +51,17 @@ function StepNode({ data, selected }: NodeProps<Node<StepData>>) {
   const { node } = data;
   const style = KIND_STYLE[node.kind];
   const rejected = node.kind === 'end' && Boolean(node.status);
-  const border = data.problems > 0 ? '#ff4d4f' : style.color;
+  // A rejecting or voiding end is not a success: grey rather than green.
+  const border = data.problems > 0 ? '#ff4d4f' : rejected ? '#8c8c8c' : style.color;
   return (
     <div
       className={`ld-step${selected ? ' is-selected' : ''}${data.problems > 0 ? ' has-problem' : ''}`}
       data-testid={`node-${node.id}`}
       data-kind={node.kind}
-      style={{ borderColor: border, background: style.background, borderRadius: node.kind === 'end' ? 24 : node.kind === 'decision' ? 14 : 8 }}
+      style={{ borderColor: border, background: rejected ? '#fafafa' : style.background, borderRadius: node.kind === 'end' ? 24 : node.kind === 'decision' ? 14 : 8 }}
     >
       <Handle type="target" position={Position.Top} />
-      <div className="ld-step-kind" style={{ color: style.color }}>
+      <div className="ld-step-kind" style={{ color: rejected ? '#8c8c8c' : style.color }}>
         {rejected ? <StopOutlined /> : style.icon}
         <span>{data.kindLabel}</span>
         {data.isStart && <span className="ld-step-start">{data.startLabel}</span>}

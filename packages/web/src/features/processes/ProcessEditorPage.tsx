@@ -311,7 +311,7 @@ export default function ProcessEditorPage() {
     <div className="ld-process-editor">
       <div className="ld-process-head">
         <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate('/processes')} aria-label={t('common.back')} />
-        <div style={{ flex: 1, minWidth: 0 }}>
+        <div className="ld-process-title">
           <Typography.Title level={4} style={{ margin: 0 }} ellipsis>
             {draft.name[lang]}
           </Typography.Title>
@@ -321,7 +321,7 @@ export default function ProcessEditorPage() {
             </Typography.Text>
             {data && (
               <Tag color="green" data-testid="active-version">
-                {t('processes.activeVersion')}：{t('processes.versionN', { n: data.activeVersion })}
+                {t('processes.activeVersionN', { n: data.activeVersion })}
               </Tag>
             )}
             {dirty && <Tag color="orange">{t('processes.unsaved')}</Tag>}

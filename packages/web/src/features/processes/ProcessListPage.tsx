@@ -66,9 +66,7 @@ export default function ProcessListPage() {
                     {p.key}
                   </Typography.Text>
                   {p.latestVersion !== p.activeVersion && (
-                    <Tag>
-                      {t('processes.latestVersion')}：{t('processes.versionN', { n: p.latestVersion })}
-                    </Tag>
+                    <Tag>{t('processes.latestVersionN', { n: p.latestVersion })}</Tag>
                   )}
                   {p.runningInstances > 0 && <Tag color="processing">{t('processes.running', { count: p.runningInstances })}</Tag>}
                 </Space>
