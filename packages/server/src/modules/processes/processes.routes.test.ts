@@ -27,7 +27,10 @@ describe.each(TEST_DIALECTS)('processes API on %s', (dialect) => {
     for (const p of items) expect(p).toMatchObject({ activeVersion: 1, latestVersion: 1, runningInstances: 0 });
     const parking = items.find((p) => p.key === 'parking')!;
     expect(parking.name).toEqual({ zh: '违停先提醒后处罚', en: 'Parking: remind, then enforce' });
-    expect(parking.categories).toEqual([expect.objectContaining({ code: '0201' })]);
+    expect(parking.categories).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: '0201' }), { code: '0601', name: { zh: '违规停车', en: 'Illegal parking' } }]),
+    );
+    expect(items.find((p) => p.key === 'ai-alarm')!.categories).not.toContainEqual(expect.objectContaining({ code: '0201' }));
   });
 
   it('shows the active definition with its history', async () => {
