@@ -96,9 +96,23 @@ export class StepContext {
     Object.assign(this.eventPatch, set);
   }
 
+  /** Closes the event (once) and tells its reporter, who may then rate the handling. */
   closeEvent(kind: string): void {
     if (FINAL_STATUSES.has(this.current.status)) return;
     this.patchEvent({ status: 'closed', closing_kind: kind, is_open: 0, closed_at: this.nowIso });
+    const reporter = this.event.reporter_user_id;
+    if (reporter && kind !== 'self_corrected' && this.def.key !== 'self-handled') {
+      this.notify({
+        channel: 'in_app',
+        kind: 'event.closed',
+        recipientUserId: reporter,
+        eventId: this.event.id,
+        link: `/events/${this.event.id}`,
+        vars: { code: this.event.code, title: this.event.title },
+        urgent: false,
+        idempotencyKey: `event:${this.event.id}:closed:${this.nowIso}`,
+      });
+    }
   }
 
   setVar(name: string, value: unknown): void {

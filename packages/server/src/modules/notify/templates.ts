@@ -52,6 +52,15 @@ export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateDefinition>> = {
       en: '[Liandong] Supervised: event {code} ({category}) is now followed by the leadership. {note}',
     },
   },
+  'event.closed': {
+    description: 'The reporter hears that their event was handled and closed',
+    variables: ['code', 'title'],
+    title: { zh: '事件已办结', en: 'Event closed' },
+    body: {
+      zh: '【联动】您反映的事件{code}（{title}）已办结，欢迎评价。',
+      en: '[Liandong] The event you reported, {code} ({title}), has been handled and closed. Please rate it.',
+    },
+  },
   'task.assigned': {
     description: 'A process step (task) for a unit or person to do',
     variables: ['code', 'category', 'task', 'unit'],
