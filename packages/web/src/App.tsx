@@ -21,6 +21,7 @@ const TemplatesPage = lazy(() => import('./features/notifications/TemplatesPage.
 const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.tsx'));
 const ProcessEditorPage = lazy(() => import('./features/processes/ProcessEditorPage.tsx'));
 const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.tsx'));
+const TaskInboxPage = lazy(() => import('./features/tasks/TaskInboxPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -62,6 +63,7 @@ export function App() {
                 >
                   <Route index element={<Navigate to="/plaza" replace />} />
                   <Route path="/plaza" element={<Suspense fallback={pageFallback}><PlazaPage /></Suspense>} />
+                  <Route path="/tasks" element={<Suspense fallback={pageFallback}><TaskInboxPage /></Suspense>} />
                   <Route path="/events/:id" element={<Suspense fallback={pageFallback}><EventDetailPage /></Suspense>} />
                   <Route path="/report" element={<Suspense fallback={pageFallback}><ReportPage /></Suspense>} />
                   <Route path="/duty" element={<Suspense fallback={pageFallback}><DutyRosterPage /></Suspense>} />

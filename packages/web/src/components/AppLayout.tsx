@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Avatar, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import {
   ApartmentOutlined,
   AppstoreOutlined,
+  CheckSquareOutlined,
   ScheduleOutlined,
   CalendarOutlined,
   MessageOutlined,
@@ -19,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../api/auth.tsx';
 import { setLang } from '../i18n/index.ts';
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
+import { useOpenTaskCount, useTaskLiveRefresh } from '../features/tasks/tasks.api.ts';
 
 const { Header, Sider, Content } = Layout;
 
@@ -40,8 +42,26 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const isMobile = !screens.md;
   const [drawerOpen, setDrawerOpen] = useState(false);
+  useTaskLiveRefresh();
+  const openTasks = useOpenTaskCount();
+  // Deputies may be asked to rate; only integrators (API users) have no inbox.
+  const hasTasks = canReport(roles);
 
   const items = [
+    ...(hasTasks
+      ? [
+          {
+            key: '/tasks',
+            icon: <CheckSquareOutlined />,
+            label: (
+              <span style={{ display: 'inline-flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, width: 'calc(100% - 4px)' }}>
+                <span>{t('tasks.nav')}</span>
+                <Badge count={openTasks ?? 0} overflowCount={99} size="small" data-testid="task-badge" data-count={openTasks ?? ''} style={{ boxShadow: 'none' }} />
+              </span>
+            ),
+          },
+        ]
+      : []),
     { key: '/plaza', icon: <AppstoreOutlined />, label: t('nav.plaza') },
     ...(canReport(roles) ? [{ key: '/report', icon: <FormOutlined />, label: t('nav.report') }] : []),
     ...(canSeeDuty(roles) ? [{ key: '/duty', icon: <CalendarOutlined />, label: t('nav.duty') }] : []),

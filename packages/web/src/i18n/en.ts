@@ -2,6 +2,7 @@ import type { Resources } from './zh.ts';
 import { calendarEn } from '../features/calendar/calendar.i18n.ts';
 import { processesEn } from '../features/processes/processes.i18n.ts';
 import { vehiclesEn } from '../features/admin/vehicles.i18n.ts';
+import { tasksEn } from '../features/tasks/tasks.i18n.ts';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
 
@@ -124,6 +125,9 @@ export const en: DeepStrings<Resources> = {
     UNAVAILABLE: 'Service unavailable, try again later',
     NETWORK_ERROR: 'Network error, check your connection',
     PROCESS_INVALID: 'The process has problems and was not saved',
+    TASK_NOT_FOUND: 'No such task within your reach',
+    UNKNOWN_OUTCOME: 'Choose one of the step’s outcomes',
+    INSTANCE_NOT_FOUND: 'No such process instance',
     PROCESS_NOT_FOUND: 'No such process',
     CALENDAR_INVALID: 'Working periods are HH:MM, start before end, not overlapping',
     CALENDAR_NOT_FOUND: 'No such calendar',
@@ -473,4 +477,5 @@ export const en: DeepStrings<Resources> = {
   processes: processesEn,
   calendar: calendarEn,
   vehicles: vehiclesEn,
+  tasks: tasksEn,
 };

@@ -1,6 +1,7 @@
 import { calendarZh } from '../features/calendar/calendar.i18n.ts';
 import { processesZh } from '../features/processes/processes.i18n.ts';
 import { vehiclesZh } from '../features/admin/vehicles.i18n.ts';
+import { tasksZh } from '../features/tasks/tasks.i18n.ts';
 
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
@@ -121,6 +122,9 @@ export const zh = {
     UNAVAILABLE: '服务暂不可用，请稍后再试',
     NETWORK_ERROR: '网络连接失败，请检查网络',
     PROCESS_INVALID: '流程存在问题，未保存',
+    TASK_NOT_FOUND: '待办不存在或不在您的办理范围内',
+    UNKNOWN_OUTCOME: '请选择有效的办理结果',
+    INSTANCE_NOT_FOUND: '流程实例不存在',
     PROCESS_NOT_FOUND: '流程不存在',
     CALENDAR_INVALID: '工作时段有误：格式为 HH:MM，开始须早于结束且互不重叠',
     CALENDAR_NOT_FOUND: '工作日历不存在',
@@ -470,6 +474,7 @@ export const zh = {
   processes: processesZh,
   calendar: calendarZh,
   vehicles: vehiclesZh,
+  tasks: tasksZh,
 };
 
 export type Resources = typeof zh;

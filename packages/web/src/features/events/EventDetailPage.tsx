@@ -37,6 +37,9 @@ import { errorText } from '../../lib/errors.ts';
 import { formatLngLat, formatTime } from '../../lib/format.ts';
 import { isFinal, isOverdue } from './event-helpers.ts';
 import { TimelineText } from './TimelineText.tsx';
+import { CurrentTasksPanel } from '../tasks/CurrentTasksPanel.tsx';
+import { EventProcessCard } from '../tasks/EventProcessCard.tsx';
+import { processTimelineColor } from '../tasks/timeline-sentence.ts';
 
 function UnitName({ id }: { id: string }) {
   const unitName = useUnitName();
@@ -104,6 +107,8 @@ export default function EventDetailPage() {
   const e = event.data!;
   const category = categories.data?.find((c) => c.code === e.category);
   const canSupervise = hasRole('leader', 'duty_officer', 'admin');
+  // The configuration center's readers may read process definitions (the diagram).
+  const canReadProcess = hasRole('admin', 'leader', 'duty_officer', 'dispatcher');
   const photos = e.attachments.filter((a) => a.kind === 'photo' || a.mime?.startsWith('image/'));
   const others = e.attachments.filter((a) => !photos.includes(a));
 
@@ -189,6 +194,8 @@ export default function EventDetailPage() {
         </Descriptions>
       </Card>
 
+      {timeline.data && <CurrentTasksPanel entries={timeline.data} finished={isFinal(e.status)} />}
+
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={14}>
           <Card title={t('event.timeline')} size="small" data-testid="timeline">
@@ -200,7 +207,7 @@ export default function EventDetailPage() {
                 style={{ marginTop: 8 }}
                 items={entries.map((entry) => ({
                   key: entry.id,
-                  color: entry.kind in STATUS_HEX ? STATUS_HEX[entry.kind as keyof typeof STATUS_HEX] : 'blue',
+                  color: processTimelineColor(entry.kind) ?? (entry.kind in STATUS_HEX ? STATUS_HEX[entry.kind as keyof typeof STATUS_HEX] : 'blue'),
                   children: <TimelineText entry={entry} />,
                 }))}
               />
@@ -211,6 +218,7 @@ export default function EventDetailPage() {
         </Col>
         <Col xs={24} lg={10}>
           <Space direction="vertical" size={12} style={{ width: '100%' }}>
+            {canReadProcess && <EventProcessCard eventId={e.id} />}
             <Card title={t('event.actions')} size="small">
               <Space direction="vertical" style={{ width: '100%' }}>
                 <Input.TextArea

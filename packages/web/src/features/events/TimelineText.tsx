@@ -2,24 +2,30 @@ import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TimelineEntry } from '../../api/types.ts';
 import { formatTime } from '../../lib/format.ts';
+import { isEngineActor, processTimelineSentence, sentenceSaysAll } from '../tasks/timeline-sentence.ts';
+import { maskPhones } from '../tasks/task-helpers.ts';
 
 const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'message'] as const;
 
 /** One timeline step: what happened, who did it, in which unit, when, and its note. */
 export function TimelineText({ entry }: { entry: TimelineEntry }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const key = `timeline.${entry.kind}`;
-  const label = t(key) !== key ? t(key) : t('timeline.other', { kind: entry.kind });
+  const sentence = processTimelineSentence(t, i18n.language, entry);
+  const label = sentence ?? (t(key) !== key ? t(key) : t('timeline.other', { kind: entry.kind }));
+  // The sentence already names the status and outcome; repeating them as tags would say it twice.
+  const plain = !(sentence && sentenceSaysAll(entry.kind));
   const data = entry.data ?? {};
-  const to = typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
-  const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const to = !plain ? null : typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
+  const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(maskPhones);
   const score = typeof data.score === 'number' ? data.score : null;
   // Outcomes are codes (complete, return…): shown only when we have words for them.
   const outcomeKey = typeof data.outcome === 'string' ? `outcome.${data.outcome}` : null;
-  const outcome = outcomeKey && t(outcomeKey) !== outcomeKey ? t(outcomeKey) : null;
+  const outcome = plain && outcomeKey && t(outcomeKey) !== outcomeKey ? t(outcomeKey) : null;
   const lead = typeof data.leadUnitName === 'string' ? data.leadUnitName : null;
   const coNames = Array.isArray(data.coHandlingUnitNames) ? (data.coHandlingUnitNames as string[]) : [];
-  const who = [entry.orgUnit?.name, entry.actor?.name ?? (entry.actor?.id ? null : t('event.system'))].filter(Boolean).join(' · ');
+  const actor = isEngineActor(entry) ? t('tasks.tl.engine') : (entry.actor?.name ?? (entry.actor?.id ? null : t('event.system')));
+  const who = [entry.orgUnit?.name, actor].filter(Boolean).join(' · ');
   return (
     <Space direction="vertical" size={0} data-testid="timeline-entry" data-kind={entry.kind}>
       <Space size={8} wrap>
