@@ -91,7 +91,7 @@ export const tasksZh = {
   diagramHint: '高亮的是当前所在环节',
   instance: '{{name}} · 第 {{version}} 版',
   instanceStatus: { running: '运行中', suspended: '已暂停', failed: '出错', completed: '已完成', cancelled: '已取消' },
-  errorState: '{{text}}（当前状态：{{status}}）',
+  errorState: '该待办当前为「{{status}}」，无法执行此操作',
   // Timeline sentences
   tl: {
     engine: '流程引擎',
@@ -228,7 +228,7 @@ export const tasksEn: typeof tasksZh = {
   diagramHint: 'Highlighted: where the event stands now',
   instance: '{{name}} · version {{version}}',
   instanceStatus: { running: 'Running', suspended: 'Suspended', failed: 'Failed', completed: 'Completed', cancelled: 'Cancelled' },
-  errorState: '{{text}} (now: {{status}})',
+  errorState: 'This task is now “{{status}}”; the action is not possible',
   tl: {
     engine: 'Process engine',
     processStarted: 'Process “{{name}}” started',
