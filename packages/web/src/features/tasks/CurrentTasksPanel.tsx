@@ -147,7 +147,7 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
 
         {canAct && (
           <Space wrap size={[8, 8]}>
-            {task.status === 'open' && (
+            {task.status === 'open' && handler && (
               <Button icon={<SendOutlined />} loading={act.isPending && act.variables?.action === 'claim'} onClick={() => direct('claim', t('tasks.done.claim'))} data-testid="task-claim">
                 {t('tasks.claim')}
               </Button>

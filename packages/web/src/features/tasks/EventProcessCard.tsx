@@ -1,5 +1,7 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
+import { ReactFlowProvider, useNodesInitialized, useReactFlow } from '@xyflow/react';
 import { Card, Space, Tag, Typography } from 'antd';
+import type { ProcessDefinition } from '@liandong/contracts';
 import { useTranslation } from 'react-i18next';
 import { ProcessDiagram } from '../processes/ProcessDiagram.tsx';
 import { useEventProcess, useProcessVersion, type InstanceView } from './tasks.api.ts';
@@ -13,6 +15,27 @@ const STATUS_COLOR: Record<InstanceView['status'], string> = { running: 'process
 function currentInstance(items: InstanceView[] | undefined): InstanceView | undefined {
   if (!items?.length) return undefined;
   return items.find((i) => i.status === 'running' || i.status === 'suspended' || i.status === 'failed') ?? [...items].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+}
+
+/**
+ * Zooms the diagram to where the event stands (the current steps and their neighbours) once it
+ * has measured its nodes; a whole process fitted into a side card is too small to read.
+ */
+function FocusOnCurrent({ definition, current }: { definition: ProcessDefinition; current: string[] }) {
+  const flow = useReactFlow();
+  const ready = useNodesInitialized();
+  useEffect(() => {
+    if (!ready || !current.length) return;
+    const near = new Set(current);
+    for (const n of definition.nodes) {
+      const json = JSON.stringify(n);
+      // Neighbours: the steps that lead here and those it leads to (ids appear quoted in the node's exits).
+      if (current.some((c) => json.includes(`"${c}"`))) near.add(n.id);
+      if (current.includes(n.id)) for (const m of definition.nodes) if (json.includes(`"${m.id}"`)) near.add(m.id);
+    }
+    void flow.fitView({ nodes: [...near].map((id) => ({ id })), maxZoom: 1, padding: 0.2, duration: 0 });
+  }, [ready, current, definition, flow]);
+  return null;
 }
 
 /**
@@ -46,7 +69,9 @@ export function EventProcessCard({ eventId, extraNodeIds = [] }: { eventId: stri
     >
       <style>{css}</style>
       <div className="ld-event-diagram" data-current={current.join(' ')}>
-        <ProcessDiagram
+        <ReactFlowProvider>
+          <FocusOnCurrent definition={version.data.definition} current={current} />
+          <ProcessDiagram
           definition={version.data.definition}
           selectedId={null}
           problemsByNode={NO_PROBLEMS}
@@ -55,7 +80,8 @@ export function EventProcessCard({ eventId, extraNodeIds = [] }: { eventId: stri
           onMove={ignore}
           onConnect={ignore}
           onDeleteEdge={ignore}
-        />
+          />
+        </ReactFlowProvider>
       </div>
       {current.length > 0 && (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>

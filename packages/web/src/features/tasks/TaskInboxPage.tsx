@@ -54,6 +54,7 @@ export default function TaskInboxPage() {
         onChange={(k) => setParams(k === 'mine' ? {} : { tab: k }, { replace: true })}
         items={TABS.map((k) => ({ key: k, label: <span data-testid={`tab-${k}`}>{t(`tasks.tab.${k}`)}</span> }))}
         size={isMobile ? 'small' : 'middle'}
+        tabBarGutter={isMobile ? 14 : undefined}
         style={{ marginTop: -8 }}
       />
       {tasks.error && <Alert type="error" showIcon message={errorText(t, tasks.error)} style={{ marginBottom: 12 }} />}
