@@ -31,6 +31,8 @@ export interface DispatchOptions {
   concurrency?: number;
   /** Jitter source in [0, 1) for retry backoff. */
   random?: () => number;
+  /** Called as soon as the provider accepts a send, before its outcome is recorded. */
+  onSent?: (providerMessageId: string) => void;
   /** Called after a successful send is recorded, with the provider's message id. */
   onAcked?: (providerMessageId: string) => void;
 }
@@ -60,6 +62,37 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new SendTimeout(`no answer from the provider within ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs the units of work handed in during one turn of the event loop in one transaction. An
+ * SMS outcome is two small updates; a transaction (or, on SQLite, a savepoint in the group
+ * commit) for each of the dozens that a pass finishes at once costs more than the updates do.
+ * Every caller is answered after the commit; if the transaction fails, every unit in it fails.
+ */
+function groupedWrites(run: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>) {
+  type Unit = { work: (trx: Transaction<Database>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  let open: Unit[] | null = null;
+  return <T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const unit = { work, resolve: resolve as (v: unknown) => void, reject };
+      if (open) {
+        open.push(unit);
+        return;
+      }
+      const group = (open = [unit]);
+      setImmediate(() => {
+        open = null;
+        run(async (trx) => {
+          const values: unknown[] = [];
+          for (const u of group) values.push(await u.work(trx));
+          return values;
+        }).then(
+          (values) => group.forEach((u, i) => u.resolve(values[i])),
+          (err: unknown) => group.forEach((u) => u.reject(err)),
+        );
+      });
+    });
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -155,8 +188,10 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
     return sending;
   });
 
-  const write = <T>(work: Parameters<NonNullable<DispatchDeps['writes']>['transaction']>[0]) =>
-    (deps.writes ? deps.writes.transaction(work) : deps.db.transaction().execute(work)) as Promise<T>;
+  // Outcomes finishing together are recorded together (see groupedWrites).
+  const write = groupedWrites(<T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    deps.writes ? deps.writes.transaction(work) : deps.db.transaction().execute(work),
+  );
 
   await runPool(toSend, concurrency, async ({ row, attemptId }) => {
     const claim = { workerId: opts.workerId, attempts: row.attempts };
@@ -182,6 +217,7 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
       const outcome = err instanceof SmsSendError && err.permanent ? 'permanent' : err instanceof SendTimeout ? 'ambiguous' : 'transient';
       failure = { outcome, error: errorText(err) };
     }
+    if (result) opts.onSent?.(result.providerMessageId);
     const at = nowOf();
     const atIso = at.toISOString();
     let status: string;
@@ -250,31 +286,50 @@ export async function applyReceipt(
   providerName: string,
   receipt: DeliveryReceipt,
 ): Promise<ReceiptOutcome> {
+  return (await applyReceipts(deps, providerName, [receipt]))[0]!;
+}
+
+/** applyReceipt for several receipts in one transaction; outcomes in the same order. */
+export async function applyReceipts(
+  deps: Pick<AppDeps, 'db' | 'logger' | 'metrics'> & Partial<Pick<AppDeps, 'writes'>>,
+  providerName: string,
+  receipts: readonly DeliveryReceipt[],
+): Promise<ReceiptOutcome[]> {
   // Through the write batcher when there is one: receipts arrive one by one, and on SQLite a
   // commit each would cost more than the update.
   const work = async (trx: Kysely<Database>) => {
-    const row = await findByProviderMessageId(trx, providerName, receipt.providerMessageId);
-    if (!row) return { row: null, applied: false };
-    const at = new Date(receipt.at).toISOString();
-    const applied =
-      row.status === 'sent' &&
-      (await applyReceiptRow(trx, row.id, {
-        status: receipt.status,
-        delivered_at: receipt.status === 'delivered' ? at : null,
-        last_error: receipt.status === 'failed' ? maskPersonalText(receipt.error ?? 'reported undelivered').slice(0, 500) : null,
-        updated_at: at,
-      }));
-    return { row, applied };
+    const found = [];
+    for (const receipt of receipts) {
+      const row = await findByProviderMessageId(trx, providerName, receipt.providerMessageId);
+      if (!row) {
+        found.push({ row: null, applied: false });
+        continue;
+      }
+      const at = new Date(receipt.at).toISOString();
+      const applied =
+        row.status === 'sent' &&
+        (await applyReceiptRow(trx, row.id, {
+          status: receipt.status,
+          delivered_at: receipt.status === 'delivered' ? at : null,
+          last_error: receipt.status === 'failed' ? maskPersonalText(receipt.error ?? 'reported undelivered').slice(0, 500) : null,
+          updated_at: at,
+        }));
+      found.push({ row, applied });
+    }
+    return found;
   };
-  const { row, applied } = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>)) : await work(deps.db);
-  if (!row) return 'unknown';
-  if (!applied) {
-    deps.logger.info({ notificationId: row.id, status: row.status, receipt: receipt.status }, 'late delivery receipt ignored');
-    return 'late';
-  }
+  const found = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>)) : await work(deps.db);
   const metrics = notifyMetrics(deps.metrics, deps.db);
-  (receipt.status === 'delivered' ? metrics.delivered : metrics.failed).inc({ provider: providerName });
-  return 'applied';
+  return found.map(({ row, applied }, i): ReceiptOutcome => {
+    const receipt = receipts[i]!;
+    if (!row) return 'unknown';
+    if (!applied) {
+      deps.logger.info({ notificationId: row.id, status: row.status, receipt: receipt.status }, 'late delivery receipt ignored');
+      return 'late';
+    }
+    (receipt.status === 'delivered' ? metrics.delivered : metrics.failed).inc({ provider: providerName });
+    return 'applied';
+  });
 }
 
 /**
@@ -284,26 +339,55 @@ export async function applyReceipt(
  */
 function createReceiptDesk(deps: DispatchDeps, providerName: string, holdMs = 10 * 60_000) {
   const waiting = new Map<string, { receipt: DeliveryReceipt; since: number }>();
-  const tryApply = async (id: string) => {
-    const w = waiting.get(id);
-    if (!w) return;
-    try {
-      const outcome = await applyReceipt(deps, providerName, w.receipt);
-      if (outcome !== 'unknown') waiting.delete(id);
-    } catch (err) {
-      deps.logger.error({ err }, 'could not record a delivery receipt');
+  // Sent, outcome not yet recorded: a receipt for one of these waits for acked() instead of
+  // being tried (and missed) at once.
+  const recording = new Map<string, number>();
+  let due: Set<string> | null = null;
+  // Receipts that can be applied now are applied together, once per turn of the event loop.
+  const tryApply = (id: string) => {
+    if (due) {
+      due.add(id);
+      return;
     }
+    const batch = (due = new Set([id]));
+    setImmediate(() => {
+      due = null;
+      const items = [...batch].flatMap((id) => {
+        const w = waiting.get(id);
+        return w ? [{ id, receipt: w.receipt }] : [];
+      });
+      if (!items.length) return;
+      applyReceipts(
+        deps,
+        providerName,
+        items.map((i) => i.receipt),
+      ).then(
+        (outcomes) => outcomes.forEach((o, n) => o !== 'unknown' && waiting.delete(items[n]!.id)),
+        (err: unknown) => deps.logger.error({ err }, 'could not record delivery receipts'),
+      );
+    });
   };
   return {
     receive(receipt: DeliveryReceipt) {
       // Parked first, synchronously: an ack recorded meanwhile finds it here.
       waiting.set(receipt.providerMessageId, { receipt, since: Date.now() });
-      void tryApply(receipt.providerMessageId);
+      if (!recording.has(receipt.providerMessageId)) tryApply(receipt.providerMessageId);
+    },
+    sent(providerMessageId: string) {
+      recording.set(providerMessageId, Date.now());
     },
     acked(providerMessageId: string) {
-      void tryApply(providerMessageId);
+      recording.delete(providerMessageId);
+      if (waiting.has(providerMessageId)) tryApply(providerMessageId);
     },
     sweep() {
+      // A send whose outcome could not be recorded is never acked: after a minute its receipt is tried like any other.
+      for (const [id, since] of recording) {
+        if (Date.now() - since > 60_000) {
+          recording.delete(id);
+          if (waiting.has(id)) tryApply(id);
+        }
+      }
       for (const [id, w] of waiting) {
         if (Date.now() - w.since > holdMs) {
           waiting.delete(id);
@@ -374,7 +458,7 @@ export async function startDispatcher(
       }
       let full = false;
       try {
-        const report = await dispatchDue(deps, provider, { workerId, limit, concurrency: opts.concurrency, onAcked: (id) => desk.acked(id) });
+        const report = await dispatchDue(deps, provider, { workerId, limit, concurrency: opts.concurrency, onSent: (id) => desk.sent(id), onAcked: (id) => desk.acked(id) });
         full = report.claimed >= limit;
       } catch (err) {
         deps.logger.error({ err }, 'SMS dispatch pass failed');

@@ -1,10 +1,10 @@
 import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
-import type { Database, EventsTable } from '../../db/schema.ts';
+import type { Database, EventsTable, EventTimelineTable } from '../../db/schema.ts';
 import { findOnDutyUsers, onDutyCacheOf, type OnDutyUnit } from '../duty/on-duty.ts';
-import { appendTimeline } from '../events/timeline.ts';
+import { insertTimelineRows, lastTimelineSeqs, touchEvents } from '../events/events.repository.ts';
 import { publishEventCreated } from '../stream/stream.publish.ts';
-import { enqueueNotifications } from './outbox.ts';
+import { enqueueNotifications, type EnqueuedNotification } from './outbox.ts';
 import type { NotificationRequest } from './notify.types.ts';
 
 export type LinkageDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
@@ -50,74 +50,141 @@ export interface LinkageResult {
  * entry records units and counts (never numbers).
  */
 export async function notifyOnEventCreated(trx: Transaction<Database>, deps: LinkageDeps, input: LinkageInput): Promise<LinkageResult> {
-  const { event } = input;
-  const unitIds = input.units.map((u) => u.org_unit_id);
-  const onDuty = await findOnDutyUsers(trx, unitIds, deps.clock.now(), onDutyCacheOf(deps));
-  const withSms = SMS_URGENCIES.has(event.urgency);
-  const reporter = input.reporterUserId;
-  const place = event.address ?? placeOf(deps, event);
+  return (await notifyOnEventsCreated(trx, deps, [input]))[0]!;
+}
 
-  // One notification per person, even when they are on duty in two of the units (lead wins).
-  const recipients = new Map<string, { phone: string | null; role: 'lead' | 'co'; unitId: string; unitName: string }>();
-  const summaries: LinkageUnitSummary[] = [];
-  for (const u of input.units) {
-    const role = u.role === 'lead' ? 'lead' : 'co';
-    const unitName = deps.territory.getUnit(u.org_unit_id)?.name ?? '';
-    const duty = onDuty.get(u.org_unit_id) ?? { source: 'members' as const, users: [] };
-    const users = duty.users.filter((p) => p.userId !== reporter);
-    summaries.push({ unitId: u.org_unit_id, unitName, role, onDuty: duty.source, users: users.length, sms: 0 });
-    for (const p of users) if (!recipients.has(p.userId)) recipients.set(p.userId, { phone: p.phone, role, unitId: u.org_unit_id, unitName });
+/**
+ * notifyOnEventCreated for many events in one transaction (the linkage worker's batch): one
+ * duty lookup, one multi-row insert of every notification and one of every 'notified' entry,
+ * instead of a round of statements per event — per event the fan-out costs about as much as
+ * the event itself, so statements per event are what a busy server runs out of.
+ */
+export async function notifyOnEventsCreated(trx: Transaction<Database>, deps: LinkageDeps, inputs: readonly LinkageInput[]): Promise<LinkageResult[]> {
+  if (!inputs.length) return [];
+  const now = deps.clock.now();
+  const onDuty = await findOnDutyUsers(
+    trx,
+    inputs.flatMap((i) => i.units.map((u) => u.org_unit_id)),
+    now,
+    onDutyCacheOf(deps),
+  );
+
+  interface Planned {
+    input: LinkageInput;
+    summaries: LinkageUnitSummary[];
+    recipients: Map<string, { phone: string | null; role: 'lead' | 'co'; unitId: string; unitName: string }>;
   }
-
+  const planned: Planned[] = [];
   const requests: NotificationRequest[] = [];
-  for (const [userId, r] of recipients) {
-    const vars = { code: event.code, title: event.title, category: input.categoryName, place, role: ROLE_WORDS[r.role], unit: r.unitName };
-    const common = { recipientUserId: userId, eventId: event.id, link: `/events/${event.id}`, vars, urgent: withSms };
-    requests.push({ ...common, channel: 'in_app', kind: 'event.assigned', idempotencyKey: `event:${event.id}:assigned:${userId}:in_app` });
-    if (withSms && r.phone) {
-      requests.push({ ...common, channel: 'sms', kind: 'event.urgent', phone: r.phone, idempotencyKey: `event:${event.id}:assigned:${userId}:sms` });
+  /** The input each request belongs to (skipped requests are reported by index). */
+  const requestOwner: number[] = [];
+  for (const [n, input] of inputs.entries()) {
+    const { event } = input;
+    const withSms = SMS_URGENCIES.has(event.urgency);
+    const reporter = input.reporterUserId;
+    const place = event.address ?? placeOf(deps, event);
+    // One notification per person, even when they are on duty in two of the units (lead wins).
+    const recipients: Planned['recipients'] = new Map();
+    const summaries: LinkageUnitSummary[] = [];
+    for (const u of input.units) {
+      const role = u.role === 'lead' ? 'lead' : 'co';
+      const unitName = deps.territory.getUnit(u.org_unit_id)?.name ?? '';
+      const duty = onDuty.get(u.org_unit_id) ?? { source: 'members' as const, users: [] };
+      const users = duty.users.filter((p) => p.userId !== reporter);
+      summaries.push({ unitId: u.org_unit_id, unitName, role, onDuty: duty.source, users: users.length, sms: 0 });
+      for (const p of users) if (!recipients.has(p.userId)) recipients.set(p.userId, { phone: p.phone, role, unitId: u.org_unit_id, unitName });
     }
+    for (const [userId, r] of recipients) {
+      const vars = { code: event.code, title: event.title, category: input.categoryName, place, role: ROLE_WORDS[r.role], unit: r.unitName };
+      const common = { recipientUserId: userId, eventId: event.id, link: `/events/${event.id}`, vars, urgent: withSms };
+      requests.push({ ...common, channel: 'in_app', kind: 'event.assigned', idempotencyKey: `event:${event.id}:assigned:${userId}:in_app` });
+      requestOwner.push(n);
+      if (withSms && r.phone) {
+        requests.push({ ...common, channel: 'sms', kind: 'event.urgent', phone: r.phone, idempotencyKey: `event:${event.id}:assigned:${userId}:sms` });
+        requestOwner.push(n);
+      }
+    }
+    planned.push({ input, summaries, recipients });
   }
   const result = await enqueueNotifications(trx, deps, requests, { skipInvalid: true });
 
-  const smsUsers = new Set(result.created.filter((n) => n.channel === 'sms').map((n) => n.recipientUserId));
-  // Each SMS is counted once, under the unit the person was notified for.
-  for (const s of summaries) s.sms = [...smsUsers].filter((u) => u && recipients.get(u)?.unitId === s.unitId).length;
-  const inApp = result.created.filter((n) => n.channel === 'in_app').length;
-  const summary = { units: summaries, inApp, sms: smsUsers.size, invalidPhones: result.skipped.length };
-  await appendTimeline(trx, deps.ids, {
-    eventId: event.id,
-    at: deps.clock.now().toISOString(),
-    kind: 'notified',
-    actor: null,
-    orgUnitId: event.lead_unit_id,
-    data: summary,
-  });
+  const created = planned.map(() => [] as EnqueuedNotification[]);
+  const eventIndex = new Map(inputs.map((i, n) => [i.event.id, n]));
+  for (const c of result.created) created[eventIndex.get(c.eventId!)!]!.push(c);
+  const invalid = planned.map(() => 0);
+  for (const s of result.skipped) invalid[requestOwner[s.index]!]!++;
 
-  const created = result.created;
-  return {
-    ...summary,
-    afterCommit: () =>
-      publishEventCreated(
-        deps,
-        {
-          id: event.id,
-          code: event.code,
-          title: event.title,
-          categoryCode: event.category_code,
-          urgency: event.urgency,
-          status: event.status,
-          createdAt: event.created_at,
-          countyId: event.county_id,
-          townshipId: event.township_id,
-          villageId: event.village_id,
-          gridId: event.grid_id,
-          unitIds,
-          reporterUserId: event.reporter_user_id,
-        },
-        created,
-      ),
-  };
+  const at = now.toISOString();
+  const outcomes: LinkageResult[] = [];
+  const entries: Array<{ eventId: string; orgUnitId: string | null; data: Record<string, unknown> }> = [];
+  for (const [n, { input, summaries, recipients }] of planned.entries()) {
+    const { event } = input;
+    const mine = created[n]!;
+    const smsUsers = new Set(mine.filter((c) => c.channel === 'sms').map((c) => c.recipientUserId));
+    // Each SMS is counted once, under the unit the person was notified for.
+    for (const s of summaries) s.sms = [...smsUsers].filter((u) => u && recipients.get(u)?.unitId === s.unitId).length;
+    const inApp = mine.filter((c) => c.channel === 'in_app').length;
+    const summary = { units: summaries, inApp, sms: smsUsers.size, invalidPhones: invalid[n]! };
+    entries.push({ eventId: event.id, orgUnitId: event.lead_unit_id, data: summary });
+    const unitIds = input.units.map((u) => u.org_unit_id);
+    outcomes.push({
+      ...summary,
+      afterCommit: () =>
+        publishEventCreated(
+          deps,
+          {
+            id: event.id,
+            code: event.code,
+            title: event.title,
+            categoryCode: event.category_code,
+            urgency: event.urgency,
+            status: event.status,
+            createdAt: event.created_at,
+            countyId: event.county_id,
+            townshipId: event.township_id,
+            villageId: event.village_id,
+            gridId: event.grid_id,
+            unitIds,
+            reporterUserId: event.reporter_user_id,
+          },
+          mine,
+        ),
+    });
+  }
+  await appendNotifiedEntries(trx, deps, at, entries);
+  return outcomes;
+}
+
+/**
+ * The 'notified' timeline entries of many events, as appendTimeline would write them one by one:
+ * each event row is touched first (on PostgreSQL its row lock serialises appends to one event),
+ * then each entry takes the next number of its event's timeline.
+ */
+async function appendNotifiedEntries(
+  trx: Transaction<Database>,
+  deps: Pick<LinkageDeps, 'ids'>,
+  at: string,
+  entries: ReadonlyArray<{ eventId: string; orgUnitId: string | null; data: Record<string, unknown> }>,
+): Promise<void> {
+  const ids = [...new Set(entries.map((e) => e.eventId))].sort();
+  await touchEvents(trx, ids, at);
+  const last = new Map((await lastTimelineSeqs(trx, ids)).map((r) => [r.event_id, Number(r.seq ?? 0)]));
+  const rows: EventTimelineTable[] = entries.map((e) => {
+    const seq = (last.get(e.eventId) ?? 0) + 1;
+    last.set(e.eventId, seq);
+    return {
+      id: deps.ids.id(),
+      event_id: e.eventId,
+      seq,
+      at,
+      kind: 'notified',
+      actor_user_id: null,
+      actor_name: null,
+      org_unit_id: e.orgUnitId,
+      data: JSON.stringify(e.data),
+    };
+  });
+  await insertTimelineRows(trx, rows);
 }
 
 /** Where it is, for a text: the village and grid names (the address when the reporter gave one). */

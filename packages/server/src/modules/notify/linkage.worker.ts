@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
-import { notifyOnEventCreated, type LinkageDeps } from './linkage.ts';
+import { notifyOnEventsCreated, type LinkageDeps } from './linkage.ts';
 import type { AppDeps } from '../../deps.ts';
 import { startInstance } from '../../engine/runtime/runner.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
@@ -46,16 +46,19 @@ export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH):
     const coOrder = new Map(routed.map((r) => [r.event_id, (JSON.parse(r.data).coHandlingUnitIds ?? []) as string[]]));
     const rank = (eventId: string, u: { org_unit_id: string; role: string }) =>
       u.role === 'lead' ? -1 : (coOrder.get(eventId) ?? []).indexOf(u.org_unit_id);
-    for (const event of events) {
-      const own = units.filter((u) => u.event_id === event.id).sort((a, b) => rank(event.id, a) - rank(event.id, b));
-      const result = await notifyOnEventCreated(trx, deps, {
+    const unitsOf = new Map<string, typeof units>();
+    for (const u of units) unitsOf.set(u.event_id, [...(unitsOf.get(u.event_id) ?? []), u]);
+    const results = await notifyOnEventsCreated(
+      trx,
+      deps,
+      events.map((event) => ({
         event,
-        units: own,
+        units: (unitsOf.get(event.id) ?? []).sort((a, b) => rank(event.id, a) - rank(event.id, b)),
         categoryName: names.get(event.category_code) ?? event.category_code,
         reporterUserId: event.reporter_user_id,
-      });
-      afterCommit.push(result.afterCommit);
-    }
+      })),
+    );
+    for (const result of results) afterCommit.push(result.afterCommit);
     // Each new event's process starts in the same transaction: its first tasks exist exactly when its linkage does.
     for (const { queued_process_key, ...event } of events) {
       afterCommit.push(...(await startInstance(trx, deps, event, cal, { processKey: queued_process_key ?? undefined })).afterCommit);

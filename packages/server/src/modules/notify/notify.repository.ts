@@ -9,8 +9,13 @@ export type AttemptRow = NotificationAttemptsTable;
 
 /** Inserts rows whose idempotency key is new, in one statement; answers the keys inserted. */
 export async function insertNotificationsIfNew(db: Q, rows: NotificationRow[]): Promise<Set<string>> {
-  const inserted = await insertRows(db, 'notifications', rows, { onConflictDoNothing: 'idempotency_key', returning: 'idempotency_key' });
-  return new Set(inserted.map((r) => String(r.idempotency_key)));
+  const keys = new Set<string>();
+  // Chunks keep a statement well under either engine's limit on bound parameters (a linkage batch notifies hundreds).
+  for (let i = 0; i < rows.length; i += 400) {
+    const inserted = await insertRows(db, 'notifications', rows.slice(i, i + 400), { onConflictDoNothing: 'idempotency_key', returning: 'idempotency_key' });
+    for (const r of inserted) keys.add(String(r.idempotency_key));
+  }
+  return keys;
 }
 
 /** Scheduled times (ISO) of a number's live SMS after `since`: what its rate limit counts. */

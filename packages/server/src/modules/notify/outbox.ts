@@ -59,6 +59,17 @@ export interface EnqueueResult {
 }
 
 const HOUR = 3_600_000;
+
+/** A template's variables, parsed once per body text (bodies are few; requests are many). */
+const variableCache = new Map<string, string[]>();
+function variablesOf(template: string): string[] {
+  let v = variableCache.get(template);
+  if (!v) {
+    if (variableCache.size > 1000) variableCache.clear();
+    variableCache.set(template, (v = templateVariables(template)));
+  }
+  return v;
+}
 const defaultNotifyConfig = ConfigSchema.shape.notify.parse({});
 
 export function schedulePolicyOf(config: Pick<Config, 'notify'> | undefined): SchedulePolicy {
@@ -101,7 +112,7 @@ export async function enqueueNotifications(
     if (!item.idempotencyKey) throw new AppError('VALIDATION_FAILED', `${what}: an idempotency key is required`, { index, field: 'idempotencyKey' });
     const locale: Locale = item.locale === 'en' ? 'en' : 'zh';
     const template = templateBody(overrides, item.kind, locale)!;
-    const missing = templateVariables(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
+    const missing = variablesOf(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
     if (missing.length) throw new AppError('VALIDATION_FAILED', `${what}: template variables without a value: ${missing.join(', ')}`, { index, field: 'vars', missing });
     let phone: string | null = null;
     if (item.channel === 'sms') {
