@@ -29,6 +29,11 @@ export interface StartOptions {
   processKey?: string;
   vars?: Record<string, unknown>;
   actor?: EventActor;
+  /**
+   * Start where an event already stands (history brought in from elsewhere): at the first task
+   * whose event status is the event's status, else at the start.
+   */
+  resumeAtStatus?: boolean;
 }
 
 /**
@@ -54,10 +59,12 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
     updated_at: nowIso,
     ended_at: null,
   };
-  await trx.insertInto('process_instances').values(instance).execute();
   const ctx = new StepContext(trx, deps, instance, def, event, cal, opts.actor ?? ENGINE_ACTOR);
+  // Written by flush, once, with the vars and status the first run leaves it in.
+  ctx.instanceIsNew = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
-  const token = ctx.newToken(def.start, null);
+  const resumeAt = opts.resumeAtStatus ? def.nodes.find((n) => n.kind === 'task' && n.eventStatus === event.status)?.id : undefined;
+  const token = ctx.newToken(resumeAt ?? def.start, null);
   await run(ctx, token);
   await ctx.flush();
   return ctx;
@@ -310,7 +317,9 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
       });
     }
   }
-  if (node.eventStatus) ctx.patchEvent({ status: node.eventStatus, ...(deadline ? { due_at: deadline.dueAt.toISOString() } : {}) });
+  // The event's own deadline is its handling limit (the category's), not every step's.
+  const handling = !!node.timeLimit && 'from' in node.timeLimit && deadline;
+  if (node.eventStatus) ctx.patchEvent({ status: node.eventStatus, ...(handling ? { due_at: deadline.dueAt.toISOString() } : {}) });
   return units.length;
 }
 

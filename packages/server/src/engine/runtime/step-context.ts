@@ -64,6 +64,8 @@ export class StepContext {
   readonly scratch = new Map<string, unknown>();
   vars: Record<string, unknown>;
   instanceDirty = false;
+  /** Not written yet (a start): flush inserts it instead of updating it. */
+  instanceIsNew = false;
   private category: CategoryFacts | undefined;
 
   constructor(
@@ -180,6 +182,12 @@ export class StepContext {
   /** Writes everything the step changed. */
   async flush(): Promise<void> {
     const { trx } = this;
+    if (this.instanceIsNew) {
+      // First, as its tokens, tasks and timers refer to it.
+      await insertRows(trx, 'process_instances', [{ ...this.instance, vars: JSON.stringify(this.vars), updated_at: this.nowIso }]);
+      this.instanceIsNew = false;
+      this.instanceDirty = false;
+    }
     const inserts: ProcessTokensTable[] = [];
     const deletes: string[] = [];
     for (const t of this.tokens.values()) {
