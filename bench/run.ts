@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { runLocateBench } from './locate.bench.ts';
 import { runEventsHttpBench } from './events-http.bench.ts';
 import { runSmsBench } from './sms.bench.ts';
+import { runProcessBench } from './process.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
   events: runEventsHttpBench,
   sms: runSmsBench,
+  process: runProcessBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
