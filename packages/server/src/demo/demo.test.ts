@@ -156,6 +156,18 @@ describe.each(TEST_DIALECTS)('demo county on %s', (dialect) => {
     expect(await digest(db)).toBe(before);
   });
 
+  it('gives every open event a running process, standing at the step that matches its status', async () => {
+    const open = await db.selectFrom('events').select(['id', 'status']).where('is_open', '=', 1).execute();
+    expect(open.length).toBeGreaterThan(0);
+    const instances = await db.selectFrom('process_instances').select(['event_id', 'status']).execute();
+    const running = new Set(instances.filter((i) => i.status === 'running').map((i) => i.event_id));
+    expect(open.filter((e) => !running.has(e.id))).toEqual([]);
+    const tasks = await db.selectFrom('tasks').select(['event_id', 'node_id']).where('status', '=', 'open').execute();
+    const dispatched = open.filter((e) => e.status === 'dispatched' || e.status === 'in_progress').map((e) => e.id);
+    const handleLike = new Set(tasks.filter((t) => /handle|enforce/.test(t.node_id)).map((t) => t.event_id));
+    expect(dispatched.filter((id) => !handleLike.has(id))).toEqual([]);
+  });
+
   it('resumes an interrupted event seed', async () => {
     const before = await digest(db, { eventCodes: false });
     const last = await db.selectFrom('events').select('id').orderBy('id', 'desc').limit(5).execute();

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.ts';
 import { defaultIds } from '../lib/ids.ts';
 import { writeAudit } from '../modules/auth/audit.ts';
 import type { Principal } from '../modules/auth/principal.ts';
+import { startDemoProcesses } from './demo-processes.ts';
 import { seedCatalogue } from '../modules/catalog/catalog.seed.ts';
 import type { EventActor } from '../modules/events/event-actor.ts';
 import { createEvent } from '../modules/events/event-create.service.ts';
@@ -74,6 +75,8 @@ export async function seedDemoCounty(deps: AppDeps, opts: DemoOptions): Promise<
   if (county && (await isDemoComplete(deps.db))) {
     // The vehicle registry also reaches demo databases seeded before it existed.
     await seedDemoVehicles(deps.db, opts.seed, county.created_at);
+    // Demo databases seeded before the process engine get their open events' processes.
+    await startDemoProcesses(deps, progress);
     return { created: false, password: null, counts: await countDemo(deps.db) };
   }
   if (!county) {
@@ -104,6 +107,7 @@ export async function seedDemoCounty(deps: AppDeps, opts: DemoOptions): Promise<
   }
   await seedDemoVehicles(deps.db, opts.seed, county.created_at);
   const events = await seedEvents(deps, { seed: opts.seed, anchorMs: Date.parse(county.created_at), days, eventsPerDay, progress });
+  await startDemoProcesses(deps, progress);
   await writeAudit(deps.db, {
     at: deps.clock.now().toISOString(),
     actorUserId: null,

@@ -63,8 +63,14 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   // Written by flush, once, with the vars and status the first run leaves it in.
   ctx.instanceIsNew = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
-  const resumeAt = opts.resumeAtStatus ? def.nodes.find((n) => n.kind === 'task' && n.eventStatus === event.status)?.id : undefined;
-  const token = ctx.newToken(resumeAt ?? def.start, null);
+  let from = def.start;
+  if (opts.resumeAtStatus) {
+    // Work under way (in_progress) stands at the handling step, which is entered as 'dispatched'.
+    const wanted = event.status === 'in_progress' ? ['in_progress', 'dispatched'] : [event.status];
+    from = wanted.map((st) => def.nodes.find((n) => n.kind === 'task' && n.eventStatus === st)?.id).find(Boolean) ?? def.start;
+    ctx.keepEventStatus = true;
+  }
+  const token = ctx.newToken(from, null);
   await run(ctx, token);
   await ctx.flush();
   return ctx;
@@ -319,7 +325,7 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
   }
   // The event's own deadline is its handling limit (the category's), not every step's.
   const handling = !!node.timeLimit && 'from' in node.timeLimit && deadline;
-  if (node.eventStatus) ctx.patchEvent({ status: node.eventStatus, ...(handling ? { due_at: deadline.dueAt.toISOString() } : {}) });
+  if (node.eventStatus && !ctx.keepEventStatus) ctx.patchEvent({ status: node.eventStatus, ...(handling ? { due_at: deadline.dueAt.toISOString() } : {}) });
   return units.length;
 }
 

@@ -64,6 +64,8 @@ export class StepContext {
   readonly scratch = new Map<string, unknown>();
   vars: Record<string, unknown>;
   instanceDirty = false;
+  /** Set when a process takes up an event where it already stands: its status is left as it is. */
+  keepEventStatus = false;
   /** Not written yet (a start): flush inserts it instead of updating it. */
   instanceIsNew = false;
   private category: CategoryFacts | undefined;
