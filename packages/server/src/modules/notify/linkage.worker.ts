@@ -16,6 +16,13 @@ import { loadCalendar } from '../calendar/calendar.loader.ts';
 export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'>;
 
 const BATCH = 200;
+/**
+ * Events per transaction while serving. A linkage transaction joins the group commit of the
+ * requests waiting at that moment (write-batcher.ts), and they are answered only after it: its
+ * size bounds their latency. With at most one linkage transaction per group and a group holding
+ * one request per open connection, 32 still keeps pace with creation.
+ */
+const LIVE_BATCH = 32;
 
 /** Works off up to `limit` queued events in one transaction; answers how many it linked. */
 export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH): Promise<number> {
@@ -91,7 +98,7 @@ export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
     do {
       again = false;
       try {
-        while ((await drainLinkageBatch(deps)) === BATCH) {
+        while ((await drainLinkageBatch(deps, LIVE_BATCH)) === LIVE_BATCH) {
           /* a full batch: there may be more */
         }
       } catch (err) {
