@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_DIALECTS } from '../packages/server/src/testing/databases.ts';
 import { FIXTURE_PASSWORD } from '../packages/server/src/testing/fixtures.ts';
+import { streamHubOf } from '../packages/server/src/modules/stream/stream.hub.ts';
 import { launchBrowser, signIn, startServer, type RunningServer } from './harness.ts';
 
 /**
@@ -90,6 +91,13 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
     await expect.poll(() => duty.getByTestId('task-badge').getAttribute('data-count')).toBe('0');
     await duty.context().close();
 
+    // The village handler has the inbox open, still empty: the dispatch will show up live.
+    const handler = await openAs('handlerVA1');
+    await handler.goto(`${server.baseUrl}/tasks`);
+    await handler.getByTestId('task-count').waitFor();
+    expect(await handler.getByTestId('task-row').count()).toBe(0);
+    await expect.poll(() => streamHubOf(server.test.deps).countOf(server.test.fixture.users.handlerVA1!.id)).toBeGreaterThan(0);
+
     // The county dispatcher dispatches (one outcome: nothing to choose).
     const disp = await openAs(`dispatcherC-${dialect}`);
     await fromInbox(disp, 'mine', title);
@@ -97,11 +105,10 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
     await expect.poll(() => statusOf(disp)).toBe('dispatched');
     await disp.context().close();
 
-    // The village handler: a green light in the inbox, claims, completes with a note.
-    const handler = await openAs('handlerVA1');
-    await handler.goto(`${server.baseUrl}/tasks`);
+    // The handler: the task arrived without a reload (the list refreshes by itself only every minute), with a green light.
     const row = handler.getByTestId('task-row').filter({ hasText: title });
-    await row.waitFor();
+    await row.waitFor({ timeout: 15_000 });
+    await expect.poll(() => handler.getByTestId('task-badge').getAttribute('data-count')).toBe('1');
     expect(await row.getAttribute('data-sla')).toBe('on_time');
     expect(await row.getByTestId('sla-light').textContent()).toContain('正常');
     await row.getByTestId('task-event-link').click();

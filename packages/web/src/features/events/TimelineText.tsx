@@ -4,6 +4,7 @@ import type { TimelineEntry } from '../../api/types.ts';
 import { formatTime } from '../../lib/format.ts';
 import { isEngineActor, processTimelineSentence, sentenceSaysAll } from '../tasks/timeline-sentence.ts';
 import { maskPhones } from '../tasks/task-helpers.ts';
+import { useUnitLabel } from '../tasks/tasks.api.ts';
 
 const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'message'] as const;
 
@@ -11,7 +12,8 @@ const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'message'] as const;
 export function TimelineText({ entry }: { entry: TimelineEntry }) {
   const { t, i18n } = useTranslation();
   const key = `timeline.${entry.kind}`;
-  const sentence = processTimelineSentence(t, i18n.language, entry);
+  const unitLabel = useUnitLabel();
+  const sentence = processTimelineSentence(t, i18n.language, entry, unitLabel);
   const label = sentence ?? (t(key) !== key ? t(key) : t('timeline.other', { kind: entry.kind }));
   // The sentence already names the status and outcome; repeating them as tags would say it twice.
   const plain = !(sentence && sentenceSaysAll(entry.kind));

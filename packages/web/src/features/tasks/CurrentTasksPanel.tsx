@@ -5,7 +5,7 @@ import { CheckOutlined, CloseOutlined, PauseCircleOutlined, PlayCircleOutlined, 
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../api/auth.tsx';
 import type { TimelineEntry } from '../../api/types.ts';
-import { fetchTaskOrNull, TASKS_KEY, useTaskAction, type TaskView } from './tasks.api.ts';
+import { fetchTaskOrNull, TASKS_KEY, useTaskAction, useUnitLabel, type TaskView } from './tasks.api.ts';
 import { isApprover, isTaskHandler, localTitle, minutesText, shortTime, taskErrorText } from './task-helpers.ts';
 import { SlaLight } from './SlaLight.tsx';
 import { TaskActionDialog, type DialogKind } from './TaskActionDialog.tsx';
@@ -16,6 +16,7 @@ const ENDED = new Set(['task.completed', 'task.returned', 'task.cancelled']);
 interface CreatedTask {
   id: string;
   title: { zh: string; en: string } | null;
+  unitId: string | null;
   unitName: string;
   role: string;
   dueAt: string | null;
@@ -35,12 +36,17 @@ export function openTasksOf(entries: TimelineEntry[]): CreatedTask[] {
       open.set(id, {
         id,
         title: (e.data.title as CreatedTask['title']) ?? null,
+        unitId: typeof e.data.unitId === 'string' ? e.data.unitId : null,
         unitName: String(e.data.unitName ?? e.orgUnit?.name ?? ''),
         role: String(e.data.role ?? ''),
         dueAt: typeof e.data.dueAt === 'string' ? e.data.dueAt : null,
       });
     } else if (ENDED.has(e.kind)) open.delete(id);
-    else if (e.kind === 'task.transferred' && open.has(id)) open.get(id)!.unitName = String(e.data.toUnitName ?? '');
+    else if (e.kind === 'task.transferred' && open.has(id)) {
+      const task = open.get(id)!;
+      task.unitId = typeof e.data.toUnitId === 'string' ? e.data.toUnitId : null;
+      task.unitName = String(e.data.toUnitName ?? '');
+    }
   }
   return [...open.values()];
 }
@@ -74,12 +80,13 @@ export function CurrentTasksPanel({ entries, finished }: { entries: TimelineEntr
 /** A step the user may not open: who has it and until when. */
 function OthersTask({ created }: { created: CreatedTask }) {
   const { t, i18n } = useTranslation();
+  const unitLabel = useUnitLabel();
   return (
     <div className="ld-current-task" data-testid="current-task" data-readonly="1">
       <Space direction="vertical" size={2}>
         <Typography.Text strong>{localTitle(created.title, i18n.language)}</Typography.Text>
         <Typography.Text type="secondary">
-          {t('tasks.handler', { unit: created.unitName, role: created.role ? t(`roles.${created.role}`) : '' })}
+          {t('tasks.handler', { unit: unitLabel(created.unitId, created.unitName), role: created.role ? t(`roles.${created.role}`) : '' })}
           {created.dueAt && ` · ${t('tasks.due', { time: shortTime(created.dueAt) })}`}
         </Typography.Text>
       </Space>
@@ -92,6 +99,7 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
   const { me } = useAuth();
   const { message } = App.useApp();
   const act = useTaskAction();
+  const unitLabel = useUnitLabel();
   const handler = isTaskHandler(me, task);
   const approver = isApprover(me);
   // The command side above the unit may act too (re-dispatch, grant); the server has the last word.
@@ -114,7 +122,7 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
               <Tag color={task.status === 'open' ? 'blue' : task.status === 'claimed' ? 'processing' : 'default'}>{t(`tasks.status.${task.status}`)}</Tag>
               {task.supervised && <Tag color="magenta">{t('tasks.supervised')}</Tag>}
             </Space>
-            <Typography.Text type="secondary">{t('tasks.handler', { unit: task.unitName, role: t(`roles.${task.role}`) })}</Typography.Text>
+            <Typography.Text type="secondary">{t('tasks.handler', { unit: unitLabel(task.unitId, task.unitName), role: t(`roles.${task.role}`) })}</Typography.Text>
           </Space>
           <SlaLight task={task} />
         </Space>

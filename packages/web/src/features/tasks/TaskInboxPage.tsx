@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../lib/errors.ts';
 import { URGENCY_COLORS } from '../../lib/constants.ts';
 import type { Urgency } from '../../api/types.ts';
-import { INBOX_TABS, useTasks, type InboxTab, type TaskView } from './tasks.api.ts';
+import { INBOX_TABS, useTasks, useUnitLabel, type InboxTab, type TaskView } from './tasks.api.ts';
 import { SlaLight } from './SlaLight.tsx';
 import { localTitle, shortTime } from './task-helpers.ts';
 import './tasks.css';
@@ -111,6 +111,7 @@ function StatusText({ task }: { task: TaskView }) {
 
 function TaskTable({ rows, loading, tab, now }: ListProps) {
   const { t, i18n } = useTranslation();
+  const unitLabel = useUnitLabel();
   const done = tab === 'done';
   const columns: ColumnsType<TaskView> = [
     { title: t('tasks.col.event'), key: 'event', render: (_, r) => <EventLink task={r} />, ellipsis: false },
@@ -121,7 +122,7 @@ function TaskTable({ rows, loading, tab, now }: ListProps) {
       width: 170,
       render: (_, r) => (
         <Space direction="vertical" size={0}>
-          <span>{r.unitName}</span>
+          <span>{unitLabel(r.unitId, r.unitName)}</span>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t(`roles.${r.role}`)}
           </Typography.Text>
@@ -165,6 +166,7 @@ function TaskTable({ rows, loading, tab, now }: ListProps) {
 /** Phones: one card per task, the light as the card's left edge. */
 function TaskCards({ rows, loading, tab, now }: ListProps) {
   const { t, i18n } = useTranslation();
+  const unitLabel = useUnitLabel();
   const done = tab === 'done';
   return (
     <List<TaskView>
@@ -182,7 +184,7 @@ function TaskCards({ rows, loading, tab, now }: ListProps) {
               </Space>
               <Typography.Text>
                 <Typography.Text strong>{localTitle(r.title, i18n.language)}</Typography.Text>
-                <Typography.Text type="secondary"> · {r.unitName}</Typography.Text>
+                <Typography.Text type="secondary"> · {unitLabel(r.unitId, r.unitName)}</Typography.Text>
               </Typography.Text>
               <Space style={{ width: '100%', justifyContent: 'space-between' }} align="end" wrap>
                 {done ? <Typography.Text type="secondary">{t('tasks.col.completedAt')}：{shortTime(r.completedAt)}</Typography.Text> : <SlaLight task={r} now={now} />}

@@ -24,7 +24,7 @@ function known(t: TFunction, key: string): string | null {
  * know. Built only from names, titles, times and counts: the engine's data holds no phone numbers,
  * and none are read here.
  */
-export function processTimelineSentence(t: TFunction, lang: string, entry: TimelineEntry): string | null {
+export function processTimelineSentence(t: TFunction, lang: string, entry: TimelineEntry, unitLabel: (id: unknown, fallback: string) => string = (_id, f) => f): string | null {
   const d = entry.data ?? {};
   const title = titleOf(d.title, lang);
   const due = typeof d.dueAt === 'string' ? shortTime(d.dueAt) : '';
@@ -40,7 +40,7 @@ export function processTimelineSentence(t: TFunction, lang: string, entry: Timel
       return t('tasks.tl.processFailed', { title: title || str(d.nodeId) });
     case 'task.created': {
       const role = d.role ? (known(t, `roles.${str(d.role)}`) ?? str(d.role)) : '';
-      const args = { title, unit: str(d.unitName) || entry.orgUnit?.name || '', role };
+      const args = { title, unit: unitLabel(d.unitId, str(d.unitName) || entry.orgUnit?.name || ''), role };
       return due ? t('tasks.tl.taskCreatedDue', { ...args, due }) : t('tasks.tl.taskCreated', args);
     }
     case 'task.claimed':
@@ -52,7 +52,7 @@ export function processTimelineSentence(t: TFunction, lang: string, entry: Timel
     case 'task.returned':
       return t('tasks.tl.taskReturned', { title });
     case 'task.transferred':
-      return t('tasks.tl.taskTransferred', { title, from: str(d.fromUnitName), to: str(d.toUnitName) });
+      return t('tasks.tl.taskTransferred', { title, from: unitLabel(d.fromUnitId, str(d.fromUnitName)), to: unitLabel(d.toUnitId, str(d.toUnitName)) });
     case 'task.extend_requested':
       return t('tasks.tl.extendRequested', { title, d: minutes });
     case 'task.extended':
@@ -79,7 +79,7 @@ export function processTimelineSentence(t: TFunction, lang: string, entry: Timel
       // A person's urge keeps the plain 催办 label with its note; the engine's says why it happened.
       return d.automatic === true ? t('tasks.tl.autoUrged') : null;
     case 'escalated':
-      return d.toUnitName ? t('tasks.tl.escalated', { unit: str(d.toUnitName) }) : null;
+      return d.toUnitName ? t('tasks.tl.escalated', { unit: unitLabel(d.toUnitId, str(d.toUnitName)) }) : null;
     case 'wait.timed_out':
       return title ? t('tasks.tl.waitTimedOut', { title }) : t('tasks.tl.waitTimedOutPlain');
     case 'signal.received': {
