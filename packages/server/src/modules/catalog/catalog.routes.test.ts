@@ -79,13 +79,18 @@ describe.each(TEST_DIALECTS)('catalog on %s', (dialect) => {
 
   it('seeds the default catalogue idempotently, keeping existing codes as they are', async () => {
     const first = await seedCatalogue(t.deps.db, '2026-11-28T00:00:00.000Z');
-    expect(first).toBe(CATALOGUE_SEED.filter((s) => !['01', '0101', '02', '0201', '05', '0501'].includes(s.code)).length);
+    // The fixture already holds 01/0101, 02/0201, 05/0501 and 06/0601 (parking); only the rest is new.
+    const fixtureCodes = ['01', '0101', '02', '0201', '05', '0501', '06', '0601'];
+    expect(first).toBe(CATALOGUE_SEED.filter((s) => !fixtureCodes.includes(s.code)).length);
     expect(await seedCatalogue(t.deps.db, '2026-11-28T00:00:00.000Z')).toBe(0);
     const res = await t.as('admin')('GET', '/api/v1/categories');
     const items = res.json().items as Array<{ code: string; parentCode: string | null; nameZh: string; processKey: string | null }>;
     // The fixture's 0101 keeps its own settings.
     expect(items.find((c) => c.code === '0101')).toMatchObject({ requiresConfirmation: false, processKey: null });
-    expect(items.find((c) => c.code === '0601')).toMatchObject({ nameZh: '违规停车', processKey: 'parking', parentCode: '06' });
+    // So does the fixture's parking category (30 minutes, where the seed says 60)…
+    expect(items.find((c) => c.code === '0601')).toMatchObject({ nameZh: '违规停车', processKey: 'parking', parentCode: '06', timeLimitMinutes: 30 });
+    // …while the seed's new minor categories land under the fixture's major one.
+    expect(items.find((c) => c.code === '0602')).toMatchObject({ nameZh: '占道经营', processKey: 'ai-alarm', parentCode: '06' });
     expect(items.find((c) => c.code === '0701')).toMatchObject({ leadRule: { level: 'grid' }, coHandlingRules: [{ department: 'civil_affairs' }], timeLimitKind: 'natural' });
     expect(items.length).toBeGreaterThanOrEqual(40);
     expect(items.length).toBeLessThanOrEqual(70);
