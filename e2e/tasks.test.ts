@@ -145,7 +145,7 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
     const id = (await server.test.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title, source: 'patrol', location: server.test.fixture.points.gA1a })).json().id as string;
     const tasksOf = async (user: string) => (await server.test.as(user)('GET', `/api/v1/tasks?assignee=unit&eventId=${id}`)).json().items as Array<{ id: string; nodeId: string }>;
     // The process starts with the linkage, just after the report's commit.
-    await expect.poll(async () => (await tasksOf('duty')).length).toBe(1);
+    await expect.poll(async () => (await tasksOf('duty')).length, { timeout: 10_000 }).toBe(1);
     const [accept] = await tasksOf('duty');
     await server.test.as('duty')('POST', `/api/v1/tasks/${accept!.id}/complete`, { outcome: 'accept' });
     const [dispatch] = await tasksOf('duty');
