@@ -9,7 +9,10 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
   /** A fresh place in grid A1a for each report, so the 0501 dedup radius does not merge them. */
   const place = () => ({ lng: 122.01 + 0.01 * spot++, lat: 30.05 });
   const urgentReport = (over: Record<string, unknown> = {}) => ({ category: '0501', title: '水源地有人游泳', source: 'hotline', location: place(), ...over });
-  const notificationsOf = async (eventId: string) =>
+  /** The linkage's notifications of an event (the process's own task notifications are not linkage). */
+  const notificationsOf = async (eventId: string) => (await allNotificationsOf(eventId)).filter((n) => LINKAGE_KINDS.includes(n.kind));
+  const LINKAGE_KINDS = ['event.assigned', 'event.urgent'];
+  const allNotificationsOf = async (eventId: string) =>
     (await t.deps.db.selectFrom('notifications').selectAll().where('event_id', '=', eventId).orderBy('channel').orderBy('recipient_user_id').execute()).map((n) => ({
       channel: n.channel,
       kind: n.kind,
@@ -58,12 +61,16 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
       ],
     });
     expect(JSON.stringify(timeline)).not.toContain('1380000');
+    // Besides the linkage, only the process's first task reaches its people: the county's duty officer.
+    const others = (await allNotificationsOf(e.id)).filter((r) => !LINKAGE_KINDS.includes(r.kind));
+    expect(others.map((r) => [r.kind, r.channel, r.user])).toEqual([['task.assigned', 'in_app', 'duty']]);
   });
 
   it('sends no SMS for an event of normal urgency, only in-app notifications', async () => {
     const e = (await t.as('duty')('POST', '/api/v1/events', urgentReport({ urgency: 'normal' }))).json();
     const rows = await notificationsOf(e.id);
     expect(rows.map((r) => r.channel)).toEqual(['in_app', 'in_app', 'in_app']);
+    expect((await allNotificationsOf(e.id)).filter((r) => r.channel === 'sms')).toEqual([]);
   });
 
   it('notifies nobody again for a merged duplicate or an idempotent repeat', async () => {
