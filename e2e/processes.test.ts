@@ -53,6 +53,19 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     expect(grace.timer.duration).toEqual({ minutes: 10, kind: 'natural' });
     const v1 = await server.test.as('admin')('GET', '/api/v1/processes/parking/versions/1');
     expect(v1.json().definition.nodes.find((n: { id: string }) => n.id === 'grace').timer.duration.minutes).toBe(5);
+
+    // And a new parking event does run on version 2: the owner is given 10 minutes.
+    await server.test.as('admin')('PUT', `/api/v1/vehicles/${encodeURIComponent('蒙J88888')}`, { ownerName: '周杰', ownerPhone: '13912340000' });
+    const reminded = await server.test.as('officer')('POST', '/api/v1/vehicles/reminders', { plate: '蒙J88888', location: { lng: 122.05, lat: 30.05 } });
+    expect(reminded.statusCode).toBe(201);
+    const eventId = reminded.json().id;
+    const instance = (await server.test.as('admin')('GET', `/api/v1/events/${eventId}/process`)).json().items[0];
+    expect(instance).toMatchObject({ processKey: 'parking', version: 2, tokens: [{ nodeId: 'grace', state: 'waiting' }] });
+    const [timer] = instance.timers;
+    const start = Date.parse(server.test.clock.now().toISOString());
+    expect(Date.parse(timer.dueAt) - start).toBe(10 * 60_000);
+    const sms = (await server.test.as('admin')('GET', `/api/v1/sms-messages?eventId=${eventId}`)).json().items;
+    expect(sms[0].text).toContain('10分钟内驶离');
   });
 
   it('shows the problems of a broken process and highlights the node', async () => {
