@@ -55,9 +55,12 @@ describe('layoutDefinition', () => {
 describe('describeDefinition', () => {
   it('lists the standard loop in Chinese in the order a case meets it', () => {
     const steps = describeDefinition(load('standard'), 'zh');
-    expect(steps.slice(0, 2).map((s) => s.title)).toEqual(['立案', '派遣']);
+    // After the check whether an alarm needs confirming: accept, then dispatch.
+    const titles = steps.map((s) => s.title);
+    expect(titles.slice(0, 2)).toEqual(['是否待确认', '告警确认']);
+    expect(titles.indexOf('派遣')).toBe(titles.indexOf('立案') + 1);
     expect(steps.map((s) => s.id)).toContain('closed_overdue');
-    const accept = steps[0]!;
+    const accept = steps.find((s) => s.id === 'accept')!;
     expect(accept.detail).toContain('值班长');
     expect(accept.detail).toContain('1 工作小时');
     expect(accept.detail).toContain('不予立案 → 不予立案');

@@ -15,6 +15,8 @@ const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;
 /** An automatic path longer than this is a loop the validator should have refused. */
 const MAX_AUTOMATIC_STEPS = 500;
 
+const MACHINE_SOURCES: ReadonlySet<string> = new Set(['video', 'iot']);
+
 /**
  * The process a new event runs: a deputy's concern follows the deputy process (民生小事时时督)
  * whatever its category; otherwise the category's process, else the standard loop.
@@ -22,7 +24,10 @@ const MAX_AUTOMATIC_STEPS = 500;
 export async function processKeyFor(trx: Transaction<Database>, event: EventsTable): Promise<string> {
   if (event.source === 'deputy') return 'deputy-concern';
   const row = await trx.selectFrom('categories').select('process_key').where('code', '=', event.category_code).executeTakeFirst();
-  return row?.process_key ?? 'standard';
+  const key = row?.process_key ?? 'standard';
+  // Alarm confirmation is for machines' reports; a person's report of the same category is accepted as usual.
+  if (key === 'ai-alarm' && !MACHINE_SOURCES.has(event.source)) return 'standard';
+  return key;
 }
 
 export interface StartOptions {
@@ -91,6 +96,24 @@ export async function openInstance(trx: Transaction<Database>, deps: EngineDeps,
   const tokens = await trx.selectFrom('process_tokens').selectAll().where('instance_id', '=', instanceId).execute();
   for (const row of tokens) ctx.tokens.set(row.id, { row, isNew: false, dirty: false, deleted: false });
   return ctx;
+}
+
+/** Stops every live instance of an event (before it starts afresh, e.g. when reopened): tasks and timers go with them. */
+export async function cancelInstancesOf(trx: Transaction<Database>, deps: EngineDeps, eventId: string, cal: Calendar, actor: EventActor, reason: string): Promise<StepContext[]> {
+  const live = await trx.selectFrom('process_instances').select('id').where('event_id', '=', eventId).where('status', 'in', ['running', 'suspended', 'failed']).execute();
+  const steps: StepContext[] = [];
+  for (const { id } of live) {
+    const ctx = await openInstance(trx, deps, id, cal, actor);
+    if (!ctx) continue;
+    await cancelTokens(ctx, () => true, reason);
+    ctx.instance.status = 'cancelled';
+    ctx.instance.ended_at = ctx.nowIso;
+    ctx.instanceDirty = true;
+    ctx.log('process.cancelled', { instanceId: id, process: ctx.instance.process_key, version: ctx.instance.version, reason });
+    await ctx.flush();
+    steps.push(ctx);
+  }
+  return steps;
 }
 
 /** Moves a token on from where it stands until it has to wait. */

@@ -10,7 +10,7 @@ import { findEventRow, incrementEventCounter, listEventUnits, updateEventRow } f
 import { appendTimeline, type TimelineInput } from './timeline.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 import type { Calendar } from '../../engine/time/calendar.ts';
-import { startInstance } from '../../engine/runtime/runner.ts';
+import { cancelInstancesOf, startInstance } from '../../engine/runtime/runner.ts';
 import { deliverSignal } from '../../engine/runtime/signals.ts';
 import { taskHandlers } from '../../engine/runtime/timers.ts';
 import { unitMembers } from '../../engine/runtime/assignment.ts';
@@ -120,6 +120,8 @@ export function reopenEvent(deps: ActionDeps, principal: Principal, eventId: str
     timeline: (row) => ({ kind: 'reopened', data: { note: note ?? null, previousClosingKind: row.closing_kind } }),
     // The event's process starts afresh (its current version): a reopened event is accepted again.
     follow: async (trx, row, cal) => {
+      // What still waits of the old run (a rating, a reminder) ends first: one live process per event.
+      await cancelInstancesOf(trx, deps, row.id, cal, principal, 'reopened');
       const fresh = { ...row, status: 'reported', is_open: 1, closed_at: null, closing_kind: null };
       return (await startInstance(trx, deps, fresh, cal, { actor: principal })).afterCommit;
     },

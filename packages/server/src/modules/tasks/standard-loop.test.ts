@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fireDueTimers } from '../../engine/runtime/scheduler.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { createEvent } from '../events/event-create.service.ts';
+import { linkageDrainerOf } from '../notify/linkage.worker.ts';
 
 /**
  * Scenario 6 through the API: a grid worker reports, the duty officer accepts, it is dispatched,
@@ -155,6 +157,54 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
     expect(await fireDueTimers(t.deps)).toBe(0); // nothing fires while shelved
     const resumed = await act('handlerVA1', handle!.id, 'resume');
     expect(resumed.json()).toMatchObject({ status: 'open', slaState: 'on_time', dueAt: '2026-12-01T07:30:00.000Z' });
+  });
+
+  it('transfers a step to another unit, takes the feedback photo onto the event, and has machine alarms confirmed first', async () => {
+    t.clock.set('2026-12-02T01:00:00.000Z');
+    t.forgetLogins();
+    const id = (await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾转派', location: { ...t.fixture.points.gA1b }, source: 'patrol' })).json().id;
+    for (const outcome of ['accept', undefined]) {
+      const [task] = await openTasks('duty', id);
+      await act('duty', task!.id, 'complete', { outcome });
+    }
+    const [handle] = await openTasks('handlerVA1', id);
+    expect((await act('handlerVA1', handle!.id, 'transfer', { toUnitId: 'nope' })).json().error.code).toBe('UNKNOWN_ORG_UNIT');
+    const moved = await act('handlerVA1', handle!.id, 'transfer', { toUnitId: t.fixture.units.water, note: '属水利局职责' });
+    expect(moved.json()).toMatchObject({ unitId: t.fixture.units.water, status: 'open' });
+    expect(await openTasks('handlerVA1', id)).toEqual([]);
+    const [atWater] = await openTasks('waterHandler', id);
+    expect(atWater!.id).toBe(handle!.id);
+
+    // Completed with a photo: the photo belongs to the event now; someone else's upload is refused.
+    const boundary = 'b0undary';
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-feedback')]);
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="done.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const up = await t.app.inject({ method: 'POST', url: '/api/v1/attachments', payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: await t.login('waterHandler') } });
+    expect(up.statusCode, up.body).toBe(201);
+    const dataId = up.json().dataId ?? up.json().id;
+    expect((await act('handlerVA1', atWater!.id, 'complete', { attachments: [{ dataId }] })).statusCode).toBe(404);
+    expect((await act('waterHandler', atWater!.id, 'complete', { note: '已清理', attachments: [{ dataId }] })).statusCode).toBe(200);
+    expect((await eventOf(id)).attachments).toHaveLength(1);
+    expect(await timelineKinds(id)).toEqual(expect.arrayContaining(['task.transferred', 'task.completed']));
+
+    // A camera's alarm of a category that needs confirmation waits for the duty officer; a person's report does not.
+    const cat = (await t.as('admin')('GET', '/api/v1/categories')).json().items.find((c: { code: string }) => c.code === '0101');
+    await t.as('admin')('PUT', '/api/v1/categories/0101', { ...cat, code: undefined, processKey: 'ai-alarm' });
+    const camera = { kind: 'system' as const, name: '视频中台 Video hub' };
+    const alarm = (await createEvent(t.deps, camera, { category: '0101', title: '摄像头识别：暴露垃圾', location: { ...t.fixture.points.gB1a }, source: 'video' })).event.id;
+    await linkageDrainerOf(t.deps).idle();
+    const [confirm] = await openTasks('duty', alarm);
+    expect(confirm!.nodeId).toBe('confirm');
+    expect((await eventOf(alarm)).status).toBe('pending_confirmation');
+    await act('duty', confirm!.id, 'complete', { outcome: 'reject' });
+    expect(await eventOf(alarm)).toMatchObject({ status: 'closed', closingKind: 'erroneous' });
+    const byPerson = (await t.as('gwB1a')('POST', '/api/v1/events', { category: '0101', title: '暴露垃圾', location: { ...t.fixture.points.gB1b }, source: 'patrol' })).json().id;
+    expect((await openTasks('duty', byPerson))[0]!.nodeId).toBe('accept');
+    await t.as('admin')('PUT', '/api/v1/categories/0101', { ...cat, code: undefined });
   });
 
   it('closes at once what a grid worker fixed on the spot (自行处置), and refuses the flag to others', async () => {

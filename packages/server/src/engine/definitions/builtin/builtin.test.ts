@@ -70,6 +70,7 @@ describe('built-in processes', () => {
 
     it('accepts, dispatches, handles, verifies and closes on time', () => {
       expect(walk(def, ['accept', 'dispatched', 'handled', 'pass'], { event: { overdue: false } })).toEqual([
+        'needs_confirmation',
         'accept',
         'dispatch',
         'handle',
@@ -79,6 +80,12 @@ describe('built-in processes', () => {
         'closed_normal',
       ]);
       expect(walk(def, ['accept', 'dispatched', 'handled', 'pass'], { event: { overdue: true } }).at(-1)).toBe('closed_overdue');
+    });
+
+    it('has an unconfirmed alarm confirmed first: confirmed goes to dispatch, a false alarm closes as erroneous', () => {
+      const unconfirmed = { event: { status: 'pending_confirmation', overdue: false } };
+      expect(walk(def, ['confirm', 'dispatched'], unconfirmed).slice(0, 4)).toEqual(['needs_confirmation', 'confirm', 'dispatch', 'handle']);
+      expect(nodeOf(def, walk(def, ['reject'], unconfirmed).at(-1)!, 'end').closingKind).toBe('erroneous');
     });
 
     it('rejects or voids at acceptance', () => {
@@ -158,7 +165,8 @@ describe('built-in processes', () => {
   describe('collaboration', () => {
     const def = load('collaboration');
     it('runs the lead and the co-handling units at once and verifies after all of them', () => {
-      const split = nodeOf(def, def.start, 'parallel');
+      const split = nodeOf(def, 'together', 'parallel');
+      expect(walk(def, [], { event: { status: 'reported' } }).slice(0, 2)).toEqual(['needs_confirmation', 'together']);
       expect(split.branches.map((b) => nodeOf(def, b, 'task').assignee?.unit)).toEqual(['lead', 'co']);
       const join = nodeOf(def, 'all_done', 'join');
       expect(join).toMatchObject({ parallel: 'together', mode: 'all', next: 'feedback' });

@@ -1,5 +1,5 @@
 import type { ProcessDefinitionInput } from '@liandong/contracts';
-import { closingNodes } from './handling.fragment.ts';
+import { closingNodes, confirmationNodes } from './handling.fragment.ts';
 import { t } from './text.ts';
 
 /**
@@ -10,8 +10,9 @@ export const COLLABORATION_PROCESS: ProcessDefinitionInput = {
   key: 'collaboration',
   name: t('多部门协同处置', 'Multi-unit collaboration'),
   description: t('主办单位与协办单位同时处置，完成后核查结案', 'Lead and co-handling units work at once, then verification'),
-  start: 'together',
+  start: 'needs_confirmation',
   nodes: [
+    ...confirmationNodes('together'),
     { id: 'together', kind: 'parallel', title: t('协同处置', 'Handle together'), branches: ['lead_handle', 'co_handle'] },
     {
       id: 'lead_handle',

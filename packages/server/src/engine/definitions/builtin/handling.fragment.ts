@@ -61,3 +61,34 @@ export function closingNodes(): NodeInput[] {
     { id: 'closed_overdue', kind: 'end', title: t('超期结案', 'Closed overdue'), closingKind: 'overdue' },
   ];
 }
+
+/**
+ * For events that arrive unconfirmed (a camera's or a sensor's report in a category that needs a
+ * person to confirm it: status pending_confirmation), the duty officer confirms first; a false
+ * alarm closes as erroneous. Everything else goes straight on to `next`.
+ */
+export function confirmationNodes(next: string, confirmedNext: string = next): NodeInput[] {
+  return [
+    {
+      id: 'needs_confirmation',
+      kind: 'decision',
+      title: t('是否待确认', 'Needs confirmation?'),
+      branches: [{ when: { field: 'event.status', op: 'eq', value: 'pending_confirmation' }, next: 'confirm', title: t('待确认', 'Unconfirmed') }],
+      default: next,
+    },
+    {
+      id: 'confirm',
+      kind: 'task',
+      title: t('告警确认', 'Confirm the alarm'),
+      assignee: { role: 'duty_officer', unit: 'county' },
+      eventStatus: 'pending_confirmation',
+      timeLimit: { minutes: 15, kind: 'natural' },
+      overdueActions: ['urge'],
+      outcomes: [
+        { key: 'confirm', title: t('确认', 'Confirm'), next: confirmedNext },
+        { key: 'reject', title: t('误报', 'False alarm'), next: 'false_alarm' },
+      ],
+    },
+    { id: 'false_alarm', kind: 'end', title: t('误报结案', 'Closed as false alarm'), closingKind: 'erroneous' },
+  ];
+}

@@ -1,5 +1,5 @@
 import type { ProcessDefinitionInput } from '@liandong/contracts';
-import { handlingNodes } from './handling.fragment.ts';
+import { confirmationNodes, handlingNodes } from './handling.fragment.ts';
 import { t } from './text.ts';
 
 /** The standard closed loop of domain.md: accept → dispatch → handle → feedback → verify → close. */
@@ -7,8 +7,10 @@ export const STANDARD_PROCESS: ProcessDefinitionInput = {
   key: 'standard',
   name: t('标准闭环流程', 'Standard closed loop'),
   description: t('立案、派遣、处置、反馈、核查、结案', 'Accept, dispatch, handle, feedback, verify, close'),
-  start: 'accept',
+  start: 'needs_confirmation',
   nodes: [
+    // A confirmed alarm counts as accepted: it goes on to dispatch.
+    ...confirmationNodes('accept', 'dispatch'),
     {
       id: 'accept',
       kind: 'task',
