@@ -48,7 +48,8 @@ export function App() {
   const { i18n } = useTranslation();
   return (
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
-      <AntApp>
+      {/* Toasts open below the 56 px header: an urgent one stays until closed and must not cover the bell. */}
+      <AntApp notification={{ top: 64 }}>
         <QueryClientProvider client={queryClient}>
           <AuthProvider>
             <BrowserRouter>
