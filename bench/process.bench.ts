@@ -609,6 +609,8 @@ function report(r: {
     '',
     `Load average when the run ended: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${cpus().length} cores (other work shares this machine; the CPU-second column is what one free core would give, SQLite running in-process).`,
     '',
+    "Where the time goes (`BENCH_PROC_PROFILE=/tmp/p npm run bench -- process` writes CPU profiles of the timed starts): on SQLite about a third is SQLite itself (statement `run`/`all`, the notifications insert with its indexes the largest at ~11 %), ~8 % the group commit, ~15\u201320 % Kysely building and compiling the builder queries (active version, vehicle, category, event update, max(seq)), ~10 % GC; each start is 10 statements plus its savepoint. On PostgreSQL each start is 12 round trips (BEGIN, 10 statements, COMMIT) against the baseline's 3; the Node process alone spends ~0.8 ms of CPU per start (the CPU-second column), and on this shared 2-core machine most wall time shows up as `writev` on the sockets while the 64 backends and other work compete for the cores.",
+    '',
     `Checked after each run: every instance waiting in the grace period with its timer and its SMS (SQLite ${fmt(s.rows.instances)} instances, ${fmt(s.rows.sms)} SMS, ${fmt(s.rows.timeline)} process timeline entries; PostgreSQL ${fmt(p.rows.instances)} / ${fmt(p.rows.sms)} / ${fmt(p.rows.timeline)}).`,
     '',
     `### ${fmt(r.open)} open instances with pending timers (SQLite, real \`serve\` child)`,
