@@ -5,6 +5,7 @@ import { formatTime } from '../../lib/format.ts';
 import { isEngineActor, processTimelineSentence, sentenceSaysAll } from '../tasks/timeline-sentence.ts';
 import { maskPhones } from '../tasks/task-helpers.ts';
 import { useUnitLabel } from '../tasks/tasks.api.ts';
+import { useAuth } from '../../api/auth.tsx';
 
 const TEXT_FIELDS = ['text', 'note', 'comment', 'reason', 'message'] as const;
 
@@ -13,13 +14,17 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
   const { t, i18n } = useTranslation();
   const key = `timeline.${entry.kind}`;
   const unitLabel = useUnitLabel();
+  const isAdmin = useAuth().hasRole('admin');
   const sentence = processTimelineSentence(t, i18n.language, entry, unitLabel);
   const label = sentence ?? (t(key) !== key ? t(key) : t('timeline.other', { kind: entry.kind }));
   // The sentence already names the status and outcome; repeating them as tags would say it twice.
   const plain = !(sentence && sentenceSaysAll(entry.kind));
   const data = entry.data ?? {};
   const to = !plain ? null : typeof data.to === 'string' ? data.to : typeof data.status === 'string' ? data.status : null;
-  const texts = TEXT_FIELDS.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(maskPhones);
+  // The engine's reasons are codes (reopened, no_assignee_unit) that its sentence already puts in words;
+  // its error messages are technical English, for the administrators who can retry or skip the step.
+  const fields = sentence ? TEXT_FIELDS.filter((f) => f !== 'reason' && (f !== 'message' || isAdmin)) : TEXT_FIELDS;
+  const texts = fields.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(maskPhones);
   const score = typeof data.score === 'number' ? data.score : null;
   // Outcomes are codes (complete, return…): shown only when we have words for them.
   const outcomeKey = typeof data.outcome === 'string' ? `outcome.${data.outcome}` : null;

@@ -134,6 +134,10 @@ export const tasksZh = {
     closed: '结案：{{kind}}',
     closedPlain: '结案',
     actionFailed: '自动步骤「{{title}}」执行失败',
+    processCancelled: '原流程已终止',
+    processCancelledReopened: '事件重新打开，原流程已终止',
+    stepSkipped: '管理员跳过了出错的步骤「{{title}}」',
+    processAdmin: { retry: '管理员重试了出错的步骤', skip: '管理员跳过了出错的步骤', suspend: '流程已暂停', resume: '流程已恢复运行', migrate: '流程已迁移到第 {{version}} 版' },
   },
 };
 
@@ -270,5 +274,9 @@ export const tasksEn: typeof tasksZh = {
     closed: 'Closed: {{kind}}',
     closedPlain: 'Closed',
     actionFailed: 'Automatic step “{{title}}” failed',
+    processCancelled: 'The earlier process was stopped',
+    processCancelledReopened: 'Reopened: the earlier process was stopped',
+    stepSkipped: 'An administrator skipped the failed step “{{title}}”',
+    processAdmin: { retry: 'An administrator retried the failed step', skip: 'An administrator skipped the failed step', suspend: 'Process suspended', resume: 'Process resumed', migrate: 'Process moved to version {{version}}' },
   },
 };

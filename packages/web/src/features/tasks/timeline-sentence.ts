@@ -105,6 +105,16 @@ export function processTimelineSentence(t: TFunction, lang: string, entry: Timel
       const kind = d.closingKind ? known(t, `closingKind.${str(d.closingKind)}`) : null;
       return kind ? t('tasks.tl.closed', { kind }) : null;
     }
+    case 'process.cancelled':
+      return d.reason === 'reopened' ? t('tasks.tl.processCancelledReopened') : t('tasks.tl.processCancelled');
+    case 'process.step_skipped':
+      return t('tasks.tl.stepSkipped', { title: title || str(d.nodeId) });
+    case 'process.retry':
+    case 'process.skip':
+    case 'process.suspend':
+    case 'process.resume':
+    case 'process.migrate':
+      return t(`tasks.tl.processAdmin.${entry.kind.slice('process.'.length)}`, { version: d.version });
     case 'action.failed':
       return t('tasks.tl.actionFailed', { title: title || str(d.action) });
     default:
