@@ -1,3 +1,4 @@
+import { placeOfEvent } from '../../engine/runtime/event-place.ts';
 import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 import type { Database, EventsTable, EventTimelineTable } from '../../db/schema.ts';
@@ -82,7 +83,7 @@ export async function notifyOnEventsCreated(trx: Transaction<Database>, deps: Li
     const { event } = input;
     const withSms = SMS_URGENCIES.has(event.urgency);
     const reporter = input.reporterUserId;
-    const place = event.address ?? placeOf(deps, event);
+    const place = placeOfEvent(deps.territory, event);
     // One notification per person, even when they are on duty in two of the units (lead wins).
     const recipients: Planned['recipients'] = new Map();
     const summaries: LinkageUnitSummary[] = [];
@@ -187,10 +188,3 @@ async function appendNotifiedEntries(
   await insertTimelineRows(trx, rows);
 }
 
-/** Where it is, for a text: the village and grid names (the address when the reporter gave one). */
-function placeOf(deps: Pick<AppDeps, 'territory'>, event: EventsTable): string {
-  const village = event.village_id ? deps.territory.getUnit(event.village_id)?.name : undefined;
-  const grid = event.grid_id ? deps.territory.getUnit(event.grid_id)?.name : undefined;
-  if (village && grid) return grid.includes(village) ? grid : `${village}${grid}`;
-  return village ?? grid ?? `${event.lng.toFixed(5)},${event.lat.toFixed(5)}`;
-}

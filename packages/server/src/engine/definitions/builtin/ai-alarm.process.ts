@@ -1,5 +1,5 @@
 import type { ProcessDefinitionInput } from '@liandong/contracts';
-import { handlingNodes } from './handling.fragment.ts';
+import { confirmNodes, handlingNodes } from './handling.fragment.ts';
 import { t } from './text.ts';
 
 /**
@@ -12,19 +12,7 @@ export const AI_ALARM_PROCESS: ProcessDefinitionInput = {
   description: t('值班员确认告警后派遣处置，误报则结案', 'The duty officer confirms, then it is handled; false alarms close'),
   start: 'confirm',
   nodes: [
-    {
-      id: 'confirm',
-      kind: 'task',
-      title: t('告警确认', 'Confirm the alarm'),
-      assignee: { role: 'duty_officer', unit: 'county' },
-      eventStatus: 'pending_confirmation',
-      timeLimit: { minutes: 15, kind: 'natural' },
-      overdueActions: ['urge'],
-      outcomes: [
-        { key: 'confirm', title: t('确认', 'Confirm'), next: 'route' },
-        { key: 'reject', title: t('误报', 'False alarm'), next: 'false_alarm' },
-      ],
-    },
+    ...confirmNodes('route'),
     {
       id: 'route',
       kind: 'action',
@@ -44,6 +32,5 @@ export const AI_ALARM_PROCESS: ProcessDefinitionInput = {
       outcomes: [{ key: 'dispatched', title: t('已派遣', 'Dispatched'), next: 'handle' }],
     },
     ...handlingNodes('redispatch'),
-    { id: 'false_alarm', kind: 'end', title: t('误报结案', 'Closed as false alarm'), closingKind: 'erroneous' },
   ],
 };

@@ -62,20 +62,9 @@ export function closingNodes(): NodeInput[] {
   ];
 }
 
-/**
- * For events that arrive unconfirmed (a camera's or a sensor's report in a category that needs a
- * person to confirm it: status pending_confirmation), the duty officer confirms first; a false
- * alarm closes as erroneous. Everything else goes straight on to `next`.
- */
-export function confirmationNodes(next: string, confirmedNext: string = next): NodeInput[] {
+/** The duty officer confirms an alarm (on to `confirmedNext`) or marks it false (closed as erroneous, node `false_alarm`). */
+export function confirmNodes(confirmedNext: string): NodeInput[] {
   return [
-    {
-      id: 'needs_confirmation',
-      kind: 'decision',
-      title: t('是否待确认', 'Needs confirmation?'),
-      branches: [{ when: { field: 'event.status', op: 'eq', value: 'pending_confirmation' }, next: 'confirm', title: t('待确认', 'Unconfirmed') }],
-      default: next,
-    },
     {
       id: 'confirm',
       kind: 'task',
@@ -90,5 +79,23 @@ export function confirmationNodes(next: string, confirmedNext: string = next): N
       ],
     },
     { id: 'false_alarm', kind: 'end', title: t('误报结案', 'Closed as false alarm'), closingKind: 'erroneous' },
+  ];
+}
+
+/**
+ * For events that arrive unconfirmed (a camera's or a sensor's report in a category that needs a
+ * person to confirm it: status pending_confirmation), the duty officer confirms first; a false
+ * alarm closes as erroneous. Everything else goes straight on to `next`.
+ */
+export function confirmationNodes(next: string, confirmedNext: string = next): NodeInput[] {
+  return [
+    {
+      id: 'needs_confirmation',
+      kind: 'decision',
+      title: t('是否待确认', 'Needs confirmation?'),
+      branches: [{ when: { field: 'event.status', op: 'eq', value: 'pending_confirmation' }, next: 'confirm', title: t('待确认', 'Unconfirmed') }],
+      default: next,
+    },
+    ...confirmNodes(confirmedNext),
   ];
 }
