@@ -70,11 +70,27 @@ function startCheckpointer(sqlite: SQLite.Database, file: string): { stop(): Pro
   const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200 } });
   worker.unref();
   worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  // The last few frames of a long log, copied here between transactions (never inside one).
+  const catchUp = (tries: number) => {
+    if (!sqlite.open) return;
+    if (sqlite.inTransaction) {
+      if (tries < 50) setTimeout(() => catchUp(tries + 1), 2).unref();
+      return;
+    }
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy: the worker asks again.
+    }
+  };
+  worker.on('message', (msg) => {
+    if (msg === 'catch-up') catchUp(0);
+  });
   return {
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => resolve();
-        worker.once('message', () => void worker.terminate().then(done, done));
+        worker.on('message', (msg) => msg === 'stopped' && void worker.terminate().then(done, done));
         worker.once('exit', done);
         worker.postMessage('stop');
       }),
