@@ -1,6 +1,7 @@
 import { ACTION_PARAMS, type ActionNode, type ActionName } from '@liandong/contracts';
 import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
 import { placeOfEvent } from './event-place.ts';
+import { rawQuery } from './hot-query.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { ActionError, FINAL_STATUSES, type StepContext, type TokenState } from './step-context.ts';
 
@@ -17,11 +18,7 @@ const URGENCIES = ['normal', 'urgent', 'critical'];
  * back step leaves no trace. Throws ActionError for failures the process may route around.
  */
 export async function runAction(ctx: StepContext, token: TokenState, node: ActionNode): Promise<ActionOutcome> {
-  const schema = ACTION_PARAMS[node.action as ActionName];
-  if (!schema) throw new ActionError(`Unknown action ${node.action}`);
-  const parsed = schema.safeParse(node.params);
-  if (!parsed.success) throw new ActionError(`Invalid parameters for ${node.action}: ${parsed.error.issues[0]?.message ?? ''}`);
-  const params = parsed.data as Record<string, unknown>;
+  const params = paramsOf(node);
   switch (node.action as ActionName) {
     case 'set_status': {
       const { status } = params as Params<'set_status'>;
@@ -62,10 +59,28 @@ export async function runAction(ctx: StepContext, token: TokenState, node: Actio
   }
 }
 
+/** Published definitions never change: a node's parameters are checked once, the answer kept with the node. */
+const checkedParams = new WeakMap<ActionNode, Record<string, unknown> | ActionError>();
+
+function paramsOf(node: ActionNode): Record<string, unknown> {
+  let p = checkedParams.get(node);
+  if (p === undefined) {
+    const schema = ACTION_PARAMS[node.action as ActionName];
+    if (!schema) p = new ActionError(`Unknown action ${node.action}`);
+    else {
+      const parsed = schema.safeParse(node.params);
+      p = parsed.success ? (parsed.data as Record<string, unknown>) : new ActionError(`Invalid parameters for ${node.action}: ${parsed.error.issues[0]?.message ?? ''}`);
+    }
+    checkedParams.set(node, p);
+  }
+  if (p instanceof ActionError) throw new ActionError(p.message);
+  return p;
+}
+
 async function vehicleOwner(ctx: StepContext): Promise<{ name: string; phone: string | null } | null> {
   if (ctx.scratch.has('owner')) return ctx.scratch.get('owner') as { name: string; phone: string | null } | null;
   const plate = ctx.current.plate;
-  const row = plate ? await ctx.trx.selectFrom('vehicles').select(['owner_name', 'owner_phone']).where('plate', '=', plate).executeTakeFirst() : undefined;
+  const [row] = plate ? await rawQuery<{ owner_name: string; owner_phone: string | null }>(ctx.trx, 'select "owner_name", "owner_phone" from "vehicles" where "plate" = ?', [plate]) : [];
   const owner = row ? { name: row.owner_name, phone: row.owner_phone } : null;
   ctx.scratch.set('owner', owner);
   return owner;

@@ -2,6 +2,7 @@ import type { AssigneeUnit } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import type { Territory } from '../../modules/org/territory.ts';
+import { marks, rawQuery } from './hot-query.ts';
 
 export interface AssignedUnit {
   unitId: string;
@@ -48,15 +49,13 @@ export async function resolveAssigneeUnits(trx: Transaction<Database>, territory
 
 /** Active members of a unit with a role (one of several, or any role), for notifying them. */
 export async function unitMembers(trx: Transaction<Database>, unitId: string, role?: string | readonly string[] | null): Promise<Array<{ userId: string; phone: string | null }>> {
-  let q = trx
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id as userId', 'u.phone as phone'])
-    .where('m.org_unit_id', '=', unitId)
-    .where('u.is_active', '=', 1);
-  if (typeof role === 'string') q = q.where('m.role', '=', role);
-  else if (role?.length) q = q.where('m.role', 'in', [...role]);
-  const rows = await q.execute();
+  const roles = typeof role === 'string' ? [role] : role?.length ? [...role] : [];
+  const rows = await rawQuery<{ userId: string; phone: string | null }>(
+    trx,
+    'select u."id" as "userId", u."phone" as "phone" from "memberships" as m inner join "users" as u on u."id" = m."user_id" where m."org_unit_id" = ? and u."is_active" = 1' +
+      (roles.length ? ` and m."role" in (${marks(roles.length)})` : ''),
+    [unitId, ...roles],
+  );
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.userId) && seen.add(r.userId));
 }

@@ -1,6 +1,6 @@
 import type { ProcessDefinition, TaskNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
-import type { Database, EventsTable, ProcessInstancesTable, TasksTable } from '../../db/schema.ts';
+import type { Database, EventsTable, ProcessInstancesTable, ProcessTokensTable, TasksTable } from '../../db/schema.ts';
 import type { EventActor } from '../../modules/events/event-actor.ts';
 import { evaluateCondition } from '../definitions/evaluate-condition.ts';
 import type { Calendar } from '../time/calendar.ts';
@@ -8,7 +8,8 @@ import { runAction } from './actions.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { activeProcessVersion, loadProcessVersion } from './definition-store.ts';
 import { taskDeadline } from './sla.ts';
-import { ActionError, ENGINE_ACTOR, StepContext, type EngineDeps, type TokenState } from './step-context.ts';
+import { rawQuery } from './hot-query.ts';
+import { ActionError, categoryFactsOf, ENGINE_ACTOR, StepContext, type CategoryFacts, type CategoryRow, type EngineDeps, type TokenState } from './step-context.ts';
 
 const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;
 
@@ -23,7 +24,7 @@ const MACHINE_SOURCES: ReadonlySet<string> = new Set(['video', 'iot']);
  */
 export async function processKeyFor(trx: Transaction<Database>, event: EventsTable): Promise<string> {
   if (event.source === 'deputy') return 'deputy-concern';
-  const row = await trx.selectFrom('categories').select('process_key').where('code', '=', event.category_code).executeTakeFirst();
+  const [row] = await rawQuery<{ process_key: string | null }>(trx, 'select "process_key" from "categories" where "code" = ?', [event.category_code]);
   const key = row?.process_key ?? 'standard';
   // Alarm confirmation is for machines' reports; a person's report of the same category is accepted as usual.
   if (key === 'ai-alarm' && !MACHINE_SOURCES.has(event.source)) return 'standard';
@@ -48,7 +49,8 @@ export interface StartOptions {
  */
 export async function startInstance(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, cal: Calendar, opts: StartOptions = {}): Promise<StepContext> {
   const key = opts.processKey ?? (await processKeyFor(trx, event));
-  const version = await activeProcessVersion(trx, key);
+  const facts = await startFacts(trx, deps, event, key);
+  const version = facts.version;
   if (version === null) throw new Error(`No active version of process ${key}`);
   const def = await loadProcessVersion(deps.db, trx, key, version);
   const nowIso = deps.clock.now().toISOString();
@@ -65,6 +67,9 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
     ended_at: null,
   };
   const ctx = new StepContext(trx, deps, instance, def, event, cal, opts.actor ?? ENGINE_ACTOR);
+  ctx.eventLocked = facts.eventLocked;
+  if (facts.category) ctx.primeCategory(facts.category);
+  if (facts.owner !== undefined) ctx.scratch.set('owner', facts.owner);
   // Written by flush, once, with the vars and status the first run leaves it in.
   ctx.instanceIsNew = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
@@ -81,19 +86,58 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   return ctx;
 }
 
+interface StartFacts {
+  version: number | null;
+  category?: CategoryFacts;
+  /** The registered owner of the event's plate (null: none); undefined when not read. */
+  owner?: { name: string; phone: string | null } | null;
+  eventLocked: boolean;
+}
+
+interface StartRow extends CategoryRow {
+  active_version: number | null;
+  v_plate: string | null;
+  owner_name: string | null;
+  owner_phone: string | null;
+}
+
+/**
+ * What a start reads, in one query: the active version (read afresh every time, so an
+ * activation takes effect on every node at once), the category's facts and the plate's owner.
+ * On PostgreSQL it also locks the event row, which the start updates anyway, so the timeline
+ * can be numbered in the same statement as the other writes.
+ */
+async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, key: string): Promise<StartFacts> {
+  const pg = deps.dialect === 'postgres';
+  const [row] = await rawQuery<StartRow>(
+    trx,
+    'select p."active_version", c."name_zh", c."time_limit_minutes", c."time_limit_kind", c."requires_confirmation", v."plate" as "v_plate", v."owner_name", v."owner_phone" ' +
+      'from "events" e left join "processes" p on p."key" = ? left join "categories" c on c."code" = ? left join "vehicles" v on v."plate" = ? where e."id" = ?' +
+      (pg ? ' for update of e' : ''),
+    [key, event.category_code, event.plate ?? null, event.id],
+  );
+  // The event not stored (yet): read the version alone.
+  if (!row) return { version: await activeProcessVersion(trx, key), eventLocked: false };
+  return {
+    version: row.active_version ?? null,
+    category: categoryFactsOf(event.category_code, row),
+    owner: event.plate ? (row.v_plate !== null ? { name: row.owner_name ?? '', phone: row.owner_phone } : null) : undefined,
+    eventLocked: pg,
+  };
+}
+
 /**
  * Opens an existing instance for a step: the instance (row-locked on PostgreSQL, so two nodes
  * never advance one instance at once), its definition version, event and live tokens.
  */
 export async function openInstance(trx: Transaction<Database>, deps: EngineDeps, instanceId: string, cal: Calendar, actor: EventActor = ENGINE_ACTOR): Promise<StepContext | null> {
-  let q = trx.selectFrom('process_instances').selectAll().where('id', '=', instanceId);
-  if (deps.dialect === 'postgres') q = q.forUpdate();
-  const instance = await q.executeTakeFirst();
+  const [instance] = await rawQuery<ProcessInstancesTable>(trx, `select * from "process_instances" where "id" = ?${deps.dialect === 'postgres' ? ' for update' : ''}`, [instanceId]);
   if (!instance) return null;
   const def = await loadProcessVersion(deps.db, trx, instance.process_key, instance.version);
-  const event = (await trx.selectFrom('events').selectAll().where('id', '=', instance.event_id).executeTakeFirstOrThrow()) as EventsTable;
+  const [event] = await rawQuery<EventsTable>(trx, 'select * from "events" where "id" = ?', [instance.event_id]);
+  if (!event) throw new Error(`Instance ${instanceId} refers to no event`);
   const ctx = new StepContext(trx, deps, instance, def, event, cal, actor);
-  const tokens = await trx.selectFrom('process_tokens').selectAll().where('instance_id', '=', instanceId).execute();
+  const tokens = await rawQuery<ProcessTokensTable>(trx, 'select * from "process_tokens" where "instance_id" = ?', [instanceId]);
   for (const row of tokens) ctx.tokens.set(row.id, { row, isNew: false, dirty: false, deleted: false });
   return ctx;
 }

@@ -1,6 +1,5 @@
 import type { ProcessDefinition, ProcessNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
-import { insertRows } from '../../db/fast-insert.ts';
 import type {
   Database,
   EventTimelineTable,
@@ -18,6 +17,7 @@ import { enqueueNotifications } from '../../modules/notify/outbox.ts';
 import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
 import { pushNotifications } from '../../modules/stream/stream.publish.ts';
 import type { Calendar } from '../time/calendar.ts';
+import { insertStatement, marks, rawQuery, runStatements, type Statement } from './hot-query.ts';
 
 export type EngineDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect'> & Partial<Pick<AppDeps, 'config' | 'writes'>>;
 
@@ -68,6 +68,8 @@ export class StepContext {
   keepEventStatus = false;
   /** Not written yet (a start): flush inserts it instead of updating it. */
   instanceIsNew = false;
+  /** PostgreSQL: this transaction holds the event row's lock already (taken by the start's first read). */
+  eventLocked = false;
   private category: CategoryFacts | undefined;
 
   constructor(
@@ -166,27 +168,30 @@ export class StepContext {
 
   async categoryFacts(): Promise<CategoryFacts> {
     if (!this.category) {
-      const row = await this.trx
-        .selectFrom('categories')
-        .select(['name_zh', 'time_limit_minutes', 'time_limit_kind', 'requires_confirmation'])
-        .where('code', '=', this.event.category_code)
-        .executeTakeFirst();
-      this.category = {
-        name: row?.name_zh ?? this.event.category_code,
-        timeLimitMinutes: row?.time_limit_minutes ?? null,
-        timeLimitKind: row?.time_limit_kind ?? 'working',
-        requiresConfirmation: row?.requires_confirmation === 1,
-      };
+      const [row] = await rawQuery<CategoryRow>(this.trx, 'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?', [this.event.category_code]);
+      this.category = categoryFactsOf(this.event.category_code, row);
     }
     return this.category;
   }
 
-  /** Writes everything the step changed. */
+  /** Facts read ahead (with the start's other reads, in one query). */
+  primeCategory(facts: CategoryFacts): void {
+    this.category = facts;
+  }
+
+  /**
+   * Writes everything the step changed. On PostgreSQL the row changes go as one statement (see
+   * runStatements) — with the timeline in it when the event row is already locked by this
+   * transaction (`eventLocked`), else the timeline follows once the event update holds the lock,
+   * so its numbering sees every committed entry.
+   */
   async flush(): Promise<void> {
     const { trx } = this;
+    const pg = this.deps.dialect === 'postgres';
+    const writes: Statement[] = [];
     if (this.instanceIsNew) {
       // First, as its tokens, tasks and timers refer to it.
-      await insertRows(trx, 'process_instances', [{ ...this.instance, vars: JSON.stringify(this.vars), updated_at: this.nowIso }]);
+      writes.push(insertStatement('process_instances', [{ ...this.instance, vars: JSON.stringify(this.vars), updated_at: this.nowIso }]));
       this.instanceIsNew = false;
       this.instanceDirty = false;
     }
@@ -197,52 +202,77 @@ export class StepContext {
         if (!t.isNew) deletes.push(t.row.id);
       } else if (t.isNew) inserts.push(t.row);
       else if (t.dirty) {
-        await trx.updateTable('process_tokens').set({ node_id: t.row.node_id, state: t.row.state, fork_id: t.row.fork_id, signal: t.row.signal }).where('id', '=', t.row.id).execute();
+        writes.push({ text: 'update "process_tokens" set "node_id" = ?, "state" = ?, "fork_id" = ?, "signal" = ? where "id" = ?', params: [t.row.node_id, t.row.state, t.row.fork_id, t.row.signal, t.row.id] });
       }
     }
     if (deletes.length) {
-      await trx.deleteFrom('process_timers').where('token_id', 'in', deletes).execute();
-      await trx.deleteFrom('process_tokens').where('id', 'in', deletes).execute();
+      writes.push({ text: `delete from "process_timers" where "token_id" in (${marks(deletes.length)})`, params: deletes });
+      writes.push({ text: `delete from "process_tokens" where "id" in (${marks(deletes.length)})`, params: deletes });
     }
-    await insertRows(trx, 'process_tokens', inserts);
-    await insertRows(trx, 'tasks', this.newTasks);
-    await insertRows(trx, 'process_timers', this.newTimers);
+    if (inserts.length) writes.push(insertStatement('process_tokens', inserts));
+    if (this.newTasks.length) writes.push(insertStatement('tasks', this.newTasks));
+    if (this.newTimers.length) writes.push(insertStatement('process_timers', this.newTimers));
     if (this.instanceDirty) {
-      await trx
-        .updateTable('process_instances')
-        .set({
-          vars: JSON.stringify(this.vars),
-          status: this.instance.status,
-          error: this.instance.error,
-          version: this.instance.version,
-          updated_at: this.nowIso,
-          ended_at: this.instance.ended_at,
-        })
-        .where('id', '=', this.instance.id)
-        .execute();
+      writes.push({
+        text: 'update "process_instances" set "vars" = ?, "status" = ?, "error" = ?, "version" = ?, "updated_at" = ?, "ended_at" = ? where "id" = ?',
+        params: [JSON.stringify(this.vars), this.instance.status, this.instance.error, this.instance.version, this.nowIso, this.instance.ended_at, this.instance.id],
+      });
     }
-    if (this.timeline.length || Object.keys(this.eventPatch).length) {
-      await trx
-        .updateTable('events')
-        .set((eb) => ({ ...this.eventPatch, updated_at: this.nowIso, version: eb('version', '+', 1) }))
-        .where('id', '=', this.event.id)
-        .execute();
+    const patchKeys = Object.keys(this.eventPatch) as Array<keyof EventsTable>;
+    if (this.timeline.length || patchKeys.length) {
+      writes.push({
+        text: `update "events" set ${patchKeys.map((k) => `"${k}" = ?, `).join('')}"updated_at" = ?, "version" = "version" + 1 where "id" = ?`,
+        params: [...patchKeys.map((k) => this.eventPatch[k]), this.nowIso, this.event.id],
+      });
     }
     if (this.timeline.length) {
-      const last = await trx.selectFrom('event_timeline').select((eb) => eb.fn.max('seq').as('seq')).where('event_id', '=', this.event.id).executeTakeFirst();
-      let seq = Number(last?.seq ?? 0);
-      await insertRows(
-        trx,
-        'event_timeline',
-        this.timeline.map((e) => ({ id: this.deps.ids.id(), seq: ++seq, ...e })),
-      );
+      const rows = this.timeline.map((e, i) => ({ id: this.deps.ids.id(), seq: i + 1, ...e }));
+      if (pg) {
+        // Numbered in the statement itself: a subquery sees the entries committed before it, not its own.
+        const cols = Object.keys(rows[0]);
+        const tuple = `(${cols.map((c) => (c === 'seq' ? '(select coalesce(max("seq"), 0) from "event_timeline" where "event_id" = ?) + ?' : '?')).join(', ')})`;
+        const timeline: Statement = {
+          text: `insert into "event_timeline" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
+          params: rows.flatMap((r) => cols.map((c) => (c === 'seq' ? [this.event.id, r.seq] : [(r as Record<string, unknown>)[c]])).flat()),
+        };
+        if (this.eventLocked) writes.push(timeline);
+        else {
+          await runStatements(trx, writes);
+          writes.length = 0;
+          writes.push(timeline);
+        }
+      } else {
+        await runStatements(trx, writes);
+        writes.length = 0;
+        const last = await rawQuery<{ seq: number | null }>(trx, 'select max("seq") as "seq" from "event_timeline" where "event_id" = ?', [this.event.id]);
+        const base = Number(last[0]?.seq ?? 0);
+        for (const r of rows) r.seq += base;
+        writes.push(insertStatement('event_timeline', rows));
+      }
     }
+    await runStatements(trx, writes);
     if (this.notifications.length) {
       const result = await enqueueNotifications(trx, this.deps, this.notifications, { skipInvalid: true });
       const inApp = result.created.filter((n) => n.channel === 'in_app');
       if (inApp.length) this.afterCommit.push(() => void pushNotifications(this.deps, inApp));
     }
   }
+}
+
+export interface CategoryRow {
+  name_zh: string | null;
+  time_limit_minutes: number | null;
+  time_limit_kind: string | null;
+  requires_confirmation: number | null;
+}
+
+export function categoryFactsOf(code: string, row: CategoryRow | undefined): CategoryFacts {
+  return {
+    name: row?.name_zh ?? code,
+    timeLimitMinutes: row?.time_limit_minutes ?? null,
+    timeLimitKind: row?.time_limit_kind ?? 'working',
+    requiresConfirmation: row?.requires_confirmation === 1,
+  };
 }
 
 const nodeMaps = new WeakMap<ProcessDefinition, Map<string, ProcessNode>>();
