@@ -54,7 +54,9 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
     if (outcome) await dialog.getByRole('radio', { name: outcome, exact: true }).check();
     if (note) await dialog.getByTestId('task-note').fill(note);
     await dialog.getByTestId('task-dialog-ok').click();
-    await task.waitFor({ state: 'detached' });
+    // A refusal shows in the dialog: fail with the server's words rather than a timeout.
+    const error = page.getByTestId('task-error');
+    await Promise.race([task.waitFor({ state: 'detached' }), error.waitFor().then(async () => expect.fail(`completing ${node}: ${await error.textContent()}`))]);
   }
 
   const header = (page: Page) => page.locator('.ant-card-head-title').first();
