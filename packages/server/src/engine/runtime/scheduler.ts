@@ -3,7 +3,8 @@ import { Histogram } from 'prom-client';
 import type { Database } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
-import { findDueTimers, fireTimer, runWebhookTimer } from './timers.ts';
+import { rawQuery } from './hot-query.ts';
+import { findDueTimers, fireTimers, runWebhookTimer, type FiredTimer, type SharedFacts } from './timers.ts';
 
 export type SchedulerDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'metrics'>;
 
@@ -21,42 +22,76 @@ function latenessHistogram(deps: Pick<AppDeps, 'metrics'>): Histogram {
   });
 }
 
+/** Timers fired in one transaction: fewer commits and reads, yet a broken one holds up few others. */
+const CHUNK = 25;
+
 /**
- * Fires every timer due now, in batches; answers how many fired. Each timer fires in a step of
- * its own (on SQLite the write batcher commits many steps together), so one broken instance
- * never holds up the others. Exactly once: see fireTimer.
+ * Fires every timer due now, in rounds of up to BATCH; answers how many fired. A round's timers
+ * fire in chunks, each chunk one transaction (on SQLite the write batcher commits many together)
+ * that locks its timers and deletes each with everything it causes: exactly once (see
+ * fireTimers). A chunk that fails is retried one timer per transaction, so one broken instance
+ * never holds up the others; the broken one stays due for the next round.
  */
 export async function fireDueTimers(deps: SchedulerDeps, opts: { onFired?: (latenessMs: number) => void } = {}): Promise<number> {
   const histogram = latenessHistogram(deps);
   const cal = await loadCalendar(deps.db);
+  const shared: SharedFacts = new Map();
   let total = 0;
+  const observe = (r: FiredTimer) => {
+    for (const f of r.afterCommit) f();
+    if (!r.fired || !r.dueAt) return;
+    const lateMs = deps.clock.now().getTime() - Date.parse(r.dueAt);
+    histogram.observe(lateMs / 1000);
+    opts.onFired?.(lateMs);
+  };
+  const fire = (ids: string[]) => deps.writes.transaction((trx: Transaction<any>) => fireTimers(trx as Transaction<Database>, deps, ids, cal, shared));
+  const one = async (id: string): Promise<number> => {
+    try {
+      const [r] = await fire([id]);
+      if (!r) return 0;
+      observe(r);
+      return r.fired ? 1 : 0;
+    } catch (err) {
+      deps.logger.error({ err, timerId: id }, 'timer failed; it stays due for the next round');
+      return 0;
+    }
+  };
   for (;;) {
     const now = deps.clock.now();
     const due = await findDueTimers(deps.db, now.toISOString(), BATCH);
     if (!due.length) return total;
-    const results = await Promise.all(
-      due.map(async (t) => {
-        if (t.kind === 'action') return runWebhookTimer(deps, t.id).catch((err) => (deps.logger.error({ err, timerId: t.id }, 'webhook action failed'), false));
+    const steps = due.filter((t) => t.kind !== 'action').map((t) => t.id);
+    const chunks: string[][] = [];
+    for (let i = 0; i < steps.length; i += CHUNK) chunks.push(steps.slice(i, i + CHUNK));
+    const results = await Promise.all([
+      ...due
+        .filter((t) => t.kind === 'action')
+        .map((t) => runWebhookTimer(deps, t.id).then(Number, (err) => (deps.logger.error({ err, timerId: t.id }, 'webhook action failed'), 0))),
+      ...chunks.map(async (ids) => {
+        let fired: FiredTimer[];
         try {
-          const r = await deps.writes.transaction((trx: Transaction<any>) => fireTimer(trx as Transaction<Database>, deps, t.id, cal));
-          for (const f of r.afterCommit) f();
-          if (r.fired) {
-            const lateMs = deps.clock.now().getTime() - Date.parse(t.due_at);
-            histogram.observe(lateMs / 1000);
-            opts.onFired?.(lateMs);
-          }
-          return r.fired;
-        } catch (err) {
-          deps.logger.error({ err, timerId: t.id }, 'timer failed; it stays due for the next round');
-          return false;
+          fired = await fire(ids);
+        } catch {
+          // Someone in the chunk is broken (or two nodes collided): each on its own, so the rest still fire.
+          let n = 0;
+          for (const id of ids) n += await one(id);
+          return n;
         }
+        for (const r of fired) observe(r);
+        return fired.filter((r) => r.fired).length;
       }),
-    );
-    const fired = results.filter(Boolean).length;
+    ]);
+    const fired = results.reduce((a, b) => a + b, 0);
     total += fired;
     // Nothing could be fired (all failing or held by another node): try again next tick.
     if (fired === 0 || due.length < BATCH) return total;
   }
+}
+
+/** When the next timer after `afterIso` falls due (ISO), or null: lets the scheduler wake right then instead of at its next poll. */
+export async function nextDueAt(db: SchedulerDeps['db'], afterIso: string): Promise<string | null> {
+  const [row] = await rawQuery<{ due_at: string | null }>(db, 'select min("due_at") as "due_at" from "process_timers" where "due_at" > ?', [afterIso]);
+  return row?.due_at ?? null;
 }
 
 /**
@@ -66,9 +101,25 @@ export async function fireDueTimers(deps: SchedulerDeps, opts: { onFired?: (late
 export function startScheduler(deps: SchedulerDeps, pollMs = 200): { stop(): Promise<void>; kick(): void } {
   let running: Promise<unknown> | null = null;
   let stopped = false;
+  let wake: NodeJS.Timeout | null = null;
   const tick = () => {
     if (running || stopped) return;
-    running = fireDueTimers(deps)
+    running = (async () => {
+      await fireDueTimers(deps);
+      // A timer falling due before the next poll: wake exactly then (timers fire late by the poll otherwise).
+      // Only future ones: one already due but failing waits for the poll, never a busy loop.
+      const now = deps.clock.now();
+      const next = await nextDueAt(deps.db, now.toISOString());
+      const ms = next ? Date.parse(next) - now.getTime() : Infinity;
+      if (ms < pollMs && !stopped) {
+        if (wake) clearTimeout(wake);
+        wake = setTimeout(() => {
+          wake = null;
+          tick();
+        }, Math.max(0, ms) + 1);
+        wake.unref();
+      }
+    })()
       .catch((err) => deps.logger.error({ err }, 'scheduler round failed'))
       .finally(() => {
         running = null;
@@ -82,6 +133,7 @@ export function startScheduler(deps: SchedulerDeps, pollMs = 200): { stop(): Pro
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (wake) clearTimeout(wake);
       await running;
     },
   };

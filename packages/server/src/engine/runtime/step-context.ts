@@ -71,6 +71,7 @@ export class StepContext {
   /** PostgreSQL: this transaction holds the event row's lock already (taken by the start's first read). */
   eventLocked = false;
   private category: CategoryFacts | undefined;
+  private sharedCategories: Map<string, CategoryFacts> | undefined;
 
   constructor(
     readonly trx: Transaction<Database>,
@@ -166,10 +167,17 @@ export class StepContext {
     this.notifications.push(request);
   }
 
+  /** Category facts already read by other steps of the same round (timers), and to add to. */
+  shareCategories(shared: Map<string, CategoryFacts>): void {
+    this.sharedCategories = shared;
+  }
+
   async categoryFacts(): Promise<CategoryFacts> {
+    if (!this.category) this.category = this.sharedCategories?.get(this.event.category_code);
     if (!this.category) {
       const [row] = await rawQuery<CategoryRow>(this.trx, 'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?', [this.event.category_code]);
       this.category = categoryFactsOf(this.event.category_code, row);
+      this.sharedCategories?.set(this.event.category_code, this.category);
     }
     return this.category;
   }

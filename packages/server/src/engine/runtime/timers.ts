@@ -4,7 +4,8 @@ import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { unitAbove, unitMembers } from './assignment.ts';
 import { continueFrom, openInstance } from './runner.ts';
-import type { EngineDeps, StepContext } from './step-context.ts';
+import { marks, rawQuery } from './hot-query.ts';
+import type { CategoryFacts, EngineDeps, StepContext } from './step-context.ts';
 
 const OPEN_TASK = new Set(['open', 'claimed']);
 
@@ -34,15 +35,39 @@ export interface FiredTimer {
  * another node holds) and deleted in the same transaction as everything the timer causes. A
  * crash before the commit leaves it for the next round; after the commit it is gone.
  */
-export async function fireTimer(trx: Transaction<Database>, deps: EngineDeps, timerId: string, cal: Calendar): Promise<FiredTimer> {
+export async function fireTimer(trx: Transaction<Database>, deps: EngineDeps, timerId: string, cal: Calendar, shared?: SharedFacts): Promise<FiredTimer> {
+  const [r] = await fireTimers(trx, deps, [timerId], cal, shared);
+  return r ?? { fired: false, afterCommit: [] };
+}
+
+/** What the timers of one round share: category facts (a round lasts well under a second). */
+export type SharedFacts = Map<string, CategoryFacts>;
+
+/**
+ * Fires several timers in the caller's transaction, as fireTimer does each: one read locks the
+ * batch (on PostgreSQL skipping rows another node holds), then each timer's step runs in turn,
+ * instances taken in id order so that two nodes' batches never wait on each other in a circle.
+ * Answers only for the timers it found due and not held elsewhere.
+ */
+export async function fireTimers(trx: Transaction<Database>, deps: EngineDeps, timerIds: readonly string[], cal: Calendar, shared: SharedFacts = new Map()): Promise<FiredTimer[]> {
+  if (!timerIds.length) return [];
   const nowIso = deps.clock.now().toISOString();
-  let q = trx.selectFrom('process_timers').selectAll().where('id', '=', timerId).where('due_at', '<=', nowIso);
-  if (deps.dialect === 'postgres') q = q.forUpdate().skipLocked();
-  const timer = await q.executeTakeFirst();
-  if (!timer || timer.kind === 'action') return { fired: false, afterCommit: [] };
+  const timers = await rawQuery<ProcessTimersTable>(
+    trx,
+    `select * from "process_timers" where "id" in (${marks(timerIds.length)}) and "due_at" <= ? order by "instance_id", "id"${deps.dialect === 'postgres' ? ' for update skip locked' : ''}`,
+    [...timerIds, nowIso],
+  );
+  const out: FiredTimer[] = [];
+  for (const timer of timers) out.push(await fireLoaded(trx, deps, timer, cal, shared));
+  return out;
+}
+
+async function fireLoaded(trx: Transaction<Database>, deps: EngineDeps, timer: ProcessTimersTable, cal: Calendar, shared: SharedFacts): Promise<FiredTimer> {
+  if (timer.kind === 'action') return { fired: false, afterCommit: [] };
   const ctx = await openInstance(trx, deps, timer.instance_id, cal);
   if (!ctx || ctx.instance.status !== 'running') return { fired: false, afterCommit: [] };
-  await trx.deleteFrom('process_timers').where('id', '=', timer.id).execute();
+  ctx.shareCategories(shared);
+  await rawQuery(trx, 'delete from "process_timers" where "id" = ?', [timer.id]);
   if (timer.kind === 'wait') {
     const token = timer.token_id ? ctx.tokens.get(timer.token_id) : undefined;
     const node = token ? ctx.nodes.get(token.row.node_id) : undefined;
@@ -51,7 +76,7 @@ export async function fireTimer(trx: Transaction<Database>, deps: EngineDeps, ti
       await continueFrom(ctx, token, node.timer.next);
     }
   } else if (timer.task_id) {
-    const task = await trx.selectFrom('tasks').selectAll().where('id', '=', timer.task_id).executeTakeFirst();
+    const [task] = await rawQuery<TasksTable>(trx, 'select * from "tasks" where "id" = ?', [timer.task_id]);
     if (task && OPEN_TASK.has(task.status)) {
       if (timer.kind === 'warn') await warnTask(ctx, task);
       else await taskOverdue(ctx, task);
