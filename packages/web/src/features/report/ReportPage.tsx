@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Cascader, Col, Form, Input, Radio, Row, Select, Space, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Cascader, Col, Form, Input, Radio, Row, Select, Space, Tag, Typography } from 'antd';
 import type { UploadFile } from 'antd';
-import { AimOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
+import { AimOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client.ts';
 import { useAuth } from '../../api/auth.tsx';
@@ -13,6 +13,7 @@ import type { EventSource, EventView, OrgChainEntry, Urgency } from '../../api/t
 import { CountyMap } from '../../components/CountyMap.tsx';
 import { defaultSourceFor, EVENT_SOURCES, URGENCIES } from '../../lib/constants.ts';
 import { errorText } from '../../lib/errors.ts';
+import { dataIdOf, PhotoUpload } from '../../components/PhotoUpload.tsx';
 import { formatLngLat } from '../../lib/format.ts';
 
 interface FormValues {
@@ -22,12 +23,6 @@ interface FormValues {
   urgency?: Urgency;
   source: EventSource;
   address?: string;
-}
-
-/** The id the server gave an uploaded file (api.md: attachments are referenced by dataId). */
-function dataIdOf(body: unknown): string | undefined {
-  const b = body as { dataId?: string; id?: string } | undefined;
-  return b?.dataId ?? b?.id;
 }
 
 export default function ReportPage() {
@@ -182,30 +177,7 @@ export default function ReportPage() {
               <Input maxLength={300} placeholder={t('report.addressPlaceholder')} />
             </Form.Item>
             <Form.Item label={t('report.photos')}>
-              <Upload
-                listType="picture-card"
-                accept="image/*"
-                fileList={files}
-                onChange={({ fileList }) => setFiles(fileList)}
-                customRequest={async ({ file, onSuccess, onError }) => {
-                  const body = new FormData();
-                  body.append('kind', 'photo');
-                  body.append('file', file as Blob);
-                  try {
-                    onSuccess?.(await api.upload('/api/v1/attachments', body));
-                  } catch (e) {
-                    message.error(`${t('report.uploadFailed')}：${errorText(t, e)}`);
-                    onError?.(e as Error);
-                  }
-                }}
-              >
-                {files.length < 9 && (
-                  <div>
-                    <PlusOutlined />
-                    <div style={{ marginTop: 4 }}>{t('report.upload')}</div>
-                  </div>
-                )}
-              </Upload>
+              <PhotoUpload files={files} onChange={setFiles} labels={{ upload: t('report.upload'), failed: t('report.uploadFailed') }} />
             </Form.Item>
           </Card>
         </Col>

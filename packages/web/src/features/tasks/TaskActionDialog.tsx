@@ -1,23 +1,17 @@
 import { useState } from 'react';
-import { Alert, App, Form, Input, InputNumber, Modal, Radio, Select, Space, TreeSelect, Typography, Upload, type UploadFile } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Form, Input, InputNumber, Modal, Radio, Select, Space, TreeSelect, Typography, type UploadFile } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { useAuth } from '../../api/auth.tsx';
 import { unitTree, useOrgUnits, useUnitName } from '../../api/catalog.ts';
 import { errorText } from '../../lib/errors.ts';
+import { PhotoUpload, uploadedIds } from '../../components/PhotoUpload.tsx';
 import { useTaskAction, type TaskAction, type TaskActionRequest, type TaskView } from './tasks.api.ts';
 import { isApprover, isTaskHandler, localTitle, shortTime, taskErrorText } from './task-helpers.ts';
 
 export type DialogKind = 'complete' | 'return' | 'transfer' | 'extend' | 'shelve' | 'approve' | 'refuse';
 
 const UNIT_MINUTES = { minutes: 1, hours: 60, days: 480 } as const;
-
-/** The id the server gave an uploaded file (api.md: attachments are referenced by dataId). */
-function dataIdOf(body: unknown): string | undefined {
-  const b = body as { dataId?: string; id?: string } | undefined;
-  return b?.dataId ?? b?.id;
-}
 
 /** One modal for the task actions that need words: outcome and photos, a reason, a unit, more time. */
 export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKind; task: TaskView } | null; onClose: () => void }) {
@@ -51,7 +45,7 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
     let done = t(`tasks.done.${kind}`);
     switch (kind) {
       case 'complete': {
-        const attachments = files.map((f) => dataIdOf(f.response)).filter((id): id is string => !!id).map((dataId) => ({ dataId }));
+        const attachments = uploadedIds(files).map((dataId) => ({ dataId }));
         body = { ...body, outcome: v.outcome ?? task.outcomes[0]?.key, ...(attachments.length ? { attachments } : {}) };
         break;
       }
@@ -133,30 +127,7 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
               <Input.TextArea rows={3} maxLength={2000} placeholder={t('tasks.form.notePlaceholder')} data-testid="task-note" />
             </Form.Item>
             <Form.Item label={t('tasks.form.photos')}>
-              <Upload
-                listType="picture-card"
-                accept="image/*"
-                fileList={files}
-                onChange={({ fileList }) => setFiles(fileList)}
-                customRequest={async ({ file, onSuccess, onError }) => {
-                  const body = new FormData();
-                  body.append('kind', 'photo');
-                  body.append('file', file as Blob);
-                  try {
-                    onSuccess?.(await api.upload('/api/v1/attachments', body));
-                  } catch (e) {
-                    message.error(`${t('tasks.form.uploadFailed')}：${errorText(t, e)}`);
-                    onError?.(e as Error);
-                  }
-                }}
-              >
-                {files.length < 9 && (
-                  <div>
-                    <PlusOutlined />
-                    <div style={{ marginTop: 4 }}>{t('tasks.form.upload')}</div>
-                  </div>
-                )}
-              </Upload>
+              <PhotoUpload files={files} onChange={setFiles} labels={{ upload: t('tasks.form.upload'), failed: t('tasks.form.uploadFailed') }} />
             </Form.Item>
           </>
         )}
