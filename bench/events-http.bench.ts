@@ -133,7 +133,7 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
       `| baseline: bare Fastify route, one INSERT, same file | ${fmt(bareFull.requests.average)} | ${bareFull.latency.p50} | ${bareFull.latency.p99} | ${bareFull.non2xx + bareFull.errors} | — |`,
       `| baseline at 1,000 req/s | ${fmt(barePaced.requests.average)} | ${barePaced.latency.p50} | ${barePaced.latency.p99} | ${barePaced.non2xx + barePaced.errors} | — |`,
       '',
-      `Ratio Liandong / bare route: **${ratio.toFixed(2)}** of the baseline's throughput (each Liandong request validates, authenticates, locates, routes, numbers, and writes the event, its units, two timeline entries and its linkage intent in one transaction; during the run the same process also notifies the on-duty staff of every new event — about four in-app rows per event, SMS for urgent categories, sent through the outbox by the dispatcher).`,
+      `Ratio Liandong / bare route: **${ratio.toFixed(2)}** of the baseline's throughput (each Liandong request validates, authenticates, locates, routes, numbers, and writes the event, its units, two timeline entries and its linkage intent in one transaction; during the run the same process also notifies the on-duty staff of every new event — about four in-app rows per event, SMS for urgent categories, sent through the outbox by the dispatcher — and starts the event's process: its first task (acceptance by the duty officer) with its two SLA timers and the task notification, in the same batch transaction).`,
       '',
       `### Plaza: first page of open events in a township's scope (${STORED.toLocaleString()} events stored)`,
       '',
