@@ -1,7 +1,7 @@
 import { ACTION_PARAMS, type ActionNode, type ActionName } from '@liandong/contracts';
 import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
 import { placeOfEvent } from './event-place.ts';
-import { rawQuery } from './hot-query.ts';
+import { rawQuery } from '../../db/raw-sql.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { ActionError, FINAL_STATUSES, type StepContext, type TokenState } from './step-context.ts';
 

@@ -2,7 +2,7 @@ import type { AssigneeUnit } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import type { Territory } from '../../modules/org/territory.ts';
-import { marks, rawQuery } from './hot-query.ts';
+import { marks, rawQuery } from '../../db/raw-sql.ts';
 
 export interface AssignedUnit {
   unitId: string;

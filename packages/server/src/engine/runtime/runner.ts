@@ -8,7 +8,7 @@ import { runAction } from './actions.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { activeProcessVersion, loadProcessVersion } from './definition-store.ts';
 import { taskDeadline } from './sla.ts';
-import { rawQuery } from './hot-query.ts';
+import { rawQuery } from '../../db/raw-sql.ts';
 import { ActionError, categoryFactsOf, ENGINE_ACTOR, StepContext, type CategoryFacts, type CategoryRow, type EngineDeps, type TokenState } from './step-context.ts';
 
 const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { FakeClock } from '../../lib/clock.ts';
 import { createEvent } from '../../modules/events/event-create.service.ts';
 import { linkageDrainerOf } from '../../modules/notify/linkage.worker.ts';
 import { createRuntime } from '../../runtime.ts';
+import { startChild, until } from '../../testing/child-process.ts';
 import { TEST_DIALECTS, openTestDatabase } from '../../testing/databases.ts';
 import { seedFixture } from '../../testing/fixtures.ts';
 import type { Kysely } from 'kysely';
@@ -20,31 +20,9 @@ import type { Kysely } from 'kysely';
  * start (two nodes at once on PostgreSQL) and finish; every timer fired exactly once — each parked car's grace period ended
  * once, so each event has one timeout, one enforcement task and one notification per officer.
  */
-const ROOT = join(import.meta.dirname, '../../../../..');
 const COUNT = 600;
 const dir = mkdtempSync(join(tmpdir(), 'liandong-engine-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function startChild(dbUrl: string, offsetMs: number): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/server/src/testing/scheduler-child.ts'), dbUrl, String(offsetMs)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`scheduler exited early (${code})`)));
-  });
-  ready.catch(() => {});
-  return { child, ready };
-}
-
-const until = async (cond: () => Promise<boolean>, what: string, ms = 90_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const countOf = async (db: Kysely<Database>, what: 'tasks' | 'grace periods') =>
   Number(
@@ -90,7 +68,7 @@ describe.each(TEST_DIALECTS)('process scheduler killed mid-flight (%s)', (dialec
 
       // Six minutes later (the grace periods are five): a scheduler fires them; it is killed mid-way.
       const offset = 6 * 60_000 + (Date.now() - now.getTime());
-      const first = startChild(dbUrl, offset);
+      const first = startChild('scheduler-child.ts', [dbUrl, String(offset)]);
       await first.ready;
       await until(async () => (await countOf(handle!.db, 'tasks')) >= COUNT / 5, 'the first scheduler to be firing');
       first.child.kill('SIGKILL');
@@ -100,7 +78,7 @@ describe.each(TEST_DIALECTS)('process scheduler killed mid-flight (%s)', (dialec
 
       // On PostgreSQL two nodes take over at once: each timer still fires on one of them only.
       // (SQLite is one node by design: a single writer.)
-      const takeover = Array.from({ length: dialect === 'postgres' ? 2 : 1 }, () => startChild(dbUrl, offset));
+      const takeover = Array.from({ length: dialect === 'postgres' ? 2 : 1 }, () => startChild('scheduler-child.ts', [dbUrl, String(offset)]));
       await Promise.all(takeover.map((c) => c.ready));
       await until(async () => (await countOf(handle!.db, 'grace periods')) === 0, 'every timer to fire');
       for (const c of takeover.map((x) => x.child)) {

@@ -3,7 +3,7 @@ import { Histogram } from 'prom-client';
 import type { Database } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
-import { rawQuery } from './hot-query.ts';
+import { rawQuery } from '../../db/raw-sql.ts';
 import { findDueTimers, fireTimers, runWebhookTimer, type FiredTimer, type SharedFacts } from './timers.ts';
 
 export type SchedulerDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'metrics'>;

@@ -17,7 +17,7 @@ import { enqueueNotifications } from '../../modules/notify/outbox.ts';
 import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
 import { pushNotifications } from '../../modules/stream/stream.publish.ts';
 import type { Calendar } from '../time/calendar.ts';
-import { insertStatement, marks, rawQuery, runStatements, type Statement } from './hot-query.ts';
+import { insertStatement, marks, rawQuery, runStatements, type Statement } from '../../db/raw-sql.ts';
 
 export type EngineDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect'> & Partial<Pick<AppDeps, 'config' | 'writes'>>;
 

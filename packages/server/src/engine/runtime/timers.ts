@@ -4,7 +4,7 @@ import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { unitAbove, unitMembers } from './assignment.ts';
 import { continueFrom, openInstance } from './runner.ts';
-import { marks, rawQuery } from './hot-query.ts';
+import { marks, rawQuery } from '../../db/raw-sql.ts';
 import type { CategoryFacts, EngineDeps, StepContext } from './step-context.ts';
 
 const OPEN_TASK = new Set(['open', 'claimed']);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { FakeClock } from '../../lib/clock.ts';
 import { defaultIds } from '../../lib/ids.ts';
+import { startChild, until } from '../../testing/child-process.ts';
 import { TEST_DIALECTS, openTestDatabase } from '../../testing/databases.ts';
 import { SmscSimulator } from '../../testing/smsc-simulator.ts';
 import { enqueueNotifications } from './outbox.ts';
@@ -16,33 +16,10 @@ import { enqueueNotifications } from './outbox.ts';
  * handset. The SMSC honours user_message_reference (`dedupeByReference`), the provider feature
  * that makes a resend after an ambiguous attempt safe; the attempt log shows the ambiguity.
  */
-const ROOT = join(import.meta.dirname, '../../../../..');
 const COUNT = 200;
+const NOTIFY = JSON.stringify({ sendTimeoutMs: 300, claimGraceMs: 200, concurrency: 8, quietHours: 'off' });
 const dir = mkdtempSync(join(tmpdir(), 'liandong-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function startChild(dbUrl: string, smsUrl: string): { child: ChildProcess; ready: Promise<void> } {
-  const notify = JSON.stringify({ sendTimeoutMs: 300, claimGraceMs: 200, concurrency: 8, quietHours: 'off' });
-  // node itself with tsx's loader: one process, so SIGKILL hits the dispatcher and not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/server/src/testing/dispatcher-child.ts'), dbUrl, smsUrl, notify], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`dispatcher exited early (${code})`)));
-  });
-  ready.catch(() => {});
-  return { child, ready };
-}
-
-const until = async (cond: () => boolean | Promise<boolean>, what: string, ms = 60_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe.each(TEST_DIALECTS)('SMS dispatcher killed mid-flight (%s)', (dialect) => {
   it('loses no SMS and sends none twice', async () => {
@@ -77,7 +54,7 @@ describe.each(TEST_DIALECTS)('SMS dispatcher killed mid-flight (%s)', (dialect) 
       );
       const smsUrl = sim.url('window=8&dedupeByReference=1&timeoutMs=300');
 
-      const first = startChild(dbUrl, smsUrl);
+      const first = startChild('dispatcher-child.ts', [dbUrl, smsUrl, NOTIFY]);
       await first.ready;
       await until(() => sim.submitCount >= 60, 'the first dispatcher to be sending');
       first.child.kill('SIGKILL');
@@ -85,7 +62,7 @@ describe.each(TEST_DIALECTS)('SMS dispatcher killed mid-flight (%s)', (dialect) 
       const atKill = sim.submitCount;
       expect(atKill).toBeLessThan(COUNT); // the second dispatcher has real work left
 
-      const second = startChild(dbUrl, smsUrl);
+      const second = startChild('dispatcher-child.ts', [dbUrl, smsUrl, NOTIFY]);
       await second.ready;
       await until(async () => {
         const open = await handle!.db

@@ -1,5 +1,5 @@
 import type { ProcessDefinitionInput } from '@liandong/contracts';
-import { closingNodes, confirmationNodes } from './handling.fragment.ts';
+import { confirmationNodes, verificationNodes } from './handling.fragment.ts';
 import { t } from './text.ts';
 
 /**
@@ -39,27 +39,6 @@ export const COLLABORATION_PROCESS: ProcessDefinitionInput = {
     },
     { id: 'all_done', kind: 'join', title: t('汇合', 'All done'), parallel: 'together', mode: 'all', next: 'feedback' },
     {
-      id: 'feedback',
-      kind: 'action',
-      title: t('反馈', 'Feedback'),
-      action: 'set_status',
-      params: { status: 'awaiting_verification' },
-      next: 'verify',
-    },
-    {
-      id: 'verify',
-      kind: 'task',
-      title: t('核查', 'Verify on site'),
-      assignee: { role: 'grid_worker', unit: 'grid' },
-      eventStatus: 'awaiting_verification',
-      timeLimit: { minutes: 120, kind: 'working' },
-      overdueActions: ['urge'],
-      outcomes: [
-        { key: 'pass', title: t('核查通过', 'Passed'), next: 'closing' },
-        { key: 'fail', title: t('返工', 'Rework'), next: 'rework' },
-      ],
-    },
-    {
       id: 'rework',
       kind: 'task',
       title: t('返工', 'Rework'),
@@ -69,6 +48,6 @@ export const COLLABORATION_PROCESS: ProcessDefinitionInput = {
       overdueActions: ['urge', 'escalate'],
       outcomes: [{ key: 'handled', title: t('已处置', 'Handled'), next: 'feedback' }],
     },
-    ...closingNodes(),
+    ...verificationNodes('rework'),
   ],
 };

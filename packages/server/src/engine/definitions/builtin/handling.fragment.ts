@@ -22,6 +22,16 @@ export function handlingNodes(returnTo: string): NodeInput[] {
       outcomes: [{ key: 'handled', title: t('已处置', 'Handled'), next: 'feedback' }],
       allow: { return: { next: returnTo }, transfer: true, extend: true, shelve: true },
     },
+    ...verificationNodes('handle'),
+  ];
+}
+
+/**
+ * Steps 5–6: the handler's feedback awaits verification on site by the grid worker; passed, the
+ * event closes; failed, it goes to `reworkAt`.
+ */
+export function verificationNodes(reworkAt: string): NodeInput[] {
+  return [
     {
       id: 'feedback',
       kind: 'action',
@@ -40,7 +50,7 @@ export function handlingNodes(returnTo: string): NodeInput[] {
       overdueActions: ['urge'],
       outcomes: [
         { key: 'pass', title: t('核查通过', 'Passed'), next: 'closing' },
-        { key: 'fail', title: t('返工', 'Rework'), next: 'handle' },
+        { key: 'fail', title: t('返工', 'Rework'), next: reworkAt },
       ],
     },
     ...closingNodes(),

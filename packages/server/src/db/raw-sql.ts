@@ -1,7 +1,7 @@
 import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 
 /**
- * The engine's hot statements without Kysely's builder: building and compiling a query costs
+ * Hot statements without Kysely's builder: building and compiling a query costs
  * more than SQLite takes to run it, and a process start or a timer runs a dozen. SQL is written
  * once with `?` placeholders (never a `?` inside the text otherwise) and turned into `$1…` for
  * PostgreSQL, cached per text. Identifiers come from code, never from input.
