@@ -1,30 +1,36 @@
-// Copies the SQLite write-ahead log into the database file from a second thread, so request
-// handling on the main thread never pays for checkpoints (see database.ts). PASSIVE checkpoints
-// never block the writer; the log restarts from its beginning once fully copied.
+// Copies the SQLite write-ahead log into the database file from a second thread, so that the
+// main thread never pays for checkpoints (see database.ts, which turns its own off).
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require('better-sqlite3');
 
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
-// Under steady writes the log never restarts: by the time a checkpoint has copied every frame,
-// new ones were committed. When this thread is within CATCH_UP frames of the end of a long log,
-// it asks the main thread (the only writer) to copy those last few itself between two
-// transactions, which takes a millisecond or two; the next transaction then restarts the log.
-const LONG_LOG = 4000; // frames (~16 MB)
-const CATCH_UP = 1000;
-const checkpoint = () => {
+// PASSIVE checkpoints never block the writer. The log restarts from its beginning when a
+// transaction begins right after a checkpoint copied every frame; a checkpoint copies the frames
+// there were when it began, and under steady writes new ones come in meanwhile. So while behind,
+// this thread goes round again within milliseconds: each round has fewer frames to copy, until
+// one finds nothing new behind it.
+const BEHIND_MS = 2;
+// Nothing here ever makes the writer wait (no RESTART or TRUNCATE checkpoints): should writes
+// outpace copying for a while, the log grows, and restarts once they no longer do.
+let timer = null;
+let stopped = false;
+const round = () => {
+  let behind = false;
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (r && r.log > LONG_LOG && r.log - r.checkpointed < CATCH_UP) parentPort.postMessage('catch-up');
+    behind = !!r && r.log > r.checkpointed;
   } catch {
     // Busy or closing: the next round catches up.
   }
+  if (!stopped) timer = setTimeout(round, behind ? BEHIND_MS : workerData.intervalMs);
 };
-const timer = setInterval(checkpoint, workerData.intervalMs);
+timer = setTimeout(round, workerData.intervalMs);
 parentPort.on('message', (msg) => {
   if (msg !== 'stop') return;
-  clearInterval(timer);
-  checkpoint();
+  stopped = true;
+  clearTimeout(timer);
+  round();
   db.close();
   parentPort.postMessage('stopped');
 });

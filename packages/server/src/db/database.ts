@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationRe
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
+import { registerSqliteHandle } from './raw-sql.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -46,7 +47,9 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   sqlite.pragma('cache_size = -131072'); // 128 MiB
   sqlite.pragma('temp_store = memory');
   const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  registerSqliteHandle(db, cached);
   return {
     db,
     dialect: 'sqlite',
@@ -60,31 +63,23 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
 
 /**
  * Checkpoints (copying the write-ahead log into the database file) cost as much as the writes
- * themselves; done automatically they run inside a committing request. Here they run on a
- * worker thread with its own connection, on the machine's other core. The log is capped so
- * that a stalled checkpointer cannot fill the disk: past the cap SQLite checkpoints inline again.
+ * themselves; done automatically they run inside a committing request, for tens of
+ * milliseconds. Here they run on a worker thread with its own connection, on the machine's
+ * other core, and this connection never checkpoints (wal_autocheckpoint = 0) — unless the
+ * worker fails, when SQLite's own automatic checkpoints take over again.
  */
 function startCheckpointer(sqlite: SQLite.Database, file: string): { stop(): Promise<void> } {
-  sqlite.pragma('wal_autocheckpoint = 20000'); // ~80 MB: a safety net, not the normal path
-  sqlite.pragma('journal_size_limit = 67108864');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  // The first commit after the log restarts cuts the file down to this size, for as long as
+  // freeing the rest takes (14 ms for 50 MB here): the file is left at the size a busy second
+  // needs (~120 MB at 1,000 events/s), and cut only after bursts beyond that.
+  sqlite.pragma('journal_size_limit = 268435456');
   const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200 } });
   worker.unref();
-  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
-  // The last few frames of a long log, copied here between transactions (never inside one).
-  const catchUp = (tries: number) => {
+  worker.on('error', () => {
     if (!sqlite.open) return;
-    if (sqlite.inTransaction) {
-      if (tries < 50) setTimeout(() => catchUp(tries + 1), 2).unref();
-      return;
-    }
-    try {
-      sqlite.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy: the worker asks again.
-    }
-  };
-  worker.on('message', (msg) => {
-    if (msg === 'catch-up') catchUp(0);
+    sqlite.pragma('wal_autocheckpoint = 1000');
+    sqlite.pragma('journal_size_limit = 67108864');
   });
   return {
     stop: () =>

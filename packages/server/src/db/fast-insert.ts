@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { insertStatement, rawQuery } from './raw-sql.ts';
+import { insertStatement, rawQuery, runInsert, sqliteConnectionOf } from './raw-sql.ts';
 
 /**
  * A multi-row INSERT for the hot write paths (event creation and its notifications), without
@@ -14,8 +14,13 @@ export async function insertRows<Row extends object>(
   opts: { onConflictDoNothing?: string; returning?: keyof Row & string } = {},
 ): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
+  const conflict = opts.onConflictDoNothing ? ` on conflict ("${opts.onConflictDoNothing}") do nothing` : '';
+  const sqlite = sqliteConnectionOf(db);
+  if (sqlite) {
+    const inserted = runInsert(sqlite, table, rows, conflict);
+    return opts.returning ? rows.filter((_, i) => inserted[i]).map((r) => ({ [opts.returning!]: r[opts.returning!] })) : [];
+  }
   const s = insertStatement(table, rows);
-  const text =
-    s.text + (opts.onConflictDoNothing ? ` on conflict ("${opts.onConflictDoNothing}") do nothing` : '') + (opts.returning ? ` returning "${opts.returning}"` : '');
+  const text = s.text + conflict + (opts.returning ? ` returning "${opts.returning}"` : '');
   return rawQuery<Record<string, unknown>>(db, text, s.params);
 }

@@ -9,6 +9,8 @@ import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 export interface Statement {
   text: string;
   params: unknown[];
+  /** For a multi-row insert: its rows, which SQLite runs one by one through a single-row statement. */
+  rows?: { table: string; rows: readonly object[] };
 }
 
 const pgTexts = new Map<string, string>();
@@ -28,7 +30,38 @@ function pgText(text: string): string {
   return t;
 }
 
+/** What rawQuery needs of a better-sqlite3 connection (database.ts registers its statement-caching one). */
+export interface SqliteHandle {
+  prepare(text: string): { reader: boolean; all(params: unknown[]): unknown[]; run(params: unknown[]): { changes: number } };
+}
+
+/** By the Kysely instance's adapter, which every transaction made from it shares. */
+const sqliteHandles = new WeakMap<object, SqliteHandle>();
+
+export function registerSqliteHandle(db: Kysely<any>, handle: SqliteHandle): void {
+  sqliteHandles.set(db.getExecutor().adapter, handle);
+}
+
+/**
+ * Runs one statement. Inside a transaction on SQLite it goes straight to the connection, which
+ * the transaction holds for itself (Kysely's driver does the same calls, through a chain of
+ * promises that costs more than a small insert).
+ */
+/** The SQLite connection when `db` is a transaction on one (which holds the connection for itself), else null. */
+export function sqliteConnectionOf(db: Kysely<any>): SqliteHandle | null {
+  return db.isTransaction ? (sqliteHandles.get(db.getExecutor().adapter) ?? null) : null;
+}
+
 export async function rawQuery<R = Record<string, unknown>>(db: Kysely<any>, text: string, params: readonly unknown[]): Promise<R[]> {
+  {
+    const handle = sqliteConnectionOf(db);
+    if (handle) {
+      const stmt = handle.prepare(text);
+      if (stmt.reader) return stmt.all(params as unknown[]) as R[];
+      stmt.run(params as unknown[]);
+      return [];
+    }
+  }
   const result = await db.executeQuery(CompiledQuery.raw(isPostgres(db) ? pgText(text) : text, params as unknown[]));
   return result.rows as R[];
 }
@@ -48,7 +81,19 @@ export function insertStatement(table: string, rows: readonly object[]): Stateme
   }
   const params: unknown[] = [];
   for (const row of rows) for (const c of columns) params.push((row as Record<string, unknown>)[c]);
-  return { text, params };
+  return { text, params, rows: { table, rows } };
+}
+
+/**
+ * Inserts rows one by one through a prepared single-row statement (SQLite, inside a
+ * transaction): a multi-row text differs with every row count, and preparing a long one costs
+ * more than running it. Answers, per row, whether it was inserted (false: a conflict skipped it).
+ */
+export function runInsert(sqlite: SqliteHandle, table: string, rows: readonly object[], conflict = ''): boolean[] {
+  if (!rows.length) return [];
+  const stmt = sqlite.prepare(insertStatement(table, rows.slice(0, 1)).text + conflict);
+  const columns = Object.keys(rows[0]);
+  return rows.map((row) => stmt.run(columns.map((c) => (row as Record<string, unknown>)[c])).changes > 0);
 }
 
 /** `?, ?, …` for an IN list. */
@@ -64,6 +109,14 @@ export function marks(n: number): string {
  */
 export async function runStatements(db: Kysely<any>, statements: readonly Statement[]): Promise<void> {
   if (!statements.length) return;
+  const sqlite = sqliteConnectionOf(db);
+  if (sqlite) {
+    for (const s of statements) {
+      if (s.rows) runInsert(sqlite, s.rows.table, s.rows.rows);
+      else sqlite.prepare(s.text).run(s.params);
+    }
+    return;
+  }
   if (statements.length === 1 || !isPostgres(db)) {
     for (const s of statements) await rawQuery(db, s.text, s.params);
     return;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS, openTestDatabase } from '../testing/databases.ts';
 import type { DatabaseHandle } from './database.ts';
-import { createWriteBatcher } from './write-batcher.ts';
+import { BACKGROUND_PATIENCE, createWriteBatcher } from './write-batcher.ts';
 
 describe.each(TEST_DIALECTS)('write batcher on %s', (dialect) => {
   let h: DatabaseHandle;
@@ -42,5 +42,38 @@ describe.each(TEST_DIALECTS)('write batcher on %s', (dialect) => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     // 'b' was written by the failed unit before its error: it must not survive.
     expect(await keys()).toEqual(['a', 'c']);
+  });
+});
+
+describe('write batcher background work (SQLite)', () => {
+  let h: DatabaseHandle;
+  afterEach(async () => h?.close());
+
+  it('runs background work after the requests queued with it, and never starves it', async () => {
+    h = await openTestDatabase('sqlite');
+    const w = createWriteBatcher(h.db, 'sqlite');
+    const order: string[] = [];
+    const job = (name: string, more?: () => void) => async () => {
+      order.push(name);
+      more?.();
+    };
+    // Queued in one turn of the event loop: the background unit first, the requests after it.
+    const background = w.transaction(job('linkage'), { background: true });
+    const requests = ['r1', 'r2', 'r3'].map((r) => w.transaction(job(r)));
+    await Promise.all([background, ...requests]);
+    expect(order).toEqual(['r1', 'r2', 'r3', 'linkage']);
+
+    // A stream of requests, each batch queueing the next: background work still gets its turn
+    // after BACKGROUND_PATIENCE batches.
+    order.length = 0;
+    const chain: Array<Promise<unknown>> = [];
+    const request = (n: number): Promise<unknown> => w.transaction(job(`r${n}`, () => n < 12 && chain.push(request(n + 1))));
+    chain.push(request(1));
+    const late = w.transaction(job('linkage'), { background: true });
+    await late;
+    while (chain.length < 12) await new Promise((r) => setImmediate(r));
+    await Promise.all(chain);
+    expect(order.indexOf('linkage')).toBe(BACKGROUND_PATIENCE);
+    expect(order.filter((o) => o !== 'linkage')).toEqual(Array.from({ length: 12 }, (_, i) => `r${i + 1}`));
   });
 });

@@ -3,8 +3,17 @@ import type { Dialect } from './database.ts';
 
 /** Runs a unit of work in a transaction of its own — or, on SQLite, in a shared one. */
 export interface WriteBatcher {
-  transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T>;
+  /**
+   * `background`: work nobody is waiting on (linkage). On SQLite it runs in a transaction of its
+   * own, when no other unit of work is queued (or after it has waited behind BACKGROUND_PATIENCE
+   * batches), so that requests never wait for it longer than one such transaction. PostgreSQL
+   * runs writers side by side and ignores it.
+   */
+  transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts?: { background?: boolean }): Promise<T>;
 }
+
+/** Batches of requests that may go ahead of queued background work before it gets its turn. */
+export const BACKGROUND_PATIENCE = 4;
 
 interface Job {
   work: (trx: Transaction<any>) => Promise<unknown>;
@@ -29,7 +38,10 @@ export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: {
   }
   const maxBatch = opts.maxBatch ?? 256;
   let queue: Job[] = [];
+  let background: Job[] = [];
   let running = false;
+  /** Batches of requests run since the background queue last had its turn. */
+  let skipped = 0;
 
   const runBatch = async (jobs: Job[]) => {
     const settled: Array<() => void> = [];
@@ -67,9 +79,14 @@ export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: {
   const drain = async () => {
     running = true;
     try {
-      while (queue.length) {
-        const jobs = queue.slice(0, maxBatch);
-        queue = queue.slice(jobs.length);
+      while (queue.length || background.length) {
+        // Requests first; background work when none is queued, or when its patience is spent.
+        const turn = background.length > 0 && (queue.length === 0 || skipped >= BACKGROUND_PATIENCE);
+        const from = turn ? background : queue;
+        skipped = turn || !background.length ? 0 : skipped + 1;
+        const jobs = from.slice(0, maxBatch);
+        if (from === queue) queue = queue.slice(jobs.length);
+        else background = background.slice(jobs.length);
         await runBatch(jobs);
       }
     } finally {
@@ -78,9 +95,9 @@ export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: {
   };
 
   return {
-    transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+    transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+        (opts.background ? background : queue).push({ work, resolve: resolve as (v: unknown) => void, reject });
         // Let the requests already parsed in this turn of the event loop join the batch.
         if (!running) {
           running = true;

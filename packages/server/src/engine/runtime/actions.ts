@@ -124,7 +124,7 @@ async function sendSms(ctx: StepContext, token: TokenState, node: ActionNode, p:
       throw new ActionError('No family contact is on record for this event');
     case 'unit': {
       const units = await resolveAssigneeUnits(ctx.trx, ctx.deps.territory, ctx.current, p.unit as never);
-      for (const u of units) for (const m of await unitMembers(ctx.trx, u.unitId, p.role)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
+      for (const u of units) for (const m of await unitMembers(ctx.trx, u.unitId, p.role, ctx.deps)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
       break;
     }
   }
@@ -151,7 +151,7 @@ async function notifyUnit(ctx: StepContext, node: ActionNode, p: { unit: unknown
   const vars = await templateVars(ctx, node);
   let count = 0;
   for (const u of units) {
-    for (const m of await unitMembers(ctx.trx, u.unitId, p.role)) {
+    for (const m of await unitMembers(ctx.trx, u.unitId, p.role, ctx.deps)) {
       const key = `proc:${ctx.instance.id}:${node.id}:${ctx.now.getTime()}:${m.userId}`;
       const common = { kind: p.template, recipientUserId: m.userId, eventId: ctx.event.id, link: `/events/${ctx.event.id}`, vars, urgent: false };
       ctx.notify({ ...common, channel: 'in_app', idempotencyKey: `${key}:in_app` });

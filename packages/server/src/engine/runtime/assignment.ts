@@ -3,6 +3,8 @@ import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import type { Territory } from '../../modules/org/territory.ts';
 import { marks, rawQuery } from '../../db/raw-sql.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { onDutyCacheOf } from '../../modules/duty/on-duty.ts';
 
 export interface AssignedUnit {
   unitId: string;
@@ -47,9 +49,24 @@ export async function resolveAssigneeUnits(trx: Transaction<Database>, territory
   }
 }
 
-/** Active members of a unit with a role (one of several, or any role), for notifying them. */
-export async function unitMembers(trx: Transaction<Database>, unitId: string, role?: string | readonly string[] | null): Promise<Array<{ userId: string; phone: string | null }>> {
+/**
+ * Active members of a unit with a role (one of several, or any role), for notifying them. With
+ * `deps`, what was read a moment ago is reused (the duty cache: membership and account changes
+ * invalidate it).
+ */
+export async function unitMembers(
+  trx: Transaction<Database>,
+  unitId: string,
+  role?: string | readonly string[] | null,
+  deps?: { db: object; clock: Clock },
+): Promise<Array<{ userId: string; phone: string | null }>> {
   const roles = typeof role === 'string' ? [role] : role?.length ? [...role] : [];
+  const cache = deps ? onDutyCacheOf(deps) : null;
+  const key = `${unitId}|${roles.join(',')}`;
+  const atMs = deps?.clock.now().getTime() ?? 0;
+  const hit = cache?.getMembers(key, atMs);
+  if (hit) return hit;
+  const generation = cache?.currentGeneration() ?? 0;
   const rows = await rawQuery<{ userId: string; phone: string | null }>(
     trx,
     'select u."id" as "userId", u."phone" as "phone" from "memberships" as m inner join "users" as u on u."id" = m."user_id" where m."org_unit_id" = ? and u."is_active" = 1' +
@@ -57,7 +74,9 @@ export async function unitMembers(trx: Transaction<Database>, unitId: string, ro
     [unitId, ...roles],
   );
   const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.userId) && seen.add(r.userId));
+  const users = rows.filter((r) => !seen.has(r.userId) && seen.add(r.userId));
+  cache?.storeMembers(generation, key, atMs, users);
+  return users;
 }
 
 /** The unit above for escalation: a station's department, a grid's village, …; null at the top. */

@@ -376,7 +376,7 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
     if (task.due_at) ctx.addTimer('due', task.due_at, { taskId: task.id, tokenId: token.row.id });
     const unitName = ctx.deps.territory.getUnit(unit.unitId)?.name ?? '';
     ctx.log('task.created', { taskId: task.id, nodeId: node.id, title: node.title, unitId: unit.unitId, unitName, role: task.role, dueAt: task.due_at }, { orgUnitId: unit.unitId });
-    const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, unit.unitId, task.role);
+    const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, unit.unitId, task.role, ctx.deps);
     for (const m of members) {
       ctx.notify({
         channel: 'in_app',

@@ -141,7 +141,7 @@ async function taskOverdue(ctx: StepContext, task: TasksTable): Promise<void> {
   }
   if (actions.includes('notify_leader') && ctx.event.county_id) escalateTo.push({ unitId: ctx.event.county_id, roles: ['leader'] });
   for (const target of escalateTo) {
-    const who = await unitMembers(ctx.trx, target.unitId, target.roles);
+    const who = await unitMembers(ctx.trx, target.unitId, target.roles, ctx.deps);
     for (const p of who) {
       ctx.notify({ ...base, channel: 'in_app', kind: 'task.overdue', recipientUserId: p.userId, vars, urgent: true, idempotencyKey: `task:${task.id}:escalated:${target.unitId}:${task.due_at}:${p.userId}` });
     }

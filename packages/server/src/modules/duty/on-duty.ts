@@ -34,14 +34,27 @@ interface CachedUnit {
 }
 
 /**
- * Duty data per unit, kept briefly: event creation (thousands a second) asks about the same few
+ * Duty data and task candidates per unit, kept briefly: event creation (thousands a second) asks about the same few
  * units over and over. Roster and membership changes made in this process invalidate at once;
  * other nodes see them within ON_DUTY_CACHE_MS. A generation counter keeps a read that started
  * before an invalidation from storing what it read.
  */
 export class OnDutyCache {
   private readonly units = new Map<string, CachedUnit>();
+  /** Active members of a unit with given roles (task candidates), by `unit|roles`. */
+  private readonly members = new Map<string, { fromMs: number; toMs: number; users: Array<{ userId: string; phone: string | null }> }>();
   private generation = 0;
+
+  getMembers(key: string, atMs: number): Array<{ userId: string; phone: string | null }> | undefined {
+    const c = this.members.get(key);
+    return c && c.fromMs <= atMs && atMs < c.toMs ? c.users : undefined;
+  }
+
+  storeMembers(generation: number, key: string, atMs: number, users: Array<{ userId: string; phone: string | null }>): void {
+    if (generation !== this.generation) return;
+    if (this.members.size >= MAX_CACHED_UNITS) this.members.clear();
+    this.members.set(key, { fromMs: atMs, toMs: atMs + ON_DUTY_CACHE_MS, users });
+  }
 
   get(unitId: string, atMs: number): CachedUnit | undefined {
     const c = this.units.get(unitId);
@@ -61,6 +74,7 @@ export class OnDutyCache {
   /** Forgets the named units, or every unit (membership and account changes touch many). */
   invalidate(unitIds?: string[]): void {
     this.generation++;
+    this.members.clear();
     if (!unitIds) this.units.clear();
     else for (const id of unitIds) this.units.delete(id);
   }

@@ -109,4 +109,22 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
     expect(notified.data).toMatchObject({ inApp: 3, sms: 2, invalidPhones: 1 });
     expect(JSON.stringify(notified)).not.toContain('12345');
   });
+
+  it("reaches a duty officer appointed a moment ago with the next event's first task (the candidates cache is renewed)", async () => {
+    const taskPeople = async (eventId: string) =>
+      (await t.deps.db.selectFrom('notifications').select('recipient_user_id').where('event_id', '=', eventId).where('kind', '=', 'task.assigned').execute())
+        .map((n) => n.recipient_user_id)
+        .sort();
+    const first = (await t.as('duty')('POST', '/api/v1/events', urgentReport())).json();
+    expect(await taskPeople(first.id)).toEqual([t.fixture.users.duty.id]);
+    const created = await t.as('admin')('POST', '/api/v1/users', {
+      username: 'nightDuty',
+      displayName: '夜班值班员',
+      password: 'long-enough-password-1',
+      memberships: [{ orgUnitId: t.fixture.units.county, role: 'duty_officer' }],
+    });
+    expect(created.statusCode).toBe(201);
+    const second = (await t.as('duty')('POST', '/api/v1/events', urgentReport())).json();
+    expect(await taskPeople(second.id)).toEqual([t.fixture.users.duty.id, created.json().id].sort());
+  });
 });

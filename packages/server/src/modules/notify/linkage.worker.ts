@@ -1,3 +1,4 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import { notifyOnEventsCreated, type LinkageDeps } from './linkage.ts';
@@ -19,10 +20,73 @@ const BATCH = 200;
 /**
  * Events per transaction while serving. A linkage transaction joins the group commit of the
  * requests waiting at that moment (write-batcher.ts), and they are answered only after it: its
- * size bounds their latency. With at most one linkage transaction per group and a group holding
- * one request per open connection, 32 still keeps pace with creation.
+ * size bounds their latency. 16 events take about 8 ms.
  */
-const LIVE_BATCH = 32;
+const LIVE_BATCH = 16;
+/**
+ * Intake comes first. A report, alarm or reading is accepted and stored at once; its linkage
+ * (notifying the on-duty staff, starting its process) follows from the queue. While the main
+ * thread has time to spare, linkage takes all it needs and follows within milliseconds. When
+ * the thread is saturated (a flood beyond what the machine can both take in and notify),
+ * linkage keeps at least this share of it and works the queue off in order; the rest goes to
+ * taking in reports, so that none is refused or times out.
+ */
+const MIN_SHARE = 0.2;
+/** Above this event-loop utilisation the thread counts as saturated. */
+const SATURATED = 0.9;
+const PAUSE_STEP_MS = 2;
+
+/**
+ * Paces background batches (pure, with an injected clock and load, so that it is tested
+ * without sleeping): no pause while the thread has time to spare; while it is saturated, a
+ * pause whenever the batches' share of the last `windowMs` is above `minShare`.
+ */
+export class BatchPacer {
+  private spans: Array<{ start: number; end: number }> = [];
+  constructor(
+    private readonly opts: { minShare: number; saturated: number; windowMs: number },
+    /** Utilisation of the thread over about the last window, 0..1. */
+    private readonly load: () => number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Wraps one batch, recording how long it took. */
+  async time<T>(batch: () => Promise<T>): Promise<T> {
+    const start = this.now();
+    try {
+      return await batch();
+    } finally {
+      this.spans.push({ start, end: this.now() });
+    }
+  }
+
+  /** The batches' share of the last window, 0..1. */
+  share(): number {
+    const now = this.now();
+    const from = now - this.opts.windowMs;
+    this.spans = this.spans.filter((s) => s.end > from);
+    let busy = 0;
+    for (const s of this.spans) busy += Math.min(s.end, now) - Math.max(s.start, from);
+    return busy / this.opts.windowMs;
+  }
+
+  /** Whether the next batch should wait (ask again in a moment). */
+  shouldPause(): boolean {
+    return this.share() > this.opts.minShare && this.load() > this.opts.saturated;
+  }
+}
+
+/** Event-loop utilisation of this thread over about the last `windowMs`. */
+export function eventLoopLoad(windowMs: number): () => number {
+  const marks: Array<{ at: number; elu: EventLoopUtilization }> = [];
+  return () => {
+    const at = performance.now();
+    const elu = performance.eventLoopUtilization();
+    marks.push({ at, elu });
+    while (marks.length > 2 && at - marks[1]!.at >= windowMs) marks.shift();
+    return marks.length > 1 ? performance.eventLoopUtilization(elu, marks[0]!.elu).utilization : 0;
+  };
+}
 
 /** Works off up to `limit` queued events in one transaction; answers how many it linked. */
 export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH): Promise<number> {
@@ -72,7 +136,7 @@ export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH):
     }
     await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
     return events.length;
-  });
+  }, { background: true });
   for (const publish of afterCommit) publish();
   return linked;
 }
@@ -87,24 +151,29 @@ const drainers = new WeakMap<Kysely<Database>, Drainer>();
 
 /**
  * The single-flight drainer of a database: `kick()` after a commit that queued linkage; kicks
- * while a drain runs make it go round again, so nothing queued is left behind.
+ * while a drain runs make it go round again, so nothing queued is left behind. Between batches
+ * it gives way to waiting writers (BatchPacer).
  */
 export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
   let d = drainers.get(deps.db);
   if (d) return d;
   let running: Promise<void> | null = null;
   let again = false;
+  const pacer = new BatchPacer({ minShare: MIN_SHARE, saturated: SATURATED, windowMs: 250 }, eventLoopLoad(250));
   const run = async () => {
-    do {
+    for (;;) {
       again = false;
+      let full = false;
       try {
-        while ((await drainLinkageBatch(deps, LIVE_BATCH)) === LIVE_BATCH) {
-          /* a full batch: there may be more */
-        }
+        full = (await pacer.time(() => drainLinkageBatch(deps, LIVE_BATCH))) === LIVE_BATCH;
       } catch (err) {
         deps.logger.error({ err }, 'linkage failed; the queue is kept for the next round');
       }
-    } while (again);
+      if (!full && !again) break;
+      // Let the requests that arrived meanwhile in; when the thread is saturated, give way to them.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (pacer.shouldPause()) await new Promise((resolve) => setTimeout(resolve, PAUSE_STEP_MS));
+    }
     running = null;
   };
   d = {

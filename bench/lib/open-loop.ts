@@ -1,0 +1,74 @@
+import http from 'node:http';
+
+export interface OpenLoopResult {
+  rate: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Requests answered per second over the run. */
+  achieved: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * An open-loop load generator: request i is due at start + i / rate, whatever happened to the
+ * ones before it, and its latency counts from that due time to the end of the response — so a
+ * stall on either side shows in the figures (no coordinated omission). autocannon's
+ * `overallRate` instead lets each connection send back to back until its quota for the current
+ * second is used, then idle: 1,000/s arrives as a burst at the top of each second.
+ */
+export async function openLoop(
+  url: string,
+  opts: { rate: number; durationS: number; headers: Record<string, string>; bodies: readonly string[]; maxSockets?: number },
+): Promise<OpenLoopResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
+  const target = new URL(url);
+  const total = Math.round(opts.rate * opts.durationS);
+  const interval = 1000 / opts.rate;
+  const latencies: number[] = [];
+  let failed = 0;
+  let sent = 0;
+  const inFlight: Array<Promise<void>> = [];
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const body = opts.bodies[i % opts.bodies.length]!;
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - due);
+            else failed++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const start = performance.now() + 5;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        inFlight.push(send(sent, start + sent * interval));
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return { rate: opts.rate, sent, ok: latencies.length, failed, achieved: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? Number.NaN };
+}
