@@ -28,7 +28,14 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens the database named by `url`: a SQLite file, `:memory:`, or `postgres://…`. */
-export function openDatabase(url: string, opts: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  opts: {
+    poolSize?: number;
+    /** SQLite: write-ahead log frames after which the log is brought back to its start (see checkpointer.worker.cjs). */
+    walRestartFrames?: number;
+  } = {},
+): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // A broken idle connection must not crash the process; the next query reconnects.
@@ -46,7 +53,7 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
   // A county's store grows to gigabytes; index pages of recent events must stay in memory.
   sqlite.pragma('cache_size = -131072'); // 128 MiB
   sqlite.pragma('temp_store = memory');
-  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url);
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, opts.walRestartFrames ?? 64_000);
   const cached = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   registerSqliteHandle(db, cached);
@@ -65,21 +72,38 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
  * Checkpoints (copying the write-ahead log into the database file) cost as much as the writes
  * themselves; done automatically they run inside a committing request, for tens of
  * milliseconds. Here they run on a worker thread with its own connection, on the machine's
- * other core, and this connection never checkpoints (wal_autocheckpoint = 0) — unless the
- * worker fails, when SQLite's own automatic checkpoints take over again.
+ * other core (wal_autocheckpoint = 0 here) — unless the worker fails, when SQLite's own
+ * automatic checkpoints take over again. When the worker has copied a long log to its end, this
+ * connection runs one checkpoint of the frames committed since (about a millisecond) between two
+ * transactions, so that the log starts over (see checkpointer.worker.cjs).
  */
-function startCheckpointer(sqlite: SQLite.Database, file: string): { stop(): Promise<void> } {
+function startCheckpointer(sqlite: SQLite.Database, file: string, longLog: number): { stop(): Promise<void> } {
   sqlite.pragma('wal_autocheckpoint = 0');
   // The first commit after the log restarts cuts the file down to this size, for as long as
   // freeing the rest takes (14 ms for 50 MB here): the file is left at the size a busy second
   // needs (~120 MB at 1,000 events/s), and cut only after bursts beyond that.
-  sqlite.pragma('journal_size_limit = 268435456');
-  const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200 } });
+  sqlite.pragma('journal_size_limit = 536870912');
+  const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200, longLog } });
   worker.unref();
   worker.on('error', () => {
     if (!sqlite.open) return;
     sqlite.pragma('wal_autocheckpoint = 1000');
     sqlite.pragma('journal_size_limit = 67108864');
+  });
+  const catchUp = (tries: number) => {
+    if (!sqlite.open) return;
+    if (sqlite.inTransaction) {
+      if (tries < 50) setTimeout(() => catchUp(tries + 1), 1).unref();
+      return;
+    }
+    try {
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy: the worker asks again.
+    }
+  };
+  worker.on('message', (msg) => {
+    if (msg === 'catch-up') catchUp(0);
   });
   return {
     stop: () =>

@@ -98,7 +98,8 @@ export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: {
     transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         (opts.background ? background : queue).push({ work, resolve: resolve as (v: unknown) => void, reject });
-        // Let the requests already parsed in this turn of the event loop join the batch.
+        // Let the requests already parsed in this turn of the event loop join the batch. (Waiting
+        // longer for company would idle the thread, which linkage's pacing reads as time to spare.)
         if (!running) {
           running = true;
           setImmediate(() => void drain());
