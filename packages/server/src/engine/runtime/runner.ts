@@ -40,6 +40,11 @@ export interface StartOptions {
    * whose event status is the event's status, else at the start.
    */
   resumeAtStatus?: boolean;
+  /**
+   * People just told of this event in the same transaction (its linkage): they are not told
+   * again of its first tasks — one notification per person when an event arrives.
+   */
+  alreadyTold?: ReadonlySet<string>;
 }
 
 /**
@@ -68,6 +73,7 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   };
   const ctx = new StepContext(trx, deps, instance, def, event, cal, opts.actor ?? ENGINE_ACTOR);
   ctx.eventLocked = facts.eventLocked;
+  ctx.alreadyTold = opts.alreadyTold ?? null;
   if (facts.category) ctx.primeCategory(facts.category);
   if (facts.owner !== undefined) ctx.scratch.set('owner', facts.owner);
   // Written by flush, once, with the vars and status the first run leaves it in.
@@ -378,6 +384,7 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
     ctx.log('task.created', { taskId: task.id, nodeId: node.id, title: node.title, unitId: unit.unitId, unitName, role: task.role, dueAt: task.due_at }, { orgUnitId: unit.unitId });
     const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, unit.unitId, task.role, ctx.deps);
     for (const m of members) {
+      if (ctx.alreadyTold?.has(m.userId)) continue;
       ctx.notify({
         channel: 'in_app',
         kind: 'task.assigned',

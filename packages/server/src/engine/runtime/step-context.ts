@@ -70,6 +70,8 @@ export class StepContext {
   instanceIsNew = false;
   /** PostgreSQL: this transaction holds the event row's lock already (taken by the start's first read). */
   eventLocked = false;
+  /** People told of the event in this transaction already (its linkage): not told of new tasks again. */
+  alreadyTold: ReadonlySet<string> | null = null;
   private category: CategoryFacts | undefined;
   private sharedCategories: Map<string, CategoryFacts> | undefined;
 

@@ -127,4 +127,17 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
     const second = (await t.as('duty')('POST', '/api/v1/events', urgentReport())).json();
     expect(await taskPeople(second.id)).toEqual([t.fixture.users.duty.id, created.json().id].sort());
   });
+
+  it('tells a person once when an event and its first task reach them at the same moment', async () => {
+    // The county's duty officer also handles for the village: the linkage tells them of the event,
+    // and its first task (acceptance by the county's duty officers) is theirs as well.
+    const added = await t.as('admin')('POST', `/api/v1/users/${t.fixture.users.duty.id}/memberships`, { orgUnitId: t.fixture.units.vA1, role: 'handler' });
+    expect(added.statusCode).toBeLessThan(300);
+    const e = (await t.as('dispatcherA')('POST', '/api/v1/events', urgentReport())).json();
+    const told = (await allNotificationsOf(e.id)).filter((n) => n.user === 'duty' && n.channel === 'in_app');
+    expect(told.map((n) => n.kind)).toEqual(['event.assigned']);
+    // The task is theirs all the same.
+    const tasks = await t.deps.db.selectFrom('tasks').select(['unit_id', 'role', 'status']).where('event_id', '=', e.id).execute();
+    expect(tasks).toEqual([{ unit_id: t.fixture.units.county, role: 'duty_officer', status: 'open' }]);
+  });
 });

@@ -39,6 +39,8 @@ export interface LinkageResult {
   sms: number;
   /** Staff whose phone is not a mainland mobile number: no SMS for them, the event goes on. */
   invalidPhones: number;
+  /** Everyone told in-app (the event's first tasks do not tell them again). */
+  toldUserIds: ReadonlySet<string>;
   /** Tells open streams about the event and its notifications. Call after the commit only. */
   afterCommit(): void;
 }
@@ -130,6 +132,7 @@ export async function notifyOnEventsCreated(trx: Transaction<Database>, deps: Li
     const unitIds = input.units.map((u) => u.org_unit_id);
     outcomes.push({
       ...summary,
+      toldUserIds: new Set(mine.filter((c) => c.channel === 'in_app' && c.recipientUserId).map((c) => c.recipientUserId!)),
       afterCommit: () =>
         publishEventCreated(
           deps,

@@ -130,9 +130,11 @@ export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH):
       })),
     );
     for (const result of results) afterCommit.push(result.afterCommit);
-    // Each new event's process starts in the same transaction: its first tasks exist exactly when its linkage does.
-    for (const { queued_process_key, ...event } of events) {
-      afterCommit.push(...(await startInstance(trx, deps, event, cal, { processKey: queued_process_key ?? undefined })).afterCommit);
+    // Each new event's process starts in the same transaction: its first tasks exist exactly when its
+    // linkage does. Whoever the linkage just told of the event is not told again of those tasks.
+    for (const [n, { queued_process_key, ...event }] of events.entries()) {
+      const opts = { processKey: queued_process_key ?? undefined, alreadyTold: results[n]!.toldUserIds };
+      afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
     }
     await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
     return events.length;
