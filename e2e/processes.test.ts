@@ -81,6 +81,15 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     await expect.poll(() => page.getByTestId('node-enforce').count()).toBe(1);
   });
 
+  it('says in Chinese what a newly added step still lacks', async () => {
+    await page.getByTestId('add-node').hover();
+    await page.getByRole('menuitem', { name: '自动步骤' }).click();
+    // The new step is selected and not connected yet: its form says so in words, not in the server's English.
+    await expect.poll(() => page.locator('.ld-node-problems').textContent()).toContain('尚未连接下一步');
+    expect(await page.locator('.ld-node-problems').textContent()).not.toMatch(/[A-Za-z]{4,}/);
+    await page.getByRole('button', { name: '放弃修改' }).click();
+  });
+
   it('marks a holiday in the working calendar', async () => {
     await page.getByRole('menuitem', { name: '工作日历' }).click();
     await page.waitForURL(/\/calendar$/);

@@ -9,7 +9,7 @@ import { useAuth } from '../../api/auth.tsx';
 import { errorText } from '../../lib/errors.ts';
 import { formatTime } from '../../lib/format.ts';
 import { fetchProcessVersion, useActivateProcess, useProcess, useSaveProcess, validateProcess } from './processes.api.ts';
-import { connectNodes, disconnect, newNode, NODE_KINDS, replaceNode, type Kind } from './process-graph.ts';
+import { connectNodes, disconnect, localProblemText, newNode, NODE_KINDS, replaceNode, type Kind } from './process-graph.ts';
 import { KIND_STYLE, ProcessDiagram } from './ProcessDiagram.tsx';
 import { NodeForm } from './NodeForm.tsx';
 import './processes.css';
@@ -86,7 +86,7 @@ export default function ProcessEditorPage() {
     for (const p of problems) if (p.nodeId) m.set(p.nodeId, (m.get(p.nodeId) ?? 0) + 1);
     return m;
   }, [problems]);
-  const problemText = useCallback((p: ProcessProblem) => t(`processes.problem.${p.code}`, { message: p.message, defaultValue: p.message }), [t]);
+  const problemText = useCallback((p: ProcessProblem) => localProblemText(t, p), [t]);
 
   const edit = useCallback((next: ProcessDefinition) => {
     setDraft(next);

@@ -1,4 +1,5 @@
-import type { ProcessDefinition, ProcessNode } from '@liandong/contracts';
+import type { TFunction } from 'i18next';
+import type { ProcessDefinition, ProcessNode, ProcessProblem } from '@liandong/contracts';
 
 /**
  * Pure helpers of the editor. The transitions mirror `processTransitions` of the contracts
@@ -165,4 +166,18 @@ export function disconnect(node: ProcessNode, via: string): ProcessNode {
 
 export function replaceNode(def: ProcessDefinition, node: ProcessNode): ProcessDefinition {
   return { ...def, nodes: def.nodes.map((n) => (n.id === node.id ? node : n)) };
+}
+
+/** Links between steps: empty means "not connected yet". */
+const LINK_FIELDS = new Set(['next', 'parallel', 'default', 'target']);
+
+/**
+ * A problem in the user's language. The server's text for a malformed field (SHAPE_INVALID) is
+ * technical English; where its path names a field the editor knows, that field is named instead.
+ */
+export function localProblemText(t: TFunction, p: ProcessProblem): string {
+  const field = p.code === 'SHAPE_INVALID' && p.nodeId ? p.path?.[p.path.length - 1] : undefined;
+  const label = typeof field === 'string' ? t(`processes.shapeField.${field}`, { defaultValue: '' }) : '';
+  if (label) return t(LINK_FIELDS.has(field as string) ? 'processes.shapeProblem.notConnected' : 'processes.shapeProblem.field', { field: label });
+  return t(`processes.problem.${p.code}`, { message: p.message, defaultValue: p.message });
 }

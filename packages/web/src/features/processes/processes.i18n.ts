@@ -158,6 +158,24 @@ export const processesZh = {
     JOIN_REACHABLE_OUTSIDE_PARALLEL: '汇合节点可从并行分支之外到达',
     AUTOMATIC_LOOP: '存在不经人工或等待的自动循环',
   },
+  /** A malformed field the editor can name (SHAPE_INVALID with a path). */
+  shapeProblem: {
+    notConnected: '尚未连接{{field}}',
+    field: '「{{field}}」未填写或格式不对',
+  },
+  shapeField: {
+    next: '下一步',
+    parallel: '对应的并行节点',
+    default: '默认分支',
+    target: '去向',
+    title: '名称',
+    role: '岗位',
+    unit: '单位',
+    minutes: '时长',
+    template: '短信模板',
+    signal: '信号',
+    key: '标识',
+  },
   wholeProcess: '整个流程',
 };
 
@@ -321,6 +339,23 @@ export const processesEn: DeepStrings<typeof processesZh> = {
     PARALLEL_BRANCH_ESCAPES: 'A parallel branch leaves around the join',
     JOIN_REACHABLE_OUTSIDE_PARALLEL: 'The join can be reached from outside its branches',
     AUTOMATIC_LOOP: 'A loop with no task or wait in it',
+  },
+  shapeProblem: {
+    notConnected: '{{field}} is not connected yet',
+    field: '{{field}} is missing or malformed',
+  },
+  shapeField: {
+    next: 'Next step',
+    parallel: 'Matching parallel node',
+    default: 'Default branch',
+    target: 'Target',
+    title: 'Name',
+    role: 'Post',
+    unit: 'Unit',
+    minutes: 'Duration',
+    template: 'SMS template',
+    signal: 'Signal',
+    key: 'Key',
   },
   wholeProcess: 'Whole process',
 };
