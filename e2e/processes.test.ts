@@ -87,6 +87,14 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     // The new step is selected and not connected yet: its form says so in words, not in the server's English.
     await expect.poll(() => page.locator('.ld-node-problems').textContent()).toContain('尚未连接下一步');
     expect(await page.locator('.ld-node-problems').textContent()).not.toMatch(/[A-Za-z]{4,}/);
+    // Placed below the others, it is brought into view.
+    const inView = () =>
+      page.getByTestId('node-action_1').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const pane = el.closest('.react-flow')!.getBoundingClientRect();
+        return r.top >= pane.top && r.bottom <= pane.bottom && r.left >= pane.left && r.right <= pane.right;
+      });
+    await expect.poll(inView).toBe(true);
     await page.getByRole('button', { name: '放弃修改' }).click();
   });
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import {
   Background,
   Controls,
@@ -7,6 +7,7 @@ import {
   Position,
   ReactFlow,
   useNodesState,
+  useReactFlow,
   type Connection,
   type Edge,
   type Node,
@@ -193,8 +194,24 @@ export function ProcessDiagram(props: ProcessDiagramProps) {
     >
       <Background gap={20} color="#eef0f3" />
       <Controls showInteractive={false} />
+      <FitWhenAdded count={definition.nodes.length} />
     </ReactFlow>
   );
+}
+
+/** Brings every step into view when one is added (new steps are placed below the others). */
+function FitWhenAdded({ count }: { count: number }) {
+  const { fitView } = useReactFlow();
+  const last = useRef(count);
+  useEffect(() => {
+    const grew = count > last.current;
+    last.current = count;
+    if (!grew) return;
+    // After the new step has been measured, or it would be left out.
+    const timer = setTimeout(() => void fitView({ padding: 0.15, duration: 300 }), 50);
+    return () => clearTimeout(timer);
+  }, [count, fitView]);
+  return null;
 }
 
 /** "10 分钟" / "2 工作小时" / "10 min": short words for an edge label. */
