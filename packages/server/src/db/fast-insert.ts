@@ -4,8 +4,10 @@ import { insertStatement, rawQuery, runInsert, sqliteConnectionOf } from './raw-
 /**
  * A multi-row INSERT for the hot write paths (event creation and its notifications), without
  * Kysely's query builder: building and compiling a 30-column insert costs more than SQLite takes
- * to run it. The SQL text is made once per (table, columns, row count) and reused; values are
- * bound parameters, as with the builder. Column names come from code, never from input.
+ * to run it. Inside a SQLite transaction the rows go one by one through one cached single-row
+ * statement (runInsert); elsewhere the SQL text is made once per (table, columns, row count) and
+ * reused. Values are bound parameters, as with the builder. Column names come from code, never
+ * from input.
  */
 export async function insertRows<Row extends object>(
   db: Kysely<any>,

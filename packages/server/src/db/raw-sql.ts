@@ -42,25 +42,23 @@ export function registerSqliteHandle(db: Kysely<any>, handle: SqliteHandle): voi
   sqliteHandles.set(db.getExecutor().adapter, handle);
 }
 
-/**
- * Runs one statement. Inside a transaction on SQLite it goes straight to the connection, which
- * the transaction holds for itself (Kysely's driver does the same calls, through a chain of
- * promises that costs more than a small insert).
- */
 /** The SQLite connection when `db` is a transaction on one (which holds the connection for itself), else null. */
 export function sqliteConnectionOf(db: Kysely<any>): SqliteHandle | null {
   return db.isTransaction ? (sqliteHandles.get(db.getExecutor().adapter) ?? null) : null;
 }
 
+/**
+ * Runs one statement. Inside a transaction on SQLite it goes straight to the connection, which
+ * the transaction holds for itself (Kysely's driver does the same calls, through a chain of
+ * promises that costs more than a small insert).
+ */
 export async function rawQuery<R = Record<string, unknown>>(db: Kysely<any>, text: string, params: readonly unknown[]): Promise<R[]> {
-  {
-    const handle = sqliteConnectionOf(db);
-    if (handle) {
-      const stmt = handle.prepare(text);
-      if (stmt.reader) return stmt.all(params as unknown[]) as R[];
-      stmt.run(params as unknown[]);
-      return [];
-    }
+  const sqlite = sqliteConnectionOf(db);
+  if (sqlite) {
+    const stmt = sqlite.prepare(text);
+    if (stmt.reader) return stmt.all(params as unknown[]) as R[];
+    stmt.run(params as unknown[]);
+    return [];
   }
   const result = await db.executeQuery(CompiledQuery.raw(isPostgres(db) ? pgText(text) : text, params as unknown[]));
   return result.rows as R[];

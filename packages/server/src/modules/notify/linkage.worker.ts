@@ -18,9 +18,9 @@ export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'
 
 const BATCH = 200;
 /**
- * Events per transaction while serving. A linkage transaction joins the group commit of the
- * requests waiting at that moment (write-batcher.ts), and they are answered only after it: its
- * size bounds their latency: 16 events take about 10 ms.
+ * Events per background transaction while serving. Requests that arrive while one runs wait for
+ * it (write-batcher.ts): its size bounds their latency. 16 events take about 10 ms; 8 kept
+ * latency no lower and fell behind at 1,000 events/s (bench/RESULTS.md).
  */
 const LIVE_BATCH = 16;
 /**
@@ -154,7 +154,7 @@ const drainers = new WeakMap<Kysely<Database>, Drainer>();
 /**
  * The single-flight drainer of a database: `kick()` after a commit that queued linkage; kicks
  * while a drain runs make it go round again, so nothing queued is left behind. Between batches
- * it gives way to waiting writers (BatchPacer).
+ * it lets arrived requests in and, while the thread is saturated, keeps to its share (BatchPacer).
  */
 export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
   let d = drainers.get(deps.db);
