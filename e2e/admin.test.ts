@@ -79,4 +79,23 @@ describe.each(TEST_DIALECTS)('administration in the web app on %s', (dialect) =>
     const row = page.locator('tr', { hasText: 'gwA1b' });
     await expect.poll(() => row.textContent()).toContain('测试县 · 网格员');
   });
+
+  it('lists users and their posts on a phone without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+    try {
+      await signIn(phone, server.baseUrl, 'admin', FIXTURE_PASSWORD);
+      await phone.goto(`${server.baseUrl}/admin`);
+      await phone.getByRole('tab', { name: '用户与岗位' }).click();
+      // One row per person: name, account and posts together.
+      const row = phone.locator('tr', { hasText: 'gwA1b' });
+      await expect.poll(() => row.textContent()).toContain('南浦第二网格员');
+      expect(await row.textContent()).toContain('测试县 · 网格员');
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBe(0);
+      const table = await phone.locator('.ant-table-content').evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(table).toBe(0);
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, TreeSelect } from 'antd';
+import { Alert, App, Button, Form, Grid, Input, Modal, Popconfirm, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, itemsOf } from '../../api/client.ts';
@@ -13,6 +13,7 @@ export function UsersTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
+  const isMobile = !Grid.useBreakpoint().md;
   const [role, setRole] = useState<string | undefined>();
   const [creating, setCreating] = useState(false);
   const [addingTo, setAddingTo] = useState<User | null>(null);
@@ -58,6 +59,28 @@ export function UsersTab() {
     onError,
   });
 
+  const activeTag = (a: boolean) => (a ? <Tag color="green">{t('admin.activeYes')}</Tag> : <Tag>{t('admin.activeNo')}</Tag>);
+  const memberships = (u: User) => (
+    <Space wrap size={[4, 4]}>
+      {u.memberships.map((m) => (
+        <Popconfirm
+          key={m.id}
+          title={t('admin.removeMembershipConfirm')}
+          okText={t('common.confirm')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => removeMembership.mutate({ userId: u.id, membershipId: m.id })}
+        >
+          <Tag closable onClose={(e) => e.preventDefault()} style={{ cursor: 'pointer' }}>
+            {m.orgUnitName} · {t(`roles.${m.role}`)}
+          </Tag>
+        </Popconfirm>
+      ))}
+      <Button size="small" type="dashed" icon={<PlusOutlined />} onClick={() => setAddingTo(u)}>
+        {t('admin.addMembership')}
+      </Button>
+    </Space>
+  );
+
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
@@ -73,41 +96,34 @@ export function UsersTab() {
         loading={users.isLoading}
         dataSource={users.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
-        columns={[
-          { title: t('admin.username'), dataIndex: 'username' },
-          { title: t('admin.displayName'), dataIndex: 'displayName' },
-          { title: t('admin.phone'), dataIndex: 'phone', render: (p: string | null) => p ?? '—', responsive: ['md'] },
-          {
-            title: t('admin.active'),
-            dataIndex: 'isActive',
-            render: (a: boolean) => (a ? <Tag color="green">{t('admin.activeYes')}</Tag> : <Tag>{t('admin.activeNo')}</Tag>),
-          },
-          {
-            title: t('admin.memberships'),
-            key: 'memberships',
-            render: (_: unknown, u) => (
-              <Space wrap size={[4, 4]}>
-                {u.memberships.map((m) => (
-                  <Popconfirm
-                    key={m.id}
-                    title={t('admin.removeMembershipConfirm')}
-                    okText={t('common.confirm')}
-                    cancelText={t('common.cancel')}
-                    onConfirm={() => removeMembership.mutate({ userId: u.id, membershipId: m.id })}
-                  >
-                    <Tag closable onClose={(e) => e.preventDefault()} style={{ cursor: 'pointer' }}>
-                      {m.orgUnitName} · {t(`roles.${m.role}`)}
-                    </Tag>
-                  </Popconfirm>
-                ))}
-                <Button size="small" type="dashed" icon={<PlusOutlined />} onClick={() => setAddingTo(u)}>
-                  {t('admin.addMembership')}
-                </Button>
-              </Space>
-            ),
-          },
-        ]}
+        scroll={isMobile ? undefined : { x: 'max-content' }}
+        columns={
+          isMobile
+            ? [
+                // On a phone one column: name, account and state, then the posts underneath.
+                {
+                  title: t('admin.users'),
+                  key: 'user',
+                  render: (_: unknown, u) => (
+                    <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                      <Space size={6} wrap>
+                        <Typography.Text strong>{u.displayName}</Typography.Text>
+                        <Typography.Text type="secondary">{u.username}</Typography.Text>
+                        {activeTag(u.isActive)}
+                      </Space>
+                      {memberships(u)}
+                    </Space>
+                  ),
+                },
+              ]
+            : [
+                { title: t('admin.username'), dataIndex: 'username' },
+                { title: t('admin.displayName'), dataIndex: 'displayName' },
+                { title: t('admin.phone'), dataIndex: 'phone', render: (p: string | null) => p ?? '—' },
+                { title: t('admin.active'), dataIndex: 'isActive', render: (a: boolean) => activeTag(a) },
+                { title: t('admin.memberships'), key: 'memberships', render: (_: unknown, u) => memberships(u) },
+              ]
+        }
       />
       <Modal
         open={creating}
