@@ -108,6 +108,13 @@ interface StartRow extends CategoryRow {
 }
 
 /**
+ * SQLite: the active version and category facts read for a start, kept for the rest of its
+ * transaction (a linkage batch starts a dozen processes of a few categories; one transaction
+ * sees no other writer's activation). PostgreSQL reads at every start, as it locks the event.
+ */
+const startRowsOf = new WeakMap<object, Map<string, StartRow>>();
+
+/**
  * What a start reads, in one query: the active version (read afresh every time, so an
  * activation takes effect on every node at once), the category's facts and the plate's owner.
  * On PostgreSQL it also locks the event row, which the start updates anyway, so the timeline
@@ -115,6 +122,10 @@ interface StartRow extends CategoryRow {
  */
 async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, key: string): Promise<StartFacts> {
   const pg = deps.dialect === 'postgres';
+  const memoKey = `${key}\u0000${event.category_code}`;
+  const memo = pg || event.plate ? undefined : startRowsOf.get(trx);
+  const known = memo?.get(memoKey);
+  if (known) return { version: known.active_version ?? null, category: categoryFactsOf(event.category_code, known), owner: undefined, eventLocked: false };
   const [row] = await rawQuery<StartRow>(
     trx,
     'select p."active_version", c."name_zh", c."time_limit_minutes", c."time_limit_kind", c."requires_confirmation", v."plate" as "v_plate", v."owner_name", v."owner_phone" ' +
@@ -124,6 +135,10 @@ async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: E
   );
   // The event not stored (yet): read the version alone.
   if (!row) return { version: await activeProcessVersion(trx, key), eventLocked: false };
+  if (!pg && !event.plate) {
+    if (!startRowsOf.has(trx)) startRowsOf.set(trx, new Map());
+    startRowsOf.get(trx)!.set(memoKey, row);
+  }
   return {
     version: row.active_version ?? null,
     category: categoryFactsOf(event.category_code, row),
