@@ -53,7 +53,7 @@ export function openDatabase(
   // A county's store grows to gigabytes; index pages of recent events must stay in memory.
   sqlite.pragma('cache_size = -131072'); // 128 MiB
   sqlite.pragma('temp_store = memory');
-  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, opts.walRestartFrames ?? 64_000);
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, opts.walRestartFrames ?? 160_000);
   const cached = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   registerSqliteHandle(db, cached);
@@ -74,15 +74,15 @@ export function openDatabase(
  * milliseconds. Here they run on a worker thread with its own connection, on the machine's
  * other core (wal_autocheckpoint = 0 here) — unless the worker fails, when SQLite's own
  * automatic checkpoints take over again. When the worker has copied a long log to its end, this
- * connection runs one checkpoint of the frames committed since (about a millisecond) between two
- * transactions, so that the log starts over (see checkpointer.worker.cjs).
+ * connection runs one checkpoint of the frames committed since (a few milliseconds, mostly its
+ * flushes) between two transactions, so that the log starts over (see checkpointer.worker.cjs).
  */
 function startCheckpointer(sqlite: SQLite.Database, file: string, longLog: number): { stop(): Promise<void> } {
   sqlite.pragma('wal_autocheckpoint = 0');
   // The first commit after the log restarts cuts the file down to this size, for as long as
-  // freeing the rest takes (14 ms for 50 MB here): the file is left at the size a busy second
-  // needs (~120 MB at 1,000 events/s), and cut only after bursts beyond that.
-  sqlite.pragma('journal_size_limit = 536870912');
+  // freeing the rest takes (14 ms for 50 MB here): the file is left at the size the long log
+  // reaches under steady load (~650 MB), and cut only after bursts beyond that.
+  sqlite.pragma('journal_size_limit = 1073741824');
   const worker = new Worker(new URL('./checkpointer.worker.cjs', import.meta.url), { workerData: { file, intervalMs: 200, longLog } });
   worker.unref();
   worker.on('error', () => {

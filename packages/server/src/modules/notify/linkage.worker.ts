@@ -19,10 +19,12 @@ export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'
 const BATCH = 200;
 /**
  * Events per background transaction while serving. Requests that arrive while one runs wait for
- * it (write-batcher.ts): its size bounds their latency. 16 events take about 10 ms; 8 kept
- * latency no lower and fell behind at 1,000 events/s (bench/RESULTS.md).
+ * it (write-batcher.ts): its size bounds their latency. 8 events take about 5 ms. 16 linked
+ * more per second of the thread, but put p99 at 1,000 events/s at 31–40 ms against 23–25 ms
+ * (bench/RESULTS.md); at that rate the queue then grows during the run and is worked off
+ * within seconds after it.
  */
-const LIVE_BATCH = 16;
+const LIVE_BATCH = 8;
 /**
  * Intake comes first. A report, alarm or reading is accepted and stored at once; its linkage
  * (notifying the on-duty staff, starting its process) follows from the queue. While the main
