@@ -12,7 +12,7 @@ import { createRuntime } from '../packages/server/src/runtime.ts';
 import { seedDemoCounty } from '../packages/server/src/demo/demo.ts';
 import { populateEvents, prng, type GridChain } from './lib/populate.ts';
 import { ROOT, startChild, stopChild } from './lib/child.ts';
-import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
+import { openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
 
 const STORED = Number(process.env.BENCH_STORED_EVENTS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 20);
@@ -105,11 +105,11 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
       log(`  plaza p95 ${plaza.p95.toFixed(2)} ms`);
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
       // Warm-up, so that the paced run meets warm caches and a long-running write-ahead log.
-      await openLoop(`${base}/api/v1/events`, { rate: 500, durationS: 5, headers, bodies });
+      await openLoopInChild(`${base}/api/v1/events`, { rate: 500, durationS: 5, headers, bodies });
       await linkageSettled(store);
       // Steady state: 1,000 events/s, arriving one every millisecond, on the stored million.
       let since = new Date().toISOString();
-      paced = await openLoop(`${base}/api/v1/events`, { rate: 1000, durationS: DURATION, headers, bodies });
+      paced = await openLoopInChild(`${base}/api/v1/events`, { rate: 1000, durationS: DURATION, headers, bodies });
       let drainStart = Date.now();
       await linkageSettled(store);
       pacedLinkage = { ...linkageFigures(store, since), drainS: (Date.now() - drainStart) / 1000 };
@@ -131,7 +131,7 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     let bareFull: autocannon.Result;
     let barePaced: OpenLoopResult;
     try {
-      barePaced = await openLoop(`http://127.0.0.1:${port + 1}/rows`, { rate: 1000, durationS: DURATION, headers: { 'content-type': 'application/json' }, bodies });
+      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, { rate: 1000, durationS: DURATION, headers: { 'content-type': 'application/json' }, bodies });
       bareFull = await cannon(`http://127.0.0.1:${port + 1}/rows`, null, bodies, { connections: 16, duration: DURATION });
     } finally {
       await stopChild(bare);
@@ -143,7 +143,7 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     return [
       `### Event creation over HTTP (SQLite, ${STORED.toLocaleString()} events stored)`,
       '',
-      `Command: \`npm run bench -- events\`. ${DURATION} s per run; bodies: 20,000 patrol reports at points inside demo grids, categories without dedup. The flood: autocannon, 16 connections sending back to back. At 1,000/s: an open-loop generator (\`bench/lib/open-loop.ts\`), one request due every millisecond over up to 64 keep-alive connections, latency counted from each request's due time to the end of its response (a stall on either side counts in full). autocannon's own \`overallRate\` is not used for this figure: it lets each connection send back to back until its quota for the current second is used, so 1,000/s arrives as a burst at the top of each second, and its correction for coordinated omission then assumes a 1 ms interval per connection.`,
+      `Command: \`npm run bench -- events\`. ${DURATION} s per run; bodies: 20,000 patrol reports at points inside demo grids, categories without dedup. The flood: autocannon, 16 connections sending back to back. At 1,000/s: an open-loop generator (\`bench/lib/open-loop.ts\`) in a process of its own (so that the garbage collection of the benchmark's own process, which seeded the county, does not pause it), one request due every millisecond over up to 64 keep-alive connections, latency counted from each request's due time to the end of its response (a stall on either side counts in full). autocannon's own \`overallRate\` is not used for this figure: it lets each connection send back to back until its quota for the current second is used, so 1,000/s arrives as a burst at the top of each second, and its correction for coordinated omission then assumes a 1 ms interval per connection.`,
       '',
       '| run | events/s | p50 ms | p99 ms | max ms | non-2xx | target |',
       '|---|---|---|---|---|---|---|',

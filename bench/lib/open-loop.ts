@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface OpenLoopResult {
   rate: number;
@@ -71,4 +75,31 @@ export async function openLoop(
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
   return { rate: opts.rate, sent, ok: latencies.length, failed, achieved: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? Number.NaN };
+}
+
+/**
+ * openLoop in a process of its own (open-loop-child.ts). The benchmark's own process seeds the
+ * county and keeps its leftovers in memory; its garbage collection would pause the generator and
+ * count against whatever server it measures.
+ */
+export async function openLoopInChild(
+  url: string,
+  opts: { rate: number; durationS: number; headers: Record<string, string>; bodies: readonly string[]; maxSockets?: number },
+): Promise<OpenLoopResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'liandong-open-loop-'));
+  const input = join(dir, 'input.json');
+  try {
+    writeFileSync(input, JSON.stringify({ url, opts }));
+    const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(tsx, [join(import.meta.dirname, 'open-loop-child.ts'), input], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the load generator exited with ${code}`))));
+    });
+    return JSON.parse(out) as OpenLoopResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
