@@ -109,14 +109,15 @@ interface StartRow extends CategoryRow {
 
 /**
  * SQLite: the active version and category facts read for a start, kept for the rest of its
- * transaction (a linkage batch starts a dozen processes of a few categories; one transaction
- * sees no other writer's activation). PostgreSQL reads at every start, as it locks the event.
+ * transaction (a linkage batch starts 8 processes of a few categories; SQLite has one writer,
+ * so no activation lands in the middle of a transaction). PostgreSQL reads at every start, as
+ * it locks the event.
  */
 const startRowsOf = new WeakMap<object, Map<string, StartRow>>();
 
 /**
- * What a start reads, in one query: the active version (read afresh every time, so an
- * activation takes effect on every node at once), the category's facts and the plate's owner.
+ * What a start reads, in one query: the active version (read afresh for every transaction, so
+ * an activation takes effect on every node at once), the category's facts and the plate's owner.
  * On PostgreSQL it also locks the event row, which the start updates anyway, so the timeline
  * can be numbered in the same statement as the other writes.
  */
