@@ -15,6 +15,32 @@ export function findCategoryRow(db: Q, code: string): Promise<CategoriesTable | 
   return db.selectFrom('categories').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
+/**
+ * Every report reads its category; the catalogue changes a few times a year. Rows read for
+ * taking events in are kept per database for CATEGORY_TTL_MS and dropped by every edit through
+ * the catalogue (putCategory); another node's edit shows here within that time.
+ */
+const CATEGORY_TTL_MS = 5_000;
+const categoryCaches = new WeakMap<object, Map<string, { at: number; row: CategoriesTable }>>();
+
+/** findCategoryRow through the cache (read-only use: the row is shared). */
+export async function findCategoryRowCached(db: Q, code: string): Promise<CategoriesTable | undefined> {
+  let cache = categoryCaches.get(db);
+  if (!cache) categoryCaches.set(db, (cache = new Map()));
+  const now = performance.now();
+  const hit = cache.get(code);
+  if (hit && now - hit.at < CATEGORY_TTL_MS) return hit.row;
+  const row = await findCategoryRow(db, code);
+  if (row) cache.set(code, { at: now, row });
+  else cache.delete(code);
+  return row;
+}
+
+/** After a category was created or changed. */
+export function forgetCachedCategories(db: object): void {
+  categoryCaches.get(db)?.clear();
+}
+
 export function insertCategoryRow(db: Q, row: CategoriesTable): Promise<unknown> {
   return db.insertInto('categories').values(row).execute();
 }

@@ -10,6 +10,7 @@ import { presentCategory } from './catalog.presenter.ts';
 import {
   existingDepartmentCodes,
   findCategoryRow,
+  forgetCachedCategories,
   insertCategoryRow,
   listCategoryRows,
   maxCategorySortOrder,
@@ -56,7 +57,7 @@ export async function putCategory(
     }
   }
 
-  return deps.db.transaction().execute(async (trx) => {
+  const saved = await deps.db.transaction().execute(async (trx) => {
     const existing = await findCategoryRow(trx, code);
     const base: Category = existing
       ? presentCategory(existing)
@@ -110,6 +111,8 @@ export async function putCategory(
     });
     return { category: next, created: !existing };
   });
+  forgetCachedCategories(deps.db);
+  return saved;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

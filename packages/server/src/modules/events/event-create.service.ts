@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { presentCategory } from '../catalog/catalog.presenter.ts';
-import { findCategoryRow } from '../catalog/catalog.repository.ts';
+import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
 import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
 import { nextEventCode } from './event-code.ts';
 import { canActorSee, loadEventView } from './event-query.service.ts';
@@ -66,7 +66,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
     if (existing) return { outcome: 'existing', event: await loadEventView(deps, actor, existing, { showTrackingToken: true }) };
   }
 
-  const categoryRow = await findCategoryRow(deps.db, input.category);
+  const categoryRow = await findCategoryRowCached(deps.db, input.category);
   if (!categoryRow) throw new AppError('UNKNOWN_CATEGORY', `Unknown category ${input.category}`, { category: input.category });
   const category = presentCategory(categoryRow);
   if (!category.isActive) {

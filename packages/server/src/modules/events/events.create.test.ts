@@ -227,5 +227,17 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
       expect(res.json().error).toMatchObject({ code: 'UNKNOWN_CATEGORY', details: { reason: 'inactive' } });
       expect(await countEventRows(t)).toEqual(before);
     });
+
+    it('a category retired through the catalogue, from the very next report on', async () => {
+      const body = { nameZh: '临时分类', nameEn: 'Temporary', parentCode: '01', leadRule: { level: 'grid' } };
+      expect((await t.as('admin')('PUT', '/api/v1/categories/0198', body)).statusCode).toBe(201);
+      // A report reads (and keeps) the category's row…
+      expect((await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0198' }))).statusCode).toBe(201);
+      // …which the catalogue edit drops at once: the next report is refused.
+      expect((await t.as('admin')('PUT', '/api/v1/categories/0198', { ...body, isActive: false })).statusCode).toBe(200);
+      const res = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0198' }));
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toMatchObject({ code: 'UNKNOWN_CATEGORY', details: { reason: 'inactive' } });
+    });
   });
 });
