@@ -3,6 +3,7 @@ import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-notifications.ts';
 import * as m0003 from './0003-calendars.ts';
 import * as m0004 from './0004-process-engine.ts';
+import * as m0005 from './0005-sms-only-indexes.ts';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-notifications': m0002,
   '0003-calendars': m0003,
   '0004-process-engine': m0004,
+  '0005-sms-only-indexes': m0005,
 };
