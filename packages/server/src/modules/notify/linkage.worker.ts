@@ -19,10 +19,10 @@ export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'
 const BATCH = 200;
 /**
  * Events per background transaction while serving. Requests that arrive while one runs wait for
- * it (write-batcher.ts): its size bounds their latency. 8 events take about 5 ms. 16 linked
- * more per second of the thread, but put p99 at 1,000 events/s at 31–40 ms against 23–25 ms
- * (bench/RESULTS.md); at that rate the queue then grows during the run and is worked off
- * within seconds after it.
+ * it (write-batcher.ts): its size bounds their latency. 8 events take about 5 ms. 16 link
+ * more per second of the thread, but put p99 at 1,000 events/s at 35–40 ms against 27–33 ms
+ * with 8 (alternating runs, 28 November 2026). With 8, at that rate the queue grows during a
+ * run and is worked off within seconds after it (bench/RESULTS.md).
  */
 const LIVE_BATCH = 8;
 /**
