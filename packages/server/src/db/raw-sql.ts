@@ -66,17 +66,23 @@ export async function rawQuery<R = Record<string, unknown>>(db: Kysely<any>, tex
 
 const insertTexts = new Map<string, string>();
 
-/** A multi-row insert of rows shaped alike (the columns of the first). */
-export function insertStatement(table: string, rows: readonly object[]): Statement {
-  const columns = Object.keys(rows[0]);
-  const key = `${table}|${columns.join(',')}|${rows.length}`;
+/** The text of an insert of `count` rows into `columns` (cached). */
+function insertText(table: string, columns: readonly string[], count: number): string {
+  const key = `${table}|${columns.join(',')}|${count}`;
   let text = insertTexts.get(key);
   if (!text) {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
-    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: rows.length }, () => tuple).join(', ')}`;
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: count }, () => tuple).join(', ')}`;
     if (insertTexts.size > 1000) insertTexts.clear();
     insertTexts.set(key, text);
   }
+  return text;
+}
+
+/** A multi-row insert of rows shaped alike (the columns of the first). */
+export function insertStatement(table: string, rows: readonly object[]): Statement {
+  const columns = Object.keys(rows[0]);
+  const text = insertText(table, columns, rows.length);
   const params: unknown[] = [];
   for (const row of rows) for (const c of columns) params.push((row as Record<string, unknown>)[c]);
   return { text, params, rows: { table, rows } };
@@ -89,8 +95,8 @@ export function insertStatement(table: string, rows: readonly object[]): Stateme
  */
 export function runInsert(sqlite: SqliteHandle, table: string, rows: readonly object[], conflict = ''): boolean[] {
   if (!rows.length) return [];
-  const stmt = sqlite.prepare(insertStatement(table, rows.slice(0, 1)).text + conflict);
   const columns = Object.keys(rows[0]);
+  const stmt = sqlite.prepare(insertText(table, columns, 1) + conflict);
   return rows.map((row) => stmt.run(columns.map((c) => (row as Record<string, unknown>)[c])).changes > 0);
 }
 

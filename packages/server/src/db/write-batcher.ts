@@ -4,10 +4,10 @@ import type { Dialect } from './database.ts';
 /** Runs a unit of work in a transaction of its own — or, on SQLite, in a shared one. */
 export interface WriteBatcher {
   /**
-   * `background`: work nobody is waiting on (linkage). On SQLite it runs in a transaction of its
-   * own, when no other unit of work is queued (or after it has waited behind BACKGROUND_PATIENCE
-   * batches), so that requests never wait for it longer than one such transaction. PostgreSQL
-   * runs writers side by side and ignores it.
+   * `background`: work nobody is waiting on (linkage, the SMS dispatcher's bookkeeping). On
+   * SQLite it runs in a transaction of its own, when no other unit of work is queued (or after it
+   * has waited behind BACKGROUND_PATIENCE batches), so that requests never wait for it longer
+   * than one such transaction. PostgreSQL runs writers side by side and ignores it.
    */
   transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts?: { background?: boolean }): Promise<T>;
 }

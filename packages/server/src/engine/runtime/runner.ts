@@ -124,7 +124,11 @@ const startRowsOf = new WeakMap<object, Map<string, StartRow>>();
 async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, key: string): Promise<StartFacts> {
   const pg = deps.dialect === 'postgres';
   const memoKey = `${key}\u0000${event.category_code}`;
-  const memo = pg || event.plate ? undefined : startRowsOf.get(trx);
+  let memo: Map<string, StartRow> | undefined;
+  if (!pg && !event.plate) {
+    memo = startRowsOf.get(trx);
+    if (!memo) startRowsOf.set(trx, (memo = new Map()));
+  }
   const known = memo?.get(memoKey);
   if (known) return { version: known.active_version ?? null, category: categoryFactsOf(event.category_code, known), owner: undefined, eventLocked: false };
   const [row] = await rawQuery<StartRow>(
@@ -136,10 +140,7 @@ async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: E
   );
   // The event not stored (yet): read the version alone.
   if (!row) return { version: await activeProcessVersion(trx, key), eventLocked: false };
-  if (!pg && !event.plate) {
-    if (!startRowsOf.has(trx)) startRowsOf.set(trx, new Map());
-    startRowsOf.get(trx)!.set(memoKey, row);
-  }
+  memo?.set(memoKey, row);
   return {
     version: row.active_version ?? null,
     category: categoryFactsOf(event.category_code, row),

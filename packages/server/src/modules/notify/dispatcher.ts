@@ -143,9 +143,10 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + cfg.claimGraceMs;
   const claimUntil = new Date(start.getTime() + claimMs).toISOString();
 
-  // Claims join the write batcher's background work on SQLite (PostgreSQL: a transaction of their own).
-  const claimTx = <T>(work: (trx: Transaction<Database>) => Promise<T>) => (deps.writes ? deps.writes.transaction(work, BACKGROUND) : deps.db.transaction().execute(work));
-  const toSend = await claimTx(async (trx) => {
+  // Claims and outcomes join the write batcher's background work on SQLite (PostgreSQL: a transaction of their own).
+  const backgroundTx = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+    deps.writes ? deps.writes.transaction(work, BACKGROUND) : deps.db.transaction().execute(work);
+  const toSend = await backgroundTx(async (trx) => {
     const rows = await claimDueRows(trx, deps.dialect, { now: startIso, claimUntil, workerId: opts.workerId, limit });
     report.claimed = rows.length;
     if (!rows.length) return [];
@@ -196,9 +197,7 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   });
 
   // Outcomes finishing together are recorded together (see groupedWrites).
-  const write = groupedWrites(<T>(work: (trx: Transaction<Database>) => Promise<T>) =>
-    deps.writes ? deps.writes.transaction(work, BACKGROUND) : deps.db.transaction().execute(work),
-  );
+  const write = groupedWrites(backgroundTx);
 
   await runPool(toSend, concurrency, async ({ row, attemptId }) => {
     const claim = { workerId: opts.workerId, attempts: row.attempts };
