@@ -76,4 +76,23 @@ describe('write batcher background work (SQLite)', () => {
     expect(order.indexOf('linkage')).toBe(BACKGROUND_PATIENCE);
     expect(order.filter((o) => o !== 'linkage')).toEqual(Array.from({ length: 12 }, (_, i) => `r${i + 1}`));
   });
+
+  it('tells background work how long ago a request last came, which background work does not reset', async () => {
+    h = await openTestDatabase('sqlite');
+    let ms = 1_000;
+    const w = createWriteBatcher(h.db, 'sqlite', { now: () => ms });
+    expect(w.sinceLastRequest()).toBe(Infinity);
+    await w.transaction(async () => {});
+    ms += 40;
+    expect(w.sinceLastRequest()).toBe(40);
+    await w.transaction(async () => {}, { background: true });
+    ms += 70;
+    expect(w.sinceLastRequest()).toBe(110);
+    await w.transaction(async () => {});
+    expect(w.sinceLastRequest()).toBe(0);
+  });
+
+  it('answers Infinity on PostgreSQL, where requests never wait for background work', () => {
+    expect(createWriteBatcher(null as never, 'postgres').sinceLastRequest()).toBe(Infinity);
+  });
 });

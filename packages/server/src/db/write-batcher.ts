@@ -10,6 +10,13 @@ export interface WriteBatcher {
    * than one such transaction. PostgreSQL runs writers side by side and ignores it.
    */
   transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts?: { background?: boolean }): Promise<T>;
+  /**
+   * Milliseconds since a unit of work other than background work was last queued (Infinity:
+   * none yet). Background work reads it to size its transactions: small while requests come
+   * in, larger while none waits. PostgreSQL, where requests never wait for background work,
+   * answers Infinity.
+   */
+  sinceLastRequest(): number;
 }
 
 /** Batches of requests that may go ahead of queued background work before it gets its turn. */
@@ -32,10 +39,16 @@ interface Job {
  * PostgreSQL commits concurrently (and groups commits itself): there each unit gets its own
  * transaction, and several nodes may write at once.
  */
-export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: { maxBatch?: number } = {}): WriteBatcher {
+export function createWriteBatcher<DB>(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  opts: { maxBatch?: number; now?: () => number } = {},
+): WriteBatcher {
   if (dialect === 'postgres') {
-    return { transaction: (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>) };
+    return { transaction: (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>), sinceLastRequest: () => Infinity };
   }
+  const now = opts.now ?? (() => performance.now());
+  let lastRequestAt = -Infinity;
   const maxBatch = opts.maxBatch ?? 256;
   let queue: Job[] = [];
   let background: Job[] = [];
@@ -95,7 +108,9 @@ export function createWriteBatcher<DB>(db: Kysely<DB>, dialect: Dialect, opts: {
   };
 
   return {
+    sinceLastRequest: () => now() - lastRequestAt,
     transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> {
+      if (!opts.background) lastRequestAt = now();
       return new Promise<T>((resolve, reject) => {
         (opts.background ? background : queue).push({ work, resolve: resolve as (v: unknown) => void, reject });
         // Let the requests already parsed in this turn of the event loop join the batch. (Waiting

@@ -302,7 +302,8 @@ export async function applyReceipts(
   receipts: readonly DeliveryReceipt[],
 ): Promise<ReceiptOutcome[]> {
   // Through the write batcher when there is one: receipts arrive one by one, and on SQLite a
-  // commit each would cost more than the update.
+  // commit each would cost more than the update. Bookkeeping nobody waits on, like the
+  // dispatcher's own writes: requests go first.
   const work = async (trx: Kysely<Database>) => {
     const found = [];
     for (const receipt of receipts) {
@@ -324,7 +325,7 @@ export async function applyReceipts(
     }
     return found;
   };
-  const found = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>)) : await work(deps.db);
+  const found = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>), BACKGROUND) : await work(deps.db);
   const metrics = notifyMetrics(deps.metrics, deps.db);
   return found.map(({ row, applied }, i): ReceiptOutcome => {
     const receipt = receipts[i]!;

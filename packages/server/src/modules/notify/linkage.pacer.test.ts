@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchPacer } from './linkage.worker.ts';
+import { BatchPacer, linkageBatchSize } from './linkage.worker.ts';
 
 /** A pacer on a hand-driven clock and load: batches "take" whatever the test advances. */
 function pacerAt(load: number) {
@@ -51,5 +51,14 @@ describe('linkage pacing against intake', () => {
     clock.ms += 250;
     expect(pacer.share()).toBe(0);
     expect(pacer.shouldPause()).toBe(false);
+  });
+});
+
+describe('linkage batch size', () => {
+  it('is small while requests come in, so that none waits long behind a batch, and larger once none has come for 100 ms', () => {
+    expect(linkageBatchSize(0)).toBe(8);
+    expect(linkageBatchSize(99)).toBe(8);
+    expect(linkageBatchSize(100)).toBe(32);
+    expect(linkageBatchSize(Infinity)).toBe(32);
   });
 });

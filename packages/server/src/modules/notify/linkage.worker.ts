@@ -26,6 +26,19 @@ const BATCH = 200;
  */
 const LIVE_BATCH = 8;
 /**
+ * Events per background transaction once no request has come for IDLE_MS: working off a
+ * backlog after a burst, when nobody waits on the thread. A batch of 32 costs about two thirds
+ * of four batches of 8 per event (its commit shares more pages), so the queue empties about
+ * twice as fast; a request that does arrive meanwhile waits for one such batch (~15 ms).
+ */
+const IDLE_BATCH = 32;
+const IDLE_MS = 100;
+
+/** How many events the next linkage transaction takes, given how long ago a request came. */
+export function linkageBatchSize(sinceLastRequestMs: number): number {
+  return sinceLastRequestMs >= IDLE_MS ? IDLE_BATCH : LIVE_BATCH;
+}
+/**
  * Intake comes first. A report, alarm or reading is accepted and stored at once; its linkage
  * (notifying the on-duty staff, starting its process) follows from the queue. While the main
  * thread has time to spare, linkage takes all it needs and follows within milliseconds. When
@@ -176,14 +189,16 @@ export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
       again = false;
       let full = false;
       try {
-        full = (await pacer.time(() => drainLinkageBatch(deps, LIVE_BATCH))) === LIVE_BATCH;
+        const size = linkageBatchSize(deps.writes.sinceLastRequest());
+        full = (await pacer.time(() => drainLinkageBatch(deps, size))) === size;
       } catch (err) {
         deps.logger.error({ err }, 'linkage failed; the queue is kept for the next round');
       }
       if (!full && !again) break;
-      // Let the requests that arrived meanwhile in; when the thread is saturated, give way to them.
+      // Let the requests that arrived meanwhile in; when the thread is saturated while they come
+      // in, give way to them. (Without requests, the thread is linkage's: its own load is no reason to wait.)
       await new Promise((resolve) => setImmediate(resolve));
-      while (pacer.shouldPause()) await new Promise((resolve) => setTimeout(resolve, PAUSE_STEP_MS));
+      while (deps.writes.sinceLastRequest() < IDLE_MS && pacer.shouldPause()) await new Promise((resolve) => setTimeout(resolve, PAUSE_STEP_MS));
     }
     running = null;
   };
