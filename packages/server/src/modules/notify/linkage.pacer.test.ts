@@ -56,8 +56,8 @@ describe('linkage pacing against intake', () => {
 
 describe('linkage batch size', () => {
   it('is small while requests come in, so that none waits long behind a batch, and larger once none has come for 100 ms', () => {
-    expect(linkageBatchSize(0)).toBe(8);
-    expect(linkageBatchSize(99)).toBe(8);
+    expect(linkageBatchSize(0)).toBe(4);
+    expect(linkageBatchSize(99)).toBe(4);
     expect(linkageBatchSize(100)).toBe(32);
     expect(linkageBatchSize(Infinity)).toBe(32);
   });

@@ -18,18 +18,21 @@ export type LinkageWorkerDeps = LinkageDeps & Pick<AppDeps, 'writes' | 'dialect'
 
 const BATCH = 200;
 /**
- * Events per background transaction while serving. Requests that arrive while one runs wait for
- * it (write-batcher.ts): its size bounds their latency. 8 events take about 5 ms. 16 link
- * more per second of the thread, but put p99 at 1,000 events/s at 35–40 ms against 27–33 ms
- * with 8 (alternating runs, 28 November 2026). With 8, at that rate the queue grows during a
- * run and is worked off within seconds after it (bench/RESULTS.md).
+ * Events per background transaction while requests come in. Requests that arrive while one
+ * runs wait for it (write-batcher.ts): its size bounds their latency. 4 events take about 3 ms.
+ * Larger batches link more per second of the thread (they share pages in their commit), but
+ * at 1,000 events/s p99 was 27–33 ms with 8 against 35–40 ms with 16 (28 November 2026), and
+ * 14–21 ms with 4 against 15–36 ms with 8 (ten alternating runs each, 29 November 2026, with
+ * linkage yielding above SATURATED). At that rate the queue grows during a run and is worked
+ * off within seconds after it (IDLE_BATCH; bench/RESULTS.md).
  */
-const LIVE_BATCH = 8;
+const LIVE_BATCH = 4;
 /**
  * Events per background transaction once no request has come for IDLE_MS: working off a
- * backlog after a burst, when nobody waits on the thread. A batch of 32 costs about two thirds
- * of four batches of 8 per event (its commit shares more pages), so the queue empties about
- * twice as fast; a request that does arrive meanwhile waits for one such batch (~15 ms).
+ * backlog after a burst, when nobody waits on the thread. Per event a batch of 32 costs about
+ * two thirds of what batches of 8 cost and half of what batches of 4 cost (its commit shares
+ * more pages): after a 1,000/s run the queue emptied at ~1,650 events/s instead of ~1,100.
+ * A request that does arrive meanwhile waits for one such batch (~15 ms).
  */
 const IDLE_BATCH = 32;
 const IDLE_MS = 100;
