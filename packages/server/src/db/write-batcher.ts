@@ -12,9 +12,9 @@ export interface WriteBatcher {
   transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts?: { background?: boolean }): Promise<T>;
   /**
    * Milliseconds since a unit of work other than background work was last queued (Infinity:
-   * none yet). Background work reads it to size its transactions: small while requests come
-   * in, larger while none waits. PostgreSQL, where requests never wait for background work,
-   * answers Infinity.
+   * none yet). Background work reads it to size and pace itself: small transactions, giving way
+   * when the thread is saturated, while requests come in; larger ones, at full speed, when none
+   * waits.
    */
   sinceLastRequest(): number;
 }
@@ -44,11 +44,18 @@ export function createWriteBatcher<DB>(
   dialect: Dialect,
   opts: { maxBatch?: number; now?: () => number } = {},
 ): WriteBatcher {
-  if (dialect === 'postgres') {
-    return { transaction: (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>), sinceLastRequest: () => Infinity };
-  }
   const now = opts.now ?? (() => performance.now());
   let lastRequestAt = -Infinity;
+  const sinceLastRequest = () => now() - lastRequestAt;
+  if (dialect === 'postgres') {
+    return {
+      sinceLastRequest,
+      transaction: (work, { background = false } = {}) => {
+        if (!background) lastRequestAt = now();
+        return db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>);
+      },
+    };
+  }
   const maxBatch = opts.maxBatch ?? 256;
   let queue: Job[] = [];
   let background: Job[] = [];
@@ -108,7 +115,7 @@ export function createWriteBatcher<DB>(
   };
 
   return {
-    sinceLastRequest: () => now() - lastRequestAt,
+    sinceLastRequest,
     transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> {
       if (!opts.background) lastRequestAt = now();
       return new Promise<T>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchPacer, linkageBatchSize } from './linkage.worker.ts';
+import { BatchPacer, linkageBatchSize, yieldsToRequests } from './linkage.worker.ts';
 
 /** A pacer on a hand-driven clock and load: batches "take" whatever the test advances. */
 function pacerAt(load: number) {
@@ -60,5 +60,15 @@ describe('linkage batch size', () => {
     expect(linkageBatchSize(99)).toBe(4);
     expect(linkageBatchSize(100)).toBe(32);
     expect(linkageBatchSize(Infinity)).toBe(32);
+  });
+
+  it('gives way to requests only while they come in: without them the thread is linkage\'s, however busy', async () => {
+    const { pacer, batch } = pacerAt(1);
+    await batch(200); // linkage has had most of the last window, and the thread is fully busy
+    expect(pacer.shouldPause()).toBe(true);
+    expect(yieldsToRequests(0, pacer)).toBe(true);
+    expect(yieldsToRequests(99, pacer)).toBe(true);
+    expect(yieldsToRequests(100, pacer)).toBe(false);
+    expect(yieldsToRequests(Infinity, pacer)).toBe(false);
   });
 });

@@ -41,6 +41,14 @@ const IDLE_MS = 100;
 export function linkageBatchSize(sinceLastRequestMs: number): number {
   return sinceLastRequestMs >= IDLE_MS ? IDLE_BATCH : LIVE_BATCH;
 }
+
+/**
+ * Whether linkage waits before its next batch: only while requests come in and the thread is
+ * saturated. Without requests the thread is linkage's, and its own load is no reason to wait.
+ */
+export function yieldsToRequests(sinceLastRequestMs: number, pacer: Pick<BatchPacer, 'shouldPause'>): boolean {
+  return sinceLastRequestMs < IDLE_MS && pacer.shouldPause();
+}
 /**
  * Intake comes first. A report, alarm or reading is accepted and stored at once; its linkage
  * (notifying the on-duty staff, starting its process) follows from the queue. While the main
@@ -198,10 +206,9 @@ export function linkageDrainerOf(deps: LinkageWorkerDeps): Drainer {
         deps.logger.error({ err }, 'linkage failed; the queue is kept for the next round');
       }
       if (!full && !again) break;
-      // Let the requests that arrived meanwhile in; when the thread is saturated while they come
-      // in, give way to them. (Without requests, the thread is linkage's: its own load is no reason to wait.)
+      // Let the requests that arrived meanwhile in; when the thread is saturated, give way to them.
       await new Promise((resolve) => setImmediate(resolve));
-      while (deps.writes.sinceLastRequest() < IDLE_MS && pacer.shouldPause()) await new Promise((resolve) => setTimeout(resolve, PAUSE_STEP_MS));
+      while (yieldsToRequests(deps.writes.sinceLastRequest(), pacer)) await new Promise((resolve) => setTimeout(resolve, PAUSE_STEP_MS));
     }
     running = null;
   };
