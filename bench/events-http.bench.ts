@@ -1,7 +1,7 @@
 // Event creation over HTTP on SQLite with 1,000,000 events already stored, against a bare Fastify
 // route inserting one row per request into the same file (measured in the same run), and the plaza's
 // first page of open events in a township's scope. Prints a markdown section; run by bench/run.ts.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +48,10 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     const cached = process.env.BENCH_STORE_CACHE ? join(process.env.BENCH_STORE_CACHE, `events-${STORED}-${schemaHash()}.db`) : null;
     if (cached && existsSync(cached)) {
       copyFileSync(cached, file);
+      // Flushed now: else the kernel writes the copy's 1.7 GB back during the measured runs.
+      const fd = openSync(file, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
       log(`  store copied from ${cached}`);
     } else {
       const sqlite = new Database(file);
