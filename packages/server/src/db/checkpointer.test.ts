@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -49,4 +49,23 @@ describe('write-ahead log on a SQLite file', () => {
       closeSync(shm);
     }
   }, 60_000);
+
+  // Niceness of each thread of this process (field 19 of /proc/self/task/<tid>/stat).
+  const niceOfThreads = () =>
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+
+  it.runIf(process.platform === 'linux')('copies the log on a thread that gives way to the serving thread', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'liandong-wal-'));
+    const before = niceOfThreads().filter((n) => n === 10).length;
+    h = openDatabase(join(dir, 'nice.db'));
+    await sql`create table t (id integer primary key)`.execute(h.db);
+    const deadline = Date.now() + 10_000;
+    while (niceOfThreads().filter((n) => n === 10).length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
+    // Only that thread: the serving thread keeps the default priority.
+    expect(niceOfThreads()[0]).toBe(0);
+  });
 });
