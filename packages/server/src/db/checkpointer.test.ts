@@ -57,7 +57,10 @@ describe('write-ahead log on a SQLite file', () => {
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     });
 
-  it.runIf(process.platform === 'linux')('copies the log on a thread that gives way to the serving thread', async () => {
+  // (Where the tests themselves run at nice 10 or more, the difference cannot be seen.)
+  const linuxBelowNice10 = process.platform === 'linux' && niceOfThreads()[0]! < 10;
+  it.runIf(linuxBelowNice10)('copies the log on a thread that gives way to the serving thread', async () => {
+    const base = niceOfThreads()[0];
     dir = mkdtempSync(join(tmpdir(), 'liandong-wal-'));
     const before = niceOfThreads().filter((n) => n === 10).length;
     h = openDatabase(join(dir, 'nice.db'));
@@ -65,7 +68,7 @@ describe('write-ahead log on a SQLite file', () => {
     const deadline = Date.now() + 10_000;
     while (niceOfThreads().filter((n) => n === 10).length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
-    // Only that thread: the serving thread keeps the default priority.
-    expect(niceOfThreads()[0]).toBe(0);
+    // Only that thread: the serving thread keeps its priority.
+    expect(niceOfThreads()[0]).toBe(base);
   });
 });
