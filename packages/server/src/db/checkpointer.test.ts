@@ -56,18 +56,19 @@ describe('write-ahead log on a SQLite file', () => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     });
+  const atNice10 = () => niceOfThreads().filter((n) => n === 10).length;
 
   // (Where the tests themselves run at nice 10 or more, the difference cannot be seen.)
   const linuxBelowNice10 = process.platform === 'linux' && niceOfThreads()[0]! < 10;
   it.runIf(linuxBelowNice10)('copies the log on a thread that gives way to the serving thread', async () => {
     const base = niceOfThreads()[0];
     dir = mkdtempSync(join(tmpdir(), 'liandong-wal-'));
-    const before = niceOfThreads().filter((n) => n === 10).length;
+    const before = atNice10();
     h = openDatabase(join(dir, 'nice.db'));
     await sql`create table t (id integer primary key)`.execute(h.db);
     const deadline = Date.now() + 10_000;
-    while (niceOfThreads().filter((n) => n === 10).length <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(niceOfThreads().filter((n) => n === 10).length).toBe(before + 1);
+    while (atNice10() <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(atNice10()).toBe(before + 1);
     // Only that thread: the serving thread keeps its priority.
     expect(niceOfThreads()[0]).toBe(base);
   });

@@ -46,17 +46,19 @@ export function createWriteBatcher<DB>(
 ): WriteBatcher {
   const now = opts.now ?? (() => performance.now());
   let lastRequestAt = -Infinity;
-  const sinceLastRequest = () => now() - lastRequestAt;
-  if (dialect === 'postgres') {
-    return {
-      sinceLastRequest,
-      transaction: (work, { background = false } = {}) => {
-        if (!background) lastRequestAt = now();
-        return db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>);
-      },
-    };
-  }
-  const maxBatch = opts.maxBatch ?? 256;
+  const run: WriteBatcher['transaction'] =
+    dialect === 'postgres' ? (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>) : groupCommit(db, opts.maxBatch ?? 256);
+  return {
+    sinceLastRequest: () => now() - lastRequestAt,
+    transaction(work, o = {}) {
+      if (!o.background) lastRequestAt = now();
+      return run(work, o);
+    },
+  };
+}
+
+/** SQLite's group commit (see createWriteBatcher). */
+function groupCommit<DB>(db: Kysely<DB>, maxBatch: number): WriteBatcher['transaction'] {
   let queue: Job[] = [];
   let background: Job[] = [];
   let running = false;
@@ -114,19 +116,14 @@ export function createWriteBatcher<DB>(
     }
   };
 
-  return {
-    sinceLastRequest,
-    transaction<T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> {
-      if (!opts.background) lastRequestAt = now();
-      return new Promise<T>((resolve, reject) => {
-        (opts.background ? background : queue).push({ work, resolve: resolve as (v: unknown) => void, reject });
-        // Let the requests already parsed in this turn of the event loop join the batch. (Waiting
-        // longer for company would idle the thread, which linkage's pacing reads as time to spare.)
-        if (!running) {
-          running = true;
-          setImmediate(() => void drain());
-        }
-      });
-    },
-  };
+  return <T>(work: (trx: Transaction<any>) => Promise<T>, opts: { background?: boolean } = {}): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      (opts.background ? background : queue).push({ work, resolve: resolve as (v: unknown) => void, reject });
+      // Let the requests already parsed in this turn of the event loop join the batch. (Waiting
+      // longer for company would idle the thread, which linkage's pacing reads as time to spare.)
+      if (!running) {
+        running = true;
+        setImmediate(() => void drain());
+      }
+    });
 }
