@@ -1,6 +1,31 @@
 import { z } from 'zod';
+import { ATTACHMENT_URL_MAX_LENGTH, externalAttachmentUrl } from './attachment-url.ts';
 import { AttachmentKind, ClosingKind, EventSource, EventStatus, Urgency } from './enums.ts';
 import { OrgChainEntry } from './org.ts';
+
+/**
+ * An event's attachment: a file uploaded to the platform (`POST /attachments` answers its
+ * `dataId`) or an external `https:` URL (see attachment-url.ts for what is accepted). A refused URL
+ * is a 422 `ATTACHMENT_URL_INVALID`; the server stores and presents the URL in its parsed form.
+ */
+export const AttachmentRef = z
+  .union([
+    z.object({ dataId: z.string().min(1), kind: AttachmentKind }),
+    z.object({
+      url: z.string().describe(`An https: URL with a host and no credentials, at most ${ATTACHMENT_URL_MAX_LENGTH} characters`),
+      kind: AttachmentKind,
+    }),
+  ])
+  .superRefine((a, ctx) => {
+    if ('url' in a && externalAttachmentUrl(a.url) === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: `must be an https: URL with a host and no credentials, at most ${ATTACHMENT_URL_MAX_LENGTH} characters (or upload the file and send its dataId)`,
+        params: { errorCode: 'ATTACHMENT_URL_INVALID' },
+      });
+    }
+  });
 
 export const CreateEventRequest = z.object({
   category: z.string().min(1).max(32),
@@ -15,15 +40,7 @@ export const CreateEventRequest = z.object({
   urgency: Urgency.optional(),
   occurredAt: z.string().datetime({ offset: true }).optional(),
   reporter: z.object({ name: z.string().max(64).optional(), phone: z.string().max(20).optional() }).optional(),
-  attachments: z
-    .array(
-      z.union([
-        z.object({ dataId: z.string().min(1), kind: AttachmentKind }),
-        z.object({ url: z.string().url().max(2000), kind: AttachmentKind }),
-      ]),
-    )
-    .max(20)
-    .optional(),
+  attachments: z.array(AttachmentRef).max(20).optional(),
   externalId: z.string().min(1).max(128).optional(),
   /** 自行处置: a grid worker fixed it on the spot; the event is reported and closed at once. */
   selfHandled: z.boolean().optional(),

@@ -1,3 +1,4 @@
+export * from './attachment-url.ts';
 export * from './enums.ts';
 export * from './errors.ts';
 export * from './org.ts';

@@ -20,3 +20,14 @@ export class AppError extends Error {
 }
 
 export const notFound = (code: ErrorCode, what: string) => new AppError(code, `${what} not found`);
+
+/**
+ * The api.md code for a set of schema issues: a refinement may name one (`params.errorCode`, e.g.
+ * ATTACHMENT_URL_INVALID); when every issue names the same code, it is that, else VALIDATION_FAILED.
+ */
+export function errorCodeOfIssues(issues: ReadonlyArray<object>): ErrorCode {
+  const named = issues.map((i) => ((i as { params?: { errorCode?: unknown } }).params ?? {}).errorCode);
+  const first = named[0];
+  if (typeof first === 'string' && first in ERROR_CODES && named.every((c) => c === first)) return first as ErrorCode;
+  return 'VALIDATION_FAILED';
+}

@@ -1,7 +1,8 @@
 import type { FastifyError } from 'fastify';
 import type { Api } from './api.ts';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError } from '../errors.ts';
+import { ERROR_CODES } from '@liandong/contracts';
+import { AppError, errorCodeOfIssues } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 
 /**
@@ -20,8 +21,10 @@ export function registerErrorHandling(app: Api, _deps: AppDeps, opts: { spaFallb
         path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,
         message: v.message,
       }));
-      return reply.code(400).send({
-        error: { code: 'VALIDATION_FAILED', message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details },
+      // A refinement may name its own code (params.errorCode), e.g. ATTACHMENT_URL_INVALID (422).
+      const code = errorCodeOfIssues(err.validation.map((v) => ({ params: (v.params as { params?: unknown } | undefined)?.params })));
+      return reply.code(ERROR_CODES[code]).send({
+        error: { code, message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details },
       });
     }
     const fe = err as FastifyError;

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { AttachmentKind } from '@liandong/contracts';
+import { AttachmentKind, externalAttachmentUrl } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -79,7 +79,13 @@ export async function openAttachment(deps: Pick<AppDeps, 'db' | 'config'>, princ
   } else if (row.uploaded_by === null || row.uploaded_by !== uploaderIdOf(principal)) {
     throw notFound;
   }
-  if (row.url) return { kind: 'redirect', url: row.url };
+  if (row.url !== null) {
+    // Only ever to a parsed https: URL. A row stored before URLs were checked (HTTP://, javascript:,
+    // http:/\host…) is served as nothing at all.
+    const url = externalAttachmentUrl(row.url);
+    if (url === null) throw notFound;
+    return { kind: 'redirect', url };
+  }
   if (!row.storage_path) throw notFound;
   const path = resolve(deps.config.dataDir, row.storage_path);
   if (!(await stat(path).catch(() => null))?.isFile()) throw notFound;

@@ -1,8 +1,8 @@
-import { CreateEventRequest, type EventView } from '@liandong/contracts';
+import { CreateEventRequest, externalAttachmentUrl, type EventView } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, errorCodeOfIssues } from '../../errors.ts';
 import { presentCategory } from '../catalog/catalog.presenter.ts';
 import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
 import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
@@ -53,7 +53,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
   const linkage = opts.linkage ?? true;
   const parsed = CreateEventRequest.safeParse(rawInput);
   if (!parsed.success) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid event', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new AppError(errorCodeOfIssues(parsed.error.issues), 'Invalid event', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   const input = parsed.data;
   if (input.plate !== undefined) input.plate = plateOrThrow(input.plate, 'body.plate').plate;
@@ -102,7 +102,8 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         size_bytes: null,
         sha256: null,
         storage_path: null,
-        url: l.url,
+        // Validated by the schema; stored in its parsed form, which is what is served.
+        url: externalAttachmentUrl(l.url),
         original_name: null,
         uploaded_by: uploader,
         created_at: nowIso,

@@ -1,4 +1,4 @@
-import type { EventView, OrgChainEntry, TimelineEntry } from '@liandong/contracts';
+import { externalAttachmentUrl, type EventView, type OrgChainEntry, type TimelineEntry } from '@liandong/contracts';
 import { presentChainEntry } from '../org/org.presenter.ts';
 import type { AttachmentsTable, EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import { fromDbBool } from '../../db/database.ts';
@@ -20,8 +20,13 @@ export function orgChainOf(territory: Territory, row: Pick<EventsTable, 'county_
   return out;
 }
 
+/**
+ * Where a client gets an attachment: an external file at its parsed https: URL, an uploaded one
+ * from this server. A URL stored before URLs were checked is never handed out: it is presented as
+ * the server's own path, which answers 404 for it.
+ */
 export function attachmentUrl(a: Pick<AttachmentsTable, 'id' | 'url'>): string {
-  return a.url ?? `/api/v1/attachments/${a.id}`;
+  return (a.url !== null ? externalAttachmentUrl(a.url) : null) ?? `/api/v1/attachments/${a.id}`;
 }
 
 export interface PresentOptions {
