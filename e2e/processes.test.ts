@@ -101,6 +101,8 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
   it('marks a holiday in the working calendar', async () => {
     await page.getByRole('menuitem', { name: '工作日历' }).click();
     await page.waitForURL(/\/calendar$/);
+    // The server's clock stands in late November 2026 and the calendar data ends with 2026.
+    await expect.poll(() => page.getByTestId('calendar-missing-holidays').textContent()).toContain('2027 年的节假日尚未设置');
     const calendarId = (await server.test.as('admin')('GET', '/api/v1/calendars')).json().items[0].id as string;
     // A weekday of the month shown that no holiday or adjusted day has claimed yet.
     const today = new Date();

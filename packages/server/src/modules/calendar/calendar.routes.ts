@@ -18,13 +18,15 @@ const Calendar = z.object({
   isDefault: z.boolean(),
   updatedAt: z.string(),
 });
+/** The years (this one, or the next from 60 days before it) that have no holidays: every weekday of them counts as working. */
+const ListedCalendar = Calendar.extend({ missingHolidayYears: z.array(z.number()) });
 const Day = z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), note: z.string().nullable() });
 
 /** Working calendars (工作日历): everyone signed in reads them, administrators edit them. */
 export function registerCalendarRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/calendars',
-    { schema: { tags: ['calendars'], summary: 'Working calendars (the default one first)', response: { 200: z.object({ items: z.array(Calendar) }) } }, preHandler: authenticate() },
+    { schema: { tags: ['calendars'], summary: 'Working calendars (the default one first)', response: { 200: z.object({ items: z.array(ListedCalendar) }) } }, preHandler: authenticate() },
     async () => listCalendars(deps),
   );
 
@@ -36,7 +38,7 @@ export function registerCalendarRoutes(app: Api, deps: AppDeps): void {
         summary: 'A calendar with its holidays and adjusted working days in [from, to] (default: this year and the next)',
         params: z.object({ id: Id }),
         querystring: z.object({ from: DateText.optional(), to: DateText.optional() }),
-        response: { 200: Calendar.extend({ from: z.string(), to: z.string(), days: z.array(Day) }) },
+        response: { 200: ListedCalendar.extend({ from: z.string(), to: z.string(), days: z.array(Day) }) },
       },
       preHandler: authenticate(),
     },

@@ -4,12 +4,40 @@ import {
   DEFAULT_WEEKLY_WORKING_DAYS,
   DEFAULT_WORKING_PERIODS,
 } from '../../engine/time/calendar.ts';
-import { seedChinaCalendar } from '../../engine/time/china-calendar.ts';
+import { chinaCalendarYears, seedChinaCalendar } from '../../engine/time/china-calendar.ts';
 import { defaultIds, type Ids } from '../../lib/ids.ts';
 import { invalidateCalendarCache } from './calendar.loader.ts';
 import { findDefaultCalendarRow, insertCalendarDays, insertCalendarUnlessConflict } from './calendar.repository.ts';
 
 export const DEFAULT_CALENDAR_NAME = '中国法定工作日历';
+
+const toppedUp = new WeakSet<object>();
+
+/**
+ * Adds to a calendar the years `chinese-days` covers after the last year the calendar marks any
+ * day in — what a newer package brings to an installation seeded with an older one (done once per
+ * start by ensureDefaultCalendar). Earlier years are left as the administrators made them.
+ * Answers the years added.
+ */
+export async function addNewChinaYears(db: Db, calendarId: string): Promise<number[]> {
+  const last = await db
+    .selectFrom('calendar_days')
+    .select((eb) => eb.fn.max('date').as('last'))
+    .where('calendar_id', '=', calendarId)
+    .executeTakeFirst();
+  const lastYear = last?.last ? Number(String(last.last).slice(0, 4)) : 0;
+  const seed = seedChinaCalendar(chinaCalendarYears().filter((y) => y > lastYear));
+  if (!seed.days.length) return [];
+  // Another node starting at the same moment may add them too: a date already there is kept.
+  const rows = seed.days.map((d) => ({ calendar_id: calendarId, date: d.date, kind: d.kind, note: d.note }));
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += 200) {
+      await trx.insertInto('calendar_days').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['calendar_id', 'date']).doNothing()).execute();
+    }
+  });
+  invalidateCalendarCache(db);
+  return seed.years;
+}
 
 /**
  * Makes sure the default calendar exists — UTC+8, Monday to Friday, 08:30–12:00 and
@@ -19,7 +47,13 @@ export const DEFAULT_CALENDAR_NAME = '中国法定工作日历';
  */
 export async function ensureDefaultCalendar(db: Db, now: Date, ids: Ids = defaultIds): Promise<string> {
   const existing = await findDefaultCalendarRow(db);
-  if (existing) return existing.id;
+  if (existing) {
+    if (!toppedUp.has(db)) {
+      toppedUp.add(db);
+      await addNewChinaYears(db, existing.id);
+    }
+    return existing.id;
+  }
   const at = now.toISOString();
   const id = ids.id();
   const inserted = await db.transaction().execute(async (trx) => {

@@ -23,6 +23,7 @@ import {
   updateCalendarRow,
   upsertCalendarDay,
 } from './calendar.repository.ts';
+import { calendarMissingHolidayYears } from './calendar.coverage.ts';
 import { ensureDefaultCalendar } from './calendar.seed.ts';
 
 type CalendarDeps = Pick<AppDeps, 'db' | 'clock' | 'ids'>;
@@ -41,9 +42,14 @@ async function calendarRowOrThrow(deps: CalendarDeps, id: string) {
   return row;
 }
 
-export async function listCalendars(deps: CalendarDeps): Promise<{ items: CalendarView[] }> {
+/** A calendar as listed: with the years it should have holidays for and has none (calendar.coverage.ts). */
+export type CalendarListView = CalendarView & { missingHolidayYears: number[] };
+
+export async function listCalendars(deps: CalendarDeps): Promise<{ items: CalendarListView[] }> {
   await seeded(deps);
-  return { items: (await findCalendars(deps.db)).map(presentCalendar) };
+  const now = deps.clock.now();
+  const rows = await findCalendars(deps.db);
+  return { items: await Promise.all(rows.map(async (row) => ({ ...presentCalendar(row), missingHolidayYears: await calendarMissingHolidayYears(deps.db, row, now) }))) };
 }
 
 export interface DayRange {
@@ -52,7 +58,7 @@ export interface DayRange {
 }
 
 /** A calendar with its holidays and adjusted working days in [from, to] (default: this year and the next, local). */
-export async function getCalendar(deps: CalendarDeps, id: string, range: DayRange): Promise<CalendarView & { from: string; to: string; days: CalendarDayView[] }> {
+export async function getCalendar(deps: CalendarDeps, id: string, range: DayRange): Promise<CalendarListView & { from: string; to: string; days: CalendarDayView[] }> {
   if (range.from) dateOrThrow(range.from, 'from');
   if (range.to) dateOrThrow(range.to, 'to');
   const row = await calendarRowOrThrow(deps, id);
@@ -64,7 +70,8 @@ export async function getCalendar(deps: CalendarDeps, id: string, range: DayRang
     throw new AppError('VALIDATION_FAILED', `List at most ${MAX_DAY_SPAN} days at a time`, [{ path: 'to', message: `at most ${MAX_DAY_SPAN} days after from` }]);
   }
   const days = await findCalendarDays(deps.db, id, from, to);
-  return { ...presentCalendar(row), from, to, days: days.map(presentCalendarDay) };
+  const missingHolidayYears = await calendarMissingHolidayYears(deps.db, row, deps.clock.now());
+  return { ...presentCalendar(row), missingHolidayYears, from, to, days: days.map(presentCalendarDay) };
 }
 
 export interface UpdateCalendarInput {

@@ -2,6 +2,7 @@ import type { Api } from '../../http/api.ts';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { isMigrated, ping } from '../../db/database.ts';
 import type { AppDeps } from '../../deps.ts';
+import { defaultCalendarHealth } from '../calendar/calendar.coverage.ts';
 
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
@@ -9,7 +10,11 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
-/** /healthz (process up), /readyz (database reachable, migrations applied), /metrics (Prometheus). */
+/**
+ * /healthz (process up), /readyz (database reachable, migrations applied; `details` carries
+ * warnings that do not make the node unready, e.g. a working calendar without the coming year's
+ * holidays), /metrics (Prometheus).
+ */
 export function registerSystemRoutes(app: Api, deps: AppDeps): void {
   const httpDuration =
     (deps.metrics.getSingleMetric('liandong_http_request_duration_seconds') as Histogram<string> | undefined) ??
@@ -32,7 +37,8 @@ export function registerSystemRoutes(app: Api, deps: AppDeps): void {
       if (!(await isMigrated(deps.db))) {
         return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database migrations are pending' } });
       }
-      return { status: 'ready', database: deps.dialect };
+      const calendar = await defaultCalendarHealth(deps.db, deps.clock.now());
+      return { status: 'ready', database: deps.dialect, details: { calendar } };
     } catch {
       return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database unreachable' } });
     }

@@ -39,6 +39,7 @@ export default function CalendarPage() {
   const [editing, setEditing] = useState<{ date: Dayjs; kind: 'holiday' | 'workday' | 'pattern'; note: string } | null>(null);
 
   const marked = useMemo(() => new Map<string, CalendarDay>((year.data?.days ?? []).map((d) => [d.date, d])), [year.data]);
+  const missingYears = calendars.data?.items[0]?.missingHolidayYears ?? [];
   const weekly = year.data?.weeklyWorkingDays ?? calendars.data?.items[0]?.weeklyWorkingDays ?? [1, 2, 3, 4, 5];
 
   const kindOf = (d: Dayjs): DayKind => {
@@ -100,6 +101,9 @@ export default function CalendarPage() {
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('calendar.subtitle')}</Typography.Paragraph>
       {!editable && <Alert type="info" showIcon message={t('calendar.readOnly')} style={{ marginBottom: 12 }} />}
+      {editable && !!missingYears.length && (
+        <Alert type="warning" showIcon data-testid="calendar-missing-holidays" message={t('calendar.missingHolidays', { years: missingYears.join(t('calendar.yearSeparator')) })} style={{ marginBottom: 12 }} />
+      )}
       {(calendars.error || year.error) && <Alert type="error" showIcon message={errorText(t, calendars.error ?? year.error)} style={{ marginBottom: 12 }} />}
       <Row gutter={[12, 12]}>
         <Col xs={24} xl={17}>

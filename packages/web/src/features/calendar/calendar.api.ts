@@ -15,6 +15,8 @@ export interface CalendarView {
   workingMinutesPerDay: number;
   isDefault: boolean;
   updatedAt: string;
+  /** Years (this one, or the next from 60 days before it) without holidays: their weekdays all count as working days. */
+  missingHolidayYears?: number[];
 }
 
 export interface CalendarDay {
