@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { registerSqliteHandle } from './raw-sql.ts';
+import { guardedDialect } from './transaction-guard.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -40,7 +41,7 @@ export function openDatabase(
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // A broken idle connection must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
     const u = new URL(url);
     return { db, dialect: 'postgres', describe: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
   }
@@ -55,7 +56,7 @@ export function openDatabase(
   sqlite.pragma('temp_store = memory');
   const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, opts.walRestartFrames ?? 160_000);
   const cached = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: cached })) });
   registerSqliteHandle(db, cached);
   return {
     db,

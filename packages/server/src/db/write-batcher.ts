@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './database.ts';
+import { runUnit } from './transaction-guard.ts';
 
 /** Runs a unit of work in a transaction of its own — or, on SQLite, in a shared one. */
 export interface WriteBatcher {
@@ -38,6 +39,10 @@ interface Job {
  *
  * PostgreSQL commits concurrently (and groups commits itself): there each unit gets its own
  * transaction, and several nodes may write at once.
+ *
+ * On both, a unit of work must use the handle it is given: a query through the top-level `db`
+ * from inside it throws at once (transaction-guard.ts), where on SQLite it would wait forever
+ * for the connection the batch holds.
  */
 export function createWriteBatcher<DB>(
   db: Kysely<DB>,
@@ -47,7 +52,9 @@ export function createWriteBatcher<DB>(
   const now = opts.now ?? (() => performance.now());
   let lastRequestAt = -Infinity;
   const run: WriteBatcher['transaction'] =
-    dialect === 'postgres' ? (work) => db.transaction().execute(work as (trx: Transaction<DB>) => Promise<never>) : groupCommit(db, opts.maxBatch ?? 256);
+    dialect === 'postgres'
+      ? (work) => db.transaction().execute((trx) => runUnit(db, () => (work as (trx: Transaction<DB>) => Promise<never>)(trx)))
+      : groupCommit(db, opts.maxBatch ?? 256);
   return {
     sinceLastRequest: () => now() - lastRequestAt,
     transaction(work, o = {}) {
@@ -79,7 +86,7 @@ function groupCommit<DB>(db: Kysely<DB>, maxBatch: number): WriteBatcher['transa
         const name = `unit_${i}`;
         const sp = await trx.savepoint(name).execute();
         try {
-          const value = await job.work(sp as unknown as Transaction<any>);
+          const value = await runUnit(db, () => job.work(sp as unknown as Transaction<any>));
           await sp.releaseSavepoint(name).execute();
           settled.push(() => job.resolve(value));
         } catch (err) {
