@@ -1,9 +1,46 @@
-import { defineConfig } from 'vite';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside every text asset of the build. The server sends them
+ * with `Content-Encoding` as the browser accepts (@fastify/static `preCompressed`), so compressing
+ * costs nothing per request and brotli can run at its best (slowest) level.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'liandong-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const file of walk(outDir)) {
+        if (!/\.(js|mjs|css|html|svg|json|txt|map)$/.test(file)) continue;
+        const body = readFileSync(file);
+        const br = brotliCompressSync(body, {
+          params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT },
+        });
+        const gz = gzipSync(body, { level: 9 });
+        // A tiny file may not shrink: then the server sends it as it is.
+        if (br.length < body.length) writeFileSync(`${file}.br`, br);
+        if (gz.length < body.length) writeFileSync(`${file}.gz`, gz);
+      }
+    },
+  };
+}
 
 // The server serves dist/ in production (app.ts registerWebApp); in development the API is proxied.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   server: {
     port: 5173,
     proxy: { '/api': 'http://127.0.0.1:8080', '/open311': 'http://127.0.0.1:8080' },
@@ -14,13 +51,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       output: {
-        // Big libraries in their own chunks so that app changes do not invalidate them in caches.
+        // Pages are loaded on demand (React.lazy in App.tsx) and take the Ant Design components they
+        // use with them: grouping all of antd (or all of node_modules) into one chunk made the first
+        // page load every component of every page. Only libraries every page needs (React) and the
+        // one heavy library of the maps (ECharts, loaded when a map is shown) have chunks of their
+        // own, so that app changes do not invalidate them in caches.
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/, priority: 20 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/, priority: 10 },
-            { name: 'vendor', test: /node_modules[\\/]/, priority: 0 },
           ],
         },
       },

@@ -6,11 +6,11 @@ import Fastify, { LogController } from 'fastify';
 import type { Api } from './http/api.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
 import fastifyMultipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './http/errors.plugin.ts';
+import { registerWebApp } from './http/web-app.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
@@ -84,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { prefix: '/api/v1' },
   );
 
-  if (webDir) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (webDir) await registerWebApp(app, webDir);
   return app;
 }
 
