@@ -312,6 +312,12 @@ export type InstanceStatus = 'running' | 'suspended' | 'failed' | 'completed' | 
 export interface ProcessInstancesTable {
   id: string;
   event_id: string;
+  /**
+   * Which of the event's processes this is: 1 for the one it starts with, the next for each
+   * restart (a reopened event). Unique per event, and at most one instance of an event is live
+   * (migration 0006): an event never runs two main processes.
+   */
+  run: number;
   process_key: string;
   version: number;
   status: InstanceStatus;

@@ -8,7 +8,8 @@ import { runAction } from './actions.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { activeProcessVersion, loadProcessVersion } from './definition-store.ts';
 import { taskDeadline } from './sla.ts';
-import { rawQuery } from '../../db/raw-sql.ts';
+import { planTaskDeadline } from './task-limits.ts';
+import { insertStatement, rawQuery } from '../../db/raw-sql.ts';
 import { ActionError, categoryFactsOf, ENGINE_ACTOR, StepContext, type CategoryFacts, type CategoryRow, type EngineDeps, type TokenState } from './step-context.ts';
 
 const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;
@@ -45,12 +46,24 @@ export interface StartOptions {
    * again of its first tasks — one notification per person when an event arrives.
    */
   alreadyTold?: ReadonlySet<string>;
+  /**
+   * Starts the event's next process after its earlier ones ended (a reopened event; the caller
+   * cancels what still runs first). Without it a start is the event's first process, and does
+   * nothing when the event has one already.
+   */
+  restart?: boolean;
 }
 
 /**
  * Starts the active version of a process for an event and runs it to its first wait states
  * (tasks, waits, joins), all inside `trx`. Returns the step, whose `afterCommit` the caller runs
  * once the transaction committed.
+ *
+ * One main process per event is the database's rule (migration 0006: `(event_id, run)` is
+ * unique, and so is an event's live instance). The instance row is written first, with
+ * ON CONFLICT DO NOTHING: a start that finds the event's process already there (two starters
+ * after a crash, two nodes) runs and writes nothing — no second task, no second notification —
+ * and answers a step with `skipped` set, without aborting the caller's transaction.
  */
 export async function startInstance(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, cal: Calendar, opts: StartOptions = {}): Promise<StepContext> {
   const key = opts.processKey ?? (await processKeyFor(trx, event));
@@ -62,6 +75,7 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   const instance: ProcessInstancesTable = {
     id: deps.ids.id(),
     event_id: event.id,
+    run: opts.restart ? await nextRun(trx, event.id) : 1,
     process_key: key,
     version,
     status: 'running',
@@ -72,12 +86,17 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
     ended_at: null,
   };
   const ctx = new StepContext(trx, deps, instance, def, event, cal, opts.actor ?? ENGINE_ACTOR);
+  if (!(await claimInstance(trx, instance))) {
+    ctx.skipped = true;
+    deps.logger.debug({ eventId: event.id, process: key }, 'the event has its process already; not started again');
+    return ctx;
+  }
   ctx.eventLocked = facts.eventLocked;
   ctx.alreadyTold = opts.alreadyTold ?? null;
   if (facts.category) ctx.primeCategory(facts.category);
   if (facts.owner !== undefined) ctx.scratch.set('owner', facts.owner);
-  // Written by flush, once, with the vars and status the first run leaves it in.
-  ctx.instanceIsNew = true;
+  // Written already (claimInstance); flush stores the vars and status the first run leaves it in.
+  ctx.instanceDirty = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
   let from = def.start;
   if (opts.resumeAtStatus) {
@@ -90,6 +109,17 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   await run(ctx, token);
   await ctx.flush();
   return ctx;
+}
+
+/** Inserts a new instance unless the event already has it (see startInstance); answers whether it did. */
+async function claimInstance(trx: Transaction<Database>, instance: ProcessInstancesTable): Promise<boolean> {
+  const { text, params } = insertStatement('process_instances', [instance]);
+  return (await rawQuery(trx, `${text} on conflict do nothing returning "id"`, params)).length > 0;
+}
+
+async function nextRun(trx: Transaction<Database>, eventId: string): Promise<number> {
+  const [row] = await rawQuery<{ run: number | string | null }>(trx, 'select max("run") as "run" from "process_instances" where "event_id" = ?', [eventId]);
+  return Number(row?.run ?? 0) + 1;
 }
 
 interface StartFacts {
@@ -355,14 +385,13 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
   if (!node.assignee) return 0;
   const units = await resolveAssigneeUnits(ctx.trx, ctx.deps.territory, ctx.current, node.assignee.unit);
   if (!units.length) return 0;
-  let limit: { minutes: number; kind: 'working' | 'natural' } | null = null;
-  if (node.timeLimit && 'from' in node.timeLimit) {
-    const cat = await ctx.categoryFacts();
-    if (cat.timeLimitMinutes) limit = { minutes: cat.timeLimitMinutes, kind: cat.timeLimitKind === 'natural' ? 'natural' : 'working' };
-  } else if (node.timeLimit) limit = node.timeLimit;
+  const facts = await ctx.categoryFacts();
   const warnShare = node.warnShare ?? 0.8;
-  const deadline = limit ? taskDeadline(ctx.cal, ctx.now, limit, warnShare) : null;
-  const category = (await ctx.categoryFacts()).name;
+  // Step × urgency limits, and the rule that keeps them within the event's deadline: task-limits.ts.
+  const plan = planTaskDeadline({ def: ctx.def, node, urgency: ctx.current.urgency, category: facts, cal: ctx.cal, now: ctx.now, warnShare, eventDueAt: ctx.current.due_at });
+  const limit = plan.limit;
+  const deadline = plan.dueAt && plan.warnAt ? { dueAt: plan.dueAt, warnAt: plan.warnAt } : null;
+  const category = facts.name;
   for (const unit of units) {
     const task: TasksTable = {
       id: ctx.deps.ids.id(),
@@ -415,7 +444,7 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
     }
   }
   // The event's own deadline is its handling limit (the category's), not every step's.
-  const handling = !!node.timeLimit && 'from' in node.timeLimit && deadline;
+  const handling = plan.setsEventDeadline && deadline;
   if (node.eventStatus && !ctx.keepEventStatus) ctx.patchEvent({ status: node.eventStatus, ...(handling ? { due_at: deadline.dueAt.toISOString() } : {}) });
   return units.length;
 }

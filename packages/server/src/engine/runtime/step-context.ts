@@ -66,8 +66,8 @@ export class StepContext {
   instanceDirty = false;
   /** Set when a process takes up an event where it already stands: its status is left as it is. */
   keepEventStatus = false;
-  /** Not written yet (a start): flush inserts it instead of updating it. */
-  instanceIsNew = false;
+  /** A start that found the event's process already there: nothing was run, nothing is written. */
+  skipped = false;
   /** PostgreSQL: this transaction holds the event row's lock already (taken by the start's first read). */
   eventLocked = false;
   /** People told of the event in this transaction already (its linkage): not told of new tasks again. */
@@ -199,12 +199,7 @@ export class StepContext {
     const { trx } = this;
     const pg = this.deps.dialect === 'postgres';
     const writes: Statement[] = [];
-    if (this.instanceIsNew) {
-      // First, as its tokens, tasks and timers refer to it.
-      writes.push(insertStatement('process_instances', [{ ...this.instance, vars: JSON.stringify(this.vars), updated_at: this.nowIso }]));
-      this.instanceIsNew = false;
-      this.instanceDirty = false;
-    }
+    // A new instance's row is written by its start (startInstance), never here: one main process per event.
     const inserts: ProcessTokensTable[] = [];
     const deletes: string[] = [];
     for (const t of this.tokens.values()) {

@@ -123,7 +123,7 @@ export function reopenEvent(deps: ActionDeps, principal: Principal, eventId: str
       // What still waits of the old run (a rating, a reminder) ends first: one live process per event.
       await cancelInstancesOf(trx, deps, row.id, cal, principal, 'reopened');
       const fresh = { ...row, status: 'reported', is_open: 1, closed_at: null, closing_kind: null };
-      return (await startInstance(trx, deps, fresh, cal, { actor: principal })).afterCommit;
+      return (await startInstance(trx, deps, fresh, cal, { actor: principal, restart: true })).afterCommit;
     },
   });
 }
