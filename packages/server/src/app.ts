@@ -9,7 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
-import { registerErrorHandling } from './http/errors.plugin.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.plugin.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
@@ -37,6 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: deps.config.http.trustProxy,
     genReqId: () => deps.ids.id(),
     routerOptions: { ignoreTrailingSlash: true },
+    // 400/414 before routing and 431/408 from Node's parser also answer in the api.md error shape.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>() as unknown as Api;
 
   app.setValidatorCompiler(validatorCompiler);

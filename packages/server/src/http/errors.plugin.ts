@@ -1,7 +1,9 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Api } from './api.ts';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ERROR_CODES } from '@liandong/contracts';
+import { ERROR_CODES, type ErrorCode } from '@liandong/contracts';
 import { AppError, errorCodeOfIssues } from '../errors.ts';
 import type { AppDeps } from '../deps.ts';
 
@@ -55,4 +57,45 @@ export function registerErrorHandling(app: Api, _deps: AppDeps, opts: { spaFallb
     }
     return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
+}
+
+/**
+ * Errors Fastify answers before routing (a path that is not valid percent-encoding, a path
+ * parameter over `maxParamLength`): the api.md shape instead of Fastify's own.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.code(414).send({ error: { code: 'URI_TOO_LONG', message: 'A path segment of the request is too long' } });
+    return;
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send({ error: { code: 'MALFORMED_REQUEST', message: 'The request path is not a valid URL' } });
+    return;
+  }
+  // FST_ERR_ASYNC_CONSTRAINT: a route constraint of ours failed; we use none, so it is our fault.
+  reply.log.error({ err }, 'unexpected error before routing');
+  void reply.code(500).send({ error: { code: 'INTERNAL', message: 'Internal error' } });
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'The request line and headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive' },
+  ERR_HTTP_HEADERS_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'The request headers took too long to arrive' },
+};
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers or request line
+ * over `maxHeaderSize`, malformed HTTP, timeouts): they are answered on the socket, in the api.md
+ * error shape, and the connection is closed (the parser cannot go on after such an error).
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = CLIENT_ERRORS[err.code ?? ''] ?? { status: 400, code: 'MALFORMED_REQUEST' as const, message: 'The request is not valid HTTP' };
+  const body = JSON.stringify({ error: { code: known.code, message: known.message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

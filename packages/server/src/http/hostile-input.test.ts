@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
@@ -104,5 +105,111 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
       }),
       { numRuns: 400, seed: 20261128 },
     );
+  });
+  const multipart = (boundary: string, parts: string[]) => parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`;
+  const filePart = (name: string, filename: string, content: string) => `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}`;
+  const upload = (url: string, contentType: string, payload: string, authorization: string | null = admin) =>
+    t.app.inject({ method: 'POST', url, headers: { ...(authorization ? { authorization } : {}), 'content-type': contentType }, payload });
+
+  it('answers malformed multipart uploads with 400 MALFORMED_MULTIPART (issue 11, point 5)', async () => {
+    const whole = multipart('xyz', [filePart('file', 'a.csv', 'plate,owner\n蒙J12345,张三')]);
+    for (const url of ['/api/v1/attachments', '/api/v1/vehicles/import']) {
+      for (const [what, ct, body] of [
+        ['no boundary', 'multipart/form-data', whole],
+        ['a truncated body', 'multipart/form-data; boundary=xyz', whole.slice(0, whole.indexOf('\r\n\r\n') + 10)],
+      ] as const) {
+        const res = await upload(url, ct, body);
+        expect(res.statusCode, `${url} with ${what}: ${res.body}`).toBe(400);
+        expect(res.json().error.code, `${url} with ${what}`).toBe('MALFORMED_MULTIPART');
+        expect(typeof res.json().error.message).toBe('string');
+      }
+      // Cut inside the first part's header, the parser ends before reporting the cut: no file.
+      const cut = await upload(url, 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-da');
+      expect(cut.statusCode, cut.body).toBe(400);
+      expect(cut.json().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The multipart body has no `file` field', details: [{ path: 'body.file', message: 'required' }] });
+    }
+  });
+
+  it('never answers 500 to random multipart bodies on any route that takes a body', async () => {
+    const bodyRoutes = routes.filter((x) => ['POST', 'PUT', 'PATCH'].includes(x.method));
+    const boundary = fc.oneof(fc.constant(''), fc.constant('xyz'), fc.string({ minLength: 1, maxLength: 70 }).filter((b) => !/[\r\n";]/.test(b)));
+    const part = fc.record({
+      name: fc.constantFrom('file', 'kind', 'x', '__proto__', ''),
+      filename: fc.option(fc.constantFrom('a.jpg', 'a.csv', '../../x', ''), { nil: undefined }),
+      content: fc.string({ maxLength: 60 }),
+    });
+    const cut = fc.option(fc.nat({ max: 400 }), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...bodyRoutes), boundary, fc.boolean(), fc.array(part, { maxLength: 3 }), cut, async (r, b, declare, parts, at) => {
+        const text = multipart(b || 'xyz', parts.map((p) => (p.filename === undefined ? `Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.content}` : filePart(p.name, p.filename, p.content))));
+        const res = await upload(fill(r.path, 'x'), declare ? `multipart/form-data; boundary=${b}` : 'multipart/form-data', at === undefined ? text : text.slice(0, at));
+        expectClientError(res, `${r.method} ${r.path} multipart ${JSON.stringify(text.slice(0, 200))} cut at ${at}`);
+      }),
+      { numRuns: 300, seed: 20261129 },
+    );
+  });
+
+  it('refuses an unauthenticated request with 401 before its body is read or validated', async () => {
+    const open = new Set(['POST /api/v1/auth/login', 'POST /api/v1/sms/receipts/http']);
+    for (const r of routes.filter((x) => x.path.startsWith('/api/v1/') && !open.has(`${x.method} ${x.path}`))) {
+      const hasBody = ['POST', 'PUT', 'PATCH'].includes(r.method);
+      const res = await t.app.inject({
+        method: r.method as 'POST',
+        url: fill(r.path, 'x'),
+        ...(hasBody ? { headers: { 'content-type': 'application/json' }, payload: '{"title": "unterminated' } : {}),
+      });
+      expect(res.statusCode, `${r.method} ${r.path} → ${res.body}`).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHENTICATED');
+    }
+    // A body that parses but is invalid, and a malformed multipart upload: 401 all the same.
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/events', payload: { title: 42 } });
+    expect(bad.statusCode, bad.body).toBe(401);
+    const up = await upload('/api/v1/attachments', 'multipart/form-data', 'garbage', null);
+    expect(up.statusCode, up.body).toBe(401);
+    // A signed-in user without the role is refused (403) before validation, too.
+    const worker = await t.login('gwA1a');
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/categories/x', headers: { authorization: worker, 'content-type': 'application/json' }, payload: '{"a":' });
+    expect(put.statusCode, put.body).toBe(403);
+  });
+
+  it('answers a path segment over the limit with 414 in the error shape', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/org-units/${'x'.repeat(500)}`, headers: { authorization: admin } });
+    expect(res.statusCode).toBe(414);
+    expect(res.json()).toEqual({ error: { code: 'URI_TOO_LONG', message: expect.any(String) } });
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/org-units/%E0%A4%A', headers: { authorization: admin } });
+    expect(bad.statusCode).toBeLessThan(500);
+    expect(bad.json().error.code).toMatch(/^[A-Z_]+$/);
+  });
+
+  /** Sends raw bytes to the listening server and returns the status and parsed JSON body of the answer. */
+  async function rawRequest(text: string): Promise<{ status: number; body: unknown }> {
+    const address = t.app.server.address();
+    if (!address || typeof address === 'string') await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as { port: number };
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const answer = Buffer.concat(chunks).toString('utf8');
+        const [head, ...rest] = answer.split('\r\n\r\n');
+        try {
+          resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(rest.join('\r\n\r\n')) });
+        } catch (err) {
+          reject(new Error(`unexpected answer ${JSON.stringify(answer.slice(0, 300))}: ${String(err)}`));
+        }
+      });
+      socket.end(text);
+    });
+  }
+
+  it('answers headers over the limit (431) and broken HTTP (400) on the socket in the error shape', async () => {
+    const big = await rawRequest(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toEqual({ status: 431, body: { error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } } });
+    const longUrl = await rawRequest(`GET /api/v1/events?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(longUrl).toEqual({ status: 431, body: { error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } } });
+    const broken = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
+    expect(broken).toEqual({ status: 400, body: { error: { code: 'MALFORMED_REQUEST', message: expect.any(String) } } });
   });
 });

@@ -1,6 +1,7 @@
 import type { Api } from '../../http/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { isGuard } from './guards.ts';
 import { resolveApiKeyPrincipal, resolveSessionPrincipal } from './principal.service.ts';
 
 /**
@@ -27,5 +28,18 @@ export function registerAuthHook(app: Api, deps: AppDeps): void {
       if (!(err instanceof AppError)) throw err;
       req.authError = err;
     }
+  });
+
+  // A route's guards (authenticate(), named as its preHandler) run right after the hook above,
+  // as route-level onRequest hooks: an unauthenticated or unauthorised request is answered 401/403
+  // before its body is parsed and validated (else a bad body would get 400 from anyone).
+  app.addHook('onRoute', (route) => {
+    const pre = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    const guards = pre.filter(isGuard);
+    if (guards.length === 0) return;
+    const rest = pre.filter((h) => !isGuard(h));
+    route.preHandler = rest.length ? rest : undefined;
+    const onRequest = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...onRequest, ...(guards as typeof onRequest)];
   });
 }

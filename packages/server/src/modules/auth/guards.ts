@@ -25,11 +25,24 @@ export function principalOf(req: FastifyRequest): Principal {
   throw req.authError ?? new AppError('UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token>');
 }
 
+const GUARD = Symbol('liandong.guard');
+
+/** True for the functions authenticate() returns. */
+export function isGuard(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [GUARD]?: boolean })[GUARD] === true;
+}
+
 /**
- * A preHandler that requires a signed-in user (or an API key with the named scopes)
- * and, when given, one of the roles.
+ * A guard that requires a signed-in user (or an API key with the named scopes) and, when given,
+ * one of the roles. Routes name it as their `preHandler`; the auth hook (auth.hook.ts) moves it to
+ * the route's `onRequest`, so that a request without the right credentials is refused (401/403)
+ * before its body is read, parsed or validated.
  */
 export function authenticate(opts: GuardOptions = {}) {
+  return Object.assign(guard(opts), { [GUARD]: true });
+}
+
+function guard(opts: GuardOptions) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const p = principalOf(req);
     if (p.kind === 'api_key') {

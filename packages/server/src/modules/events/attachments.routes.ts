@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Api } from '../../http/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { readMultipart } from '../../http/multipart.ts';
 import { authenticate, principalOf } from '../auth/guards.ts';
 import { openAttachment, storeUpload } from './attachments.service.ts';
 
@@ -21,20 +22,10 @@ export function registerAttachmentRoutes(app: Api, deps: AppDeps): void {
       preHandler: authenticate({ apiKeyScopes: ['events:write'] }),
     },
     async (req, reply) => {
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data');
-      let kind: string | undefined;
-      let file: { bytes: Buffer; filename?: string } | undefined;
-      for await (const part of req.parts()) {
-        if (part.type === 'file') {
-          // toBuffer() enforces the upload limit (413) while reading.
-          const bytes = await part.toBuffer();
-          if (part.fieldname === 'file' && !file) file = { bytes, filename: part.filename };
-        } else if (part.fieldname === 'kind') {
-          kind = String(part.value);
-        }
-      }
+      const body = await readMultipart(req);
+      const file = body.files.find((f) => f.fieldname === 'file');
       if (!file) throw new AppError('VALIDATION_FAILED', 'The multipart body has no `file` field', [{ path: 'body.file', message: 'required' }]);
-      const stored = await storeUpload(deps, principalOf(req), { kind, ...file });
+      const stored = await storeUpload(deps, principalOf(req), { kind: body.fields.kind, bytes: file.bytes, filename: file.filename });
       return reply.code(201).send(stored);
     },
   );

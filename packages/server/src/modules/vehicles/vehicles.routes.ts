@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Api } from '../../http/api.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { readMultipart } from '../../http/multipart.ts';
 import { authenticate, principalOf } from '../auth/guards.ts';
 import { VEHICLE_READERS } from './vehicles.policy.ts';
 import { getVehicle, importVehicles, listVehicles, putVehicle, removeVehicle } from './vehicles.service.ts';
@@ -107,14 +108,7 @@ export function registerVehicleRoutes(app: Api, deps: AppDeps): void {
 
 async function uploadedBytes(req: FastifyRequest): Promise<Buffer> {
   if (req.isMultipart()) {
-    let file: Buffer | undefined;
-    for await (const part of req.parts()) {
-      // toBuffer() enforces the upload limit (413) while reading; every part is drained.
-      if (part.type === 'file') {
-        const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && !file) file = bytes;
-      }
-    }
+    const file = (await readMultipart(req)).files.find((f) => f.fieldname === 'file')?.bytes;
     if (!file) throw new AppError('VALIDATION_FAILED', 'The multipart body has no `file` field', [{ path: 'body.file', message: 'required' }]);
     return file;
   }
