@@ -8,7 +8,8 @@ const bool = z
 /** Every setting, grouped by concern. Parsed once at start; the environment is read only in this file and main.ts. */
 export const ConfigSchema = z.object({
   http: z.object({
-    host: z.string().default('0.0.0.0'),
+    /** Unset: 0.0.0.0 (every interface), or 127.0.0.1 with the demo (see listenHost). */
+    host: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
     uploadLimitBytes: z.coerce.number().int().min(1024).default(10 * 1_048_576),
@@ -129,6 +130,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     }) as ConfigInput['notify'],
     mqtt: pick({ port: env.LIANDONG_MQTT_PORT, url: env.LIANDONG_MQTT_URL }) as ConfigInput['mqtt'],
   };
+}
+
+/**
+ * Where the server listens: HOST (`--host`) when set; else every interface, except with the demo,
+ * whose accounts all share one password: then only this machine (HOST=0.0.0.0 exposes it).
+ */
+export function listenHost(config: Config): string {
+  return config.http.host ?? (config.demo.enabled ? '127.0.0.1' : '0.0.0.0');
 }
 
 export function parseConfig(input: ConfigInput): Config {

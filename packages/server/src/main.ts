@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { ConfigSchema, configFromEnv, type Config, type ConfigInput } from './config.ts';
+import { ConfigSchema, configFromEnv, listenHost, type Config, type ConfigInput } from './config.ts';
 import { buildApp } from './app.ts';
 import { listen } from './server.ts';
 import { startDispatcher } from './modules/notify/dispatcher.ts';
@@ -12,6 +12,8 @@ import { createSmsProvider } from './modules/notify/providers/index.ts';
 import { createRuntime } from './runtime.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { seedDemoCounty } from './demo/demo.ts';
+import { isDemoPassword, resetDemoPassword } from './demo/demo-password.ts';
+import { demoMessage, demoResetMessage, startupMessage, type DemoPasswordStatus } from './startup-message.ts';
 import { importBoundaries } from './modules/org/boundary-import.ts';
 
 /** Global flags; each mirrors an environment variable (flags win). */
@@ -80,19 +82,19 @@ function progressBar(label: string) {
   };
 }
 
-async function runDemo(config: Config, deps: Parameters<typeof seedDemoCounty>[0]): Promise<void> {
+/** Seeds the demo county when missing; says where its accounts' password stands (printed last). */
+async function runDemo(config: Config, deps: Parameters<typeof seedDemoCounty>[0]): Promise<DemoPasswordStatus> {
   const bar = progressBar('Demo county');
   const result = await seedDemoCounty(deps, { password: config.demo.password, seed: config.demo.seed, onProgress: (s, d, t) => bar.update(s, d, t) });
   bar.stop();
   await deps.territory.reload();
-  if (result.created) {
-    console.log(`Demo county created: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-    if (result.password && !config.demo.password) {
-      console.log(`\n  Demo accounts (admin and others, see GET /api/v1/users?role=) use the password: ${result.password}\n  It is shown once; set LIANDONG_DEMO_PASSWORD to choose it.\n`);
-    }
-  } else {
-    console.log('Demo county already present; nothing changed.');
-  }
+  if (result.created) console.log(`Demo county created: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  else console.log('Demo county already present; nothing changed.');
+  if (result.password && !config.demo.password) return { kind: 'generated', password: result.password };
+  if (result.password) return { kind: 'from-env' };
+  // Seeded at an earlier start: LIANDONG_DEMO_PASSWORD, if set now, may not be what the accounts take.
+  if (!config.demo.password) return { kind: 'kept' };
+  return (await isDemoPassword(deps, config.demo.seed, config.demo.password)) ? { kind: 'from-env' } : { kind: 'env-not-applied' };
 }
 
 const program = new Command().name('liandong').description('Liandong (联动) county social-governance linkage platform');
@@ -121,7 +123,7 @@ addCommonOptions(
   const runtime = await createRuntime(config);
   const { deps } = runtime;
   deps.logger.info({ db: runtime.database.describe }, 'database ready');
-  if (config.demo.enabled) await runDemo(config, deps);
+  const demo = config.demo.enabled ? await runDemo(config, deps) : null;
   let smsProvider;
   try {
     smsProvider = createSmsProvider(config.sms.url, { logger: deps.logger, clock: deps.clock, ids: deps.ids, secret: config.sms.secret });
@@ -136,14 +138,15 @@ addCommonOptions(
   const dispatcher = await startDispatcher(deps, smsProvider);
   // Timers that fell due while the server was down fire now, then every 200 ms.
   const scheduler = startScheduler(deps);
+  const host = listenHost(config);
   const { url } = await listen(app, {
-    host: config.http.host,
+    host,
     port: config.http.port,
     logger: deps.logger,
     closers: [scheduler.stop, linkage.stop, dispatcher.stop, runtime.close],
   });
-  const shown = url.replace('0.0.0.0', 'localhost');
-  console.log(`Liandong is serving at ${shown} (API docs: ${shown}/api/docs)`);
+  // Last, after the progress bars and the log lines of the start: where it listens, and the demo's password.
+  console.log(startupMessage({ url, host, demo }));
 });
 
 addCommonOptions(program.command('migrate').description('apply database migrations')).action(async (flags) => {
@@ -158,12 +161,22 @@ addCommonOptions(program.command('migrate').description('apply database migratio
 addCommonOptions(
   program
     .command('demo')
-    .description('seed the deterministic demo county (idempotent)')
-    .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD')),
+    .description('seed the deterministic demo county (idempotent), or set its accounts\' password')
+    .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
+    .option('--reset-password', "set every demo account's password: --demo-password / LIANDONG_DEMO_PASSWORD, else a new random one (printed)"),
 ).action(async (flags) => {
   const config = loadConfig(flags);
   const runtime = await createRuntime(config);
-  await runDemo(config, runtime.deps);
+  try {
+    if (flags.resetPassword) {
+      console.log(demoResetMessage(await resetDemoPassword(runtime.deps, { seed: config.demo.seed, password: config.demo.password })));
+    } else {
+      console.log(demoMessage(await runDemo(config, runtime.deps)));
+    }
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exitCode = 1;
+  }
   await runtime.close();
 });
 
