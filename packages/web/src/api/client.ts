@@ -60,16 +60,36 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, details);
 }
 
+/**
+ * `path` resolved against the app's own origin (`new URL`, as the browser resolves it), or null
+ * when it leads anywhere else: `https://other/`, `HTTP://…`, `//host`, `http:/\\host`,
+ * `javascript:`, `data:`… The session token goes to this origin only.
+ */
+export function sameOriginUrl(path: string, origin: string = window.location.origin): URL | null {
+  let url: URL;
+  try {
+    url = new URL(path, origin);
+  } catch {
+    return null;
+  }
+  return url.origin === origin ? url : null;
+}
+
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const url = sameOriginUrl(path);
+  if (!url) throw new ApiError(0, 'CROSS_ORIGIN', 'The API client sends requests to its own origin only');
   const headers = new Headers(init.headers);
   const token = getToken();
   if (token && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers });
+    // What was checked is what is fetched; a redirect is not followed (it could lead elsewhere
+    // with the header on), and the API answers none the app needs.
+    res = await fetch(url.href, { ...init, headers, credentials: 'same-origin', redirect: 'manual' });
   } catch (e) {
     throw new ApiError(0, 'NETWORK_ERROR', (e as Error).message);
   }
+  if (res.type === 'opaqueredirect') throw new ApiError(0, 'CROSS_ORIGIN', 'The API answered with a redirect, which the client does not follow');
   if (!res.ok) {
     const err = await toApiError(res);
     if (res.status === 401 && !path.endsWith('/auth/login')) {

@@ -1,11 +1,24 @@
 import { useEffect, useState } from 'react';
 import { Image, Skeleton } from 'antd';
 import { FileOutlined } from '@ant-design/icons';
-import { apiFetch } from '../api/client.ts';
+import { externalAttachmentUrl } from '@liandong/contracts/attachment-url';
+import { apiFetch, sameOriginUrl } from '../api/client.ts';
 
 /**
- * An attachment image. <img> cannot send the Authorization header, so the file is fetched
- * with the token and shown from a blob URL (revoked when the component goes away).
+ * How an attachment URL is shown: a file of this server is fetched with the session token (an
+ * <img> cannot send the Authorization header); an https: URL elsewhere is a plain image, with no
+ * token and no referrer; anything else (http:, javascript:, data:…) is not shown at all.
+ */
+export function attachmentSource(url: string): { kind: 'own'; href: string } | { kind: 'external'; href: string } | { kind: 'refused' } {
+  const own = sameOriginUrl(url);
+  if (own) return { kind: 'own', href: own.href };
+  const external = externalAttachmentUrl(url);
+  return external ? { kind: 'external', href: external } : { kind: 'refused' };
+}
+
+/**
+ * An attachment image. A file of this server is fetched with the token and shown from a blob URL
+ * (revoked when the component goes away); an external https: image is shown directly.
  */
 export function AuthImage({ url, alt }: { url: string; alt: string }) {
   const [src, setSrc] = useState<string | null>(null);
@@ -13,13 +26,17 @@ export function AuthImage({ url, alt }: { url: string; alt: string }) {
   useEffect(() => {
     let objectUrl: string | null = null;
     let cancelled = false;
-    // Absolute URLs to other hosts (camera snapshots) are shown directly.
-    const external = /^https?:\/\//.test(url) && !url.startsWith(window.location.origin);
-    if (external) {
-      setSrc(url);
+    const source = attachmentSource(url);
+    if (source.kind === 'refused') {
+      setFailed(true);
       return;
     }
-    apiFetch(url)
+    // Camera snapshots and other external files: never through the API client.
+    if (source.kind === 'external') {
+      setSrc(source.href);
+      return;
+    }
+    apiFetch(source.href)
       .then((res) => res.blob())
       .then((blob) => {
         if (cancelled) return;
@@ -34,10 +51,10 @@ export function AuthImage({ url, alt }: { url: string; alt: string }) {
   }, [url]);
   if (failed)
     return (
-      <div className="ld-thumb" style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+      <div className="ld-thumb" data-testid="attachment-unavailable" style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
         <FileOutlined style={{ fontSize: 28, color: '#bfbfbf' }} />
       </div>
     );
   if (!src) return <Skeleton.Image active style={{ width: 96, height: 96 }} />;
-  return <Image src={src} alt={alt} width={96} height={96} className="ld-thumb" style={{ objectFit: 'cover' }} />;
+  return <Image src={src} alt={alt} width={96} height={96} className="ld-thumb" style={{ objectFit: 'cover' }} referrerPolicy="no-referrer" data-testid="attachment-image" />;
 }

@@ -124,6 +124,8 @@ export const en: DeepStrings<Resources> = {
     INTERNAL: 'Server error, try again later',
     UNAVAILABLE: 'Service unavailable, try again later',
     NETWORK_ERROR: 'Network error, check your connection',
+    CROSS_ORIGIN: 'Blocked a request that would send your sign-in to another site',
+    ATTACHMENT_URL_INVALID: 'Invalid attachment link: only https links or uploaded files',
     PROCESS_INVALID: 'The process has problems and was not saved',
     TASK_NOT_FOUND: 'No such task within your reach',
     UNKNOWN_OUTCOME: 'Choose one of the step’s outcomes',

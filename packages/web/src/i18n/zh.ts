@@ -121,6 +121,8 @@ export const zh = {
     INTERNAL: '服务器内部错误，请稍后再试',
     UNAVAILABLE: '服务暂不可用，请稍后再试',
     NETWORK_ERROR: '网络连接失败，请检查网络',
+    CROSS_ORIGIN: '已阻止向其他站点发送登录凭据的请求',
+    ATTACHMENT_URL_INVALID: '附件链接无效：仅支持 https 链接或上传的文件',
     PROCESS_INVALID: '流程存在问题，未保存',
     TASK_NOT_FOUND: '待办不存在或不在您的办理范围内',
     UNKNOWN_OUTCOME: '请选择有效的办理结果',

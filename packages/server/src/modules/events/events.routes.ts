@@ -21,6 +21,11 @@ export function registerEventRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['events'],
         summary: 'Report an event (any source); externalId makes it idempotent, nearby repeats merge',
+        description:
+          'Attachments are `{dataId, kind}` (a file uploaded with POST /attachments by the same caller) or `{url, kind}` with an ' +
+          '`https:` URL: parsed, with a host, no user name or password in it, at most 2000 characters; it is stored and ' +
+          'presented in its parsed form. Any other URL (`http:`, `HTTP://`, `//host`, `javascript:`, `data:`, `file:`) is ' +
+          'refused with 422 `ATTACHMENT_URL_INVALID`. GET /attachments/:id redirects only to such an https: URL.',
         body: CreateEventRequest,
         response: { 201: CreateEventResponse, 200: CreateEventResponse },
       },

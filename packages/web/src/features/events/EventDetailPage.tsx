@@ -28,7 +28,7 @@ import { api, ApiError, itemsOf } from '../../api/client.ts';
 import { useAuth } from '../../api/auth.tsx';
 import type { EventView, OrgUnit, TimelineEntry } from '../../api/types.ts';
 import { useCategories, useCategoryName, useUnitName } from '../../api/catalog.ts';
-import { AuthImage } from '../../components/AuthImage.tsx';
+import { AuthImage, attachmentSource } from '../../components/AuthImage.tsx';
 import { CountyMap } from '../../components/CountyMap.tsx';
 import { useBoundaries } from '../../api/geo.ts';
 import { StatusTag } from '../../components/StatusTag.tsx';
@@ -279,9 +279,17 @@ export default function EventDetailPage() {
               ) : (
                 <Space wrap>
                   <AttachmentPreview photos={photos} />
-                  {others.map((a) => (
-                    <Tag key={a.id}>{a.kind}</Tag>
-                  ))}
+                  {others.map((a) => {
+                    const source = attachmentSource(a.url);
+                    // An external file is a plain link (no token, no referrer); the server's own are listed.
+                    return source.kind === 'external' ? (
+                      <a key={a.id} href={source.href} target="_blank" rel="noopener noreferrer">
+                        <Tag>{a.kind}</Tag>
+                      </a>
+                    ) : (
+                      <Tag key={a.id}>{a.kind}</Tag>
+                    );
+                  })}
                 </Space>
               )}
             </Card>
