@@ -28,7 +28,7 @@ export const AttachmentRef = z
   });
 
 export const CreateEventRequest = z.object({
-  category: z.string().min(1).max(32),
+  category: z.string().min(1).max(32).describe('A leaf category (小类) code; a major category (大类) with subcategories in use is 422 CATEGORY_NOT_LEAF'),
   title: z.string().trim().min(1).max(200),
   description: z.string().max(4000).optional(),
   location: z.object({
@@ -38,7 +38,14 @@ export const CreateEventRequest = z.object({
   }),
   source: EventSource,
   urgency: Urgency.optional(),
-  occurredAt: z.string().datetime({ offset: true }).optional(),
+  occurredAt: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      'When it happened (default: now). Not before the county went live (setting LIANDONG_GO_LIVE, default 2020-01-01) and ' +
+        'not more than LIANDONG_OCCURRED_AT_MAX_FUTURE_MINUTES (default 5) minutes ahead of the server clock: else 422 OCCURRED_AT_OUT_OF_RANGE.',
+    ),
   reporter: z.object({ name: z.string().max(64).optional(), phone: z.string().max(20).optional() }).optional(),
   attachments: z.array(AttachmentRef).max(20).optional(),
   externalId: z.string().min(1).max(128).optional(),

@@ -10,6 +10,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.plugin.ts';
+import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.http.uploadLimitBytes, files: 10 } });
 
   registerAuthHook(app, deps);
+  registerInputHygiene(app);
   registerSystemRoutes(app, deps);
   await app.register(
     async (api) => {

@@ -81,6 +81,21 @@ export const ConfigSchema = z.object({
     // Optional as a whole so that configs written before the outbox existed still parse.
     .prefault({}),
   mqtt: z.object({ port: z.coerce.number().int().min(0).max(65535).default(1883), url: z.string().optional() }),
+  /** What an event report may say of itself. */
+  events: z
+    .object({
+      /**
+       * The county's go-live: an event's `occurredAt` before it is refused (422
+       * OCCURRED_AT_OUT_OF_RANGE). A date (`2020-01-01`, midnight UTC) or a date-time with offset.
+       */
+      goLive: z
+        .string()
+        .default('2020-01-01')
+        .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && Number.isFinite(Date.parse(v)), 'go-live must be a date like 2020-01-01 or an ISO date-time'),
+      /** How far an `occurredAt` may lie ahead of the server's clock (reporters' clocks drift). */
+      maxFutureMinutes: z.coerce.number().int().min(0).max(1440).default(5),
+    })
+    .prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -129,6 +144,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
       onAmbiguous: env.LIANDONG_SMS_ON_AMBIGUOUS,
     }) as ConfigInput['notify'],
     mqtt: pick({ port: env.LIANDONG_MQTT_PORT, url: env.LIANDONG_MQTT_URL }) as ConfigInput['mqtt'],
+    events: pick({ goLive: env.LIANDONG_GO_LIVE, maxFutureMinutes: env.LIANDONG_OCCURRED_AT_MAX_FUTURE_MINUTES }) as ConfigInput['events'],
   };
 }
 
@@ -146,7 +162,7 @@ export function parseConfig(input: ConfigInput): Config {
 
 /** A config for tests: in-memory database, quiet logs; override what the test needs. */
 export function testConfig(overrides: Partial<{ [K in keyof ConfigInput]: Partial<NonNullable<ConfigInput[K]>> | string }> = {}): Config {
-  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, notify: {}, mqtt: { port: 0 } };
+  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, notify: {}, mqtt: { port: 0 }, events: {} };
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
     merged[k] = typeof v === 'object' && v !== null ? { ...(base as unknown as Record<string, object>)[k], ...v } : v;

@@ -49,6 +49,8 @@ function loadConfig(flags: Record<string, unknown>): Config {
   set('notify', 'onAmbiguous', flags.smsOnAmbiguous);
   set('mqtt', 'port', flags.mqttPort);
   set('mqtt', 'url', flags.mqttUrl);
+  set('events', 'goLive', flags.goLive);
+  set('events', 'maxFutureMinutes', flags.occurredAtMaxFutureMinutes);
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {
     // A wrong setting is the operator's input: say which and why, without a stack trace.
@@ -117,7 +119,9 @@ addCommonOptions(
     .addOption(new Option('--sms-concurrency <n>', 'SMS sent in parallel').env('LIANDONG_SMS_CONCURRENCY'))
     .addOption(new Option('--sms-on-ambiguous <policy>', 'after a crash between send and ack, for providers without idempotency: resend | hold').env('LIANDONG_SMS_ON_AMBIGUOUS'))
     .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port, 0 = off').env('LIANDONG_MQTT_PORT'))
-    .addOption(new Option('--mqtt-url <url>', 'use an external MQTT broker').env('LIANDONG_MQTT_URL')),
+    .addOption(new Option('--mqtt-url <url>', 'use an external MQTT broker').env('LIANDONG_MQTT_URL'))
+    .addOption(new Option('--go-live <date>', "the county's go-live: events that say they occurred before it are refused (default 2020-01-01)").env('LIANDONG_GO_LIVE'))
+    .addOption(new Option('--occurred-at-max-future-minutes <n>', 'how far ahead of the server clock an event may say it occurred (default 5)').env('LIANDONG_OCCURRED_AT_MAX_FUTURE_MINUTES')),
 ).action(async (flags) => {
   const config = loadConfig(flags);
   const runtime = await createRuntime(config);

@@ -36,9 +36,27 @@ export async function findCategoryRowCached(db: Q, code: string): Promise<Catego
   return row;
 }
 
+const parentCaches = new WeakMap<object, { at: number; parents: Set<string> }>();
+
+/**
+ * True when `code` is a category in use that has subcategories in use (a 大类 with 小类): events
+ * are filed under the leaves only. Read through the same cache as the rows.
+ */
+export async function hasActiveSubcategoriesCached(db: Q, code: string): Promise<boolean> {
+  const now = performance.now();
+  let hit = parentCaches.get(db);
+  if (!hit || now - hit.at >= CATEGORY_TTL_MS) {
+    const rows = await db.selectFrom('categories').select('parent_code').distinct().where('is_active', '=', 1).where('parent_code', 'is not', null).execute();
+    hit = { at: now, parents: new Set(rows.map((r) => r.parent_code!)) };
+    parentCaches.set(db, hit);
+  }
+  return hit.parents.has(code);
+}
+
 /** After a category was created or changed. */
 export function forgetCachedCategories(db: object): void {
   categoryCaches.get(db)?.clear();
+  parentCaches.delete(db);
 }
 
 export function insertCategoryRow(db: Q, row: CategoriesTable): Promise<unknown> {

@@ -4,12 +4,12 @@ import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
 import { AppError, errorCodeOfIssues } from '../../errors.ts';
 import { presentCategory } from '../catalog/catalog.presenter.ts';
-import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
+import { findCategoryRowCached, hasActiveSubcategoriesCached } from '../catalog/catalog.repository.ts';
 import { actorUserId, isSystemActor, type EventActor } from './event-actor.ts';
 import { nextEventCode } from './event-code.ts';
 import { canActorSee, loadEventView } from './event-query.service.ts';
 import { presentEvent } from './events.presenter.ts';
-import { initialStatus } from './events.policy.ts';
+import { DEFAULT_OCCURRED_AT_BOUNDS, initialStatus, occurredAtProblem } from './events.policy.ts';
 import {
   findDedupCandidates,
   findEventByExternalId,
@@ -30,7 +30,7 @@ import { linkageDrainerOf } from '../notify/linkage.worker.ts';
 import { insertRows } from '../../db/fast-insert.ts';
 import { plateOrThrow } from '../vehicles/plate.ts';
 
-export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'>;
+export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
 
 export interface CreateEventResult {
   /** created: a new event (201); existing: an externalId repeat (200); merged: folded into a nearby open event (200). */
@@ -72,6 +72,11 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
   if (!category.isActive) {
     throw new AppError('UNKNOWN_CATEGORY', `Category ${input.category} is no longer in use`, { category: input.category, reason: 'inactive' });
   }
+  if (await hasActiveSubcategoriesCached(deps.db, category.code)) {
+    throw new AppError('CATEGORY_NOT_LEAF', `Category ${input.category} is a major category (大类): file the event under one of its subcategories`, { category: input.category });
+  }
+  const occurredAtError = input.occurredAt === undefined ? null : occurredAtProblem(input.occurredAt, deps.clock.now(), deps.config?.events ?? DEFAULT_OCCURRED_AT_BOUNDS);
+  if (occurredAtError) throw new AppError('OCCURRED_AT_OUT_OF_RANGE', occurredAtError, [{ path: 'body.occurredAt', message: occurredAtError }]);
 
   const chain = deps.territory.locate(input.location.lng, input.location.lat);
   if (!chain) {

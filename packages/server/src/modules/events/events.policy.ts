@@ -28,3 +28,24 @@ export function raiseUrgency(u: string): Urgency {
 export function initialStatus(requiresConfirmation: boolean, source: string): EventStatus {
   return requiresConfirmation && (source === 'iot' || source === 'video') ? 'pending_confirmation' : 'reported';
 }
+
+/** Limits of an event's `occurredAt` (config `events`): not before go-live, not far in the future. */
+export interface OccurredAtBounds {
+  goLive: string;
+  maxFutureMinutes: number;
+}
+
+export const DEFAULT_OCCURRED_AT_BOUNDS: OccurredAtBounds = { goLive: '2020-01-01', maxFutureMinutes: 5 };
+
+/**
+ * Why `occurredAt` cannot be right (a year-1 or year-9999 date, a clock set wrong), or null.
+ * The future limit is taken from the server's clock, with a little slack for the reporter's.
+ */
+export function occurredAtProblem(occurredAt: string, now: Date, bounds: OccurredAtBounds): string | null {
+  const at = Date.parse(occurredAt);
+  if (at < Date.parse(bounds.goLive)) return `occurredAt ${occurredAt} is before the county went live (${bounds.goLive})`;
+  if (at > now.getTime() + bounds.maxFutureMinutes * 60_000) {
+    return `occurredAt ${occurredAt} is more than ${bounds.maxFutureMinutes} minutes ahead of the server's clock (${now.toISOString()})`;
+  }
+  return null;
+}
