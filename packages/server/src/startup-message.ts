@@ -59,14 +59,15 @@ function demoLines(status: DemoPasswordStatus): string[] {
       return [`${head} the password in LIANDONG_DEMO_PASSWORD.`, `Change it: LIANDONG_DEMO_PASSWORD=… ${RESET}`];
     case 'kept':
       return [
-        `${head} the password printed at its first start.`,
+        `${head} the password printed at its first start (or by the last reset).`,
         `Forgot it? ${RESET} sets a new random one`,
         `(or LIANDONG_DEMO_PASSWORD=… ${RESET} one of your own).`,
       ];
     case 'env-not-applied':
       return [
         'Demo county: LIANDONG_DEMO_PASSWORD is NOT the demo accounts\' password: it is used only',
-        'when the demo is first seeded, and the accounts keep the password printed then. Apply it:',
+        'when the demo is first seeded; the accounts keep the one printed then (or by the last',
+        'reset). Apply it:',
         `  LIANDONG_DEMO_PASSWORD=… ${RESET}`,
       ];
   }
