@@ -12,6 +12,7 @@ import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.plugin.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerWebApp } from './http/web-app.ts';
+import { registerCompression } from './http/compression.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   const webDir = findWebDir(deps);
   registerErrorHandling(app, deps, { spaFallback: webDir !== null });
+  registerCompression(app);
 
   await app.register(fastifySwagger, {
     openapi: {
