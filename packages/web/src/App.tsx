@@ -8,20 +8,63 @@ import { useTranslation } from 'react-i18next';
 import { AuthProvider, useAuth } from './api/auth.tsx';
 import { ApiError } from './api/client.ts';
 import { AppLayout } from './components/AppLayout.tsx';
-import { LoginPage } from './features/login/LoginPage.tsx';
+import { getToken } from './api/client.ts';
 import type { Role } from './api/types.ts';
 
-const PlazaPage = lazy(() => import('./features/plaza/PlazaPage.tsx'));
-const EventDetailPage = lazy(() => import('./features/events/EventDetailPage.tsx'));
-const ReportPage = lazy(() => import('./features/report/ReportPage.tsx'));
-const AdminPage = lazy(() => import('./features/admin/AdminPage.tsx'));
-const DutyRosterPage = lazy(() => import('./features/duty/DutyRosterPage.tsx'));
-const SmsInboxPage = lazy(() => import('./features/notifications/SmsInboxPage.tsx'));
-const TemplatesPage = lazy(() => import('./features/notifications/TemplatesPage.tsx'));
-const ProcessListPage = lazy(() => import('./features/processes/ProcessListPage.tsx'));
-const ProcessEditorPage = lazy(() => import('./features/processes/ProcessEditorPage.tsx'));
-const CalendarPage = lazy(() => import('./features/calendar/CalendarPage.tsx'));
-const TaskInboxPage = lazy(() => import('./features/tasks/TaskInboxPage.tsx'));
+// Every page is a chunk of its own, with the Ant Design components it uses; big libraries (ECharts
+// for maps, React Flow for process diagrams) come only with the pages, or components, that use them.
+const pages = {
+  login: () => import('./features/login/LoginPage.tsx'),
+  plaza: () => import('./features/plaza/PlazaPage.tsx'),
+  eventDetail: () => import('./features/events/EventDetailPage.tsx'),
+  report: () => import('./features/report/ReportPage.tsx'),
+  admin: () => import('./features/admin/AdminPage.tsx'),
+  duty: () => import('./features/duty/DutyRosterPage.tsx'),
+  smsInbox: () => import('./features/notifications/SmsInboxPage.tsx'),
+  templates: () => import('./features/notifications/TemplatesPage.tsx'),
+  processList: () => import('./features/processes/ProcessListPage.tsx'),
+  processEditor: () => import('./features/processes/ProcessEditorPage.tsx'),
+  calendar: () => import('./features/calendar/CalendarPage.tsx'),
+  tasks: () => import('./features/tasks/TaskInboxPage.tsx'),
+};
+
+const LoginPage = lazy(() => pages.login().then((m) => ({ default: m.LoginPage })));
+const PlazaPage = lazy(pages.plaza);
+const EventDetailPage = lazy(pages.eventDetail);
+const ReportPage = lazy(pages.report);
+const AdminPage = lazy(pages.admin);
+const DutyRosterPage = lazy(pages.duty);
+const SmsInboxPage = lazy(pages.smsInbox);
+const TemplatesPage = lazy(pages.templates);
+const ProcessListPage = lazy(pages.processList);
+const ProcessEditorPage = lazy(pages.processEditor);
+const CalendarPage = lazy(pages.calendar);
+const TaskInboxPage = lazy(pages.tasks);
+
+/** The page the app opens at, by its address (before any redirect), or null. */
+function firstPage(pathname: string, signedIn: boolean): keyof typeof pages | null {
+  if (!signedIn || pathname.startsWith('/login')) return 'login';
+  if (pathname === '/' || pathname.startsWith('/plaza')) return 'plaza';
+  const prefixes: Array<[string, keyof typeof pages]> = [
+    ['/tasks', 'tasks'],
+    ['/events/', 'eventDetail'],
+    ['/report', 'report'],
+    ['/duty', 'duty'],
+    ['/notify/sms', 'smsInbox'],
+    ['/notify/templates', 'templates'],
+    ['/processes/', 'processEditor'],
+    ['/processes', 'processList'],
+    ['/calendar', 'calendar'],
+    ['/admin', 'admin'],
+  ];
+  return prefixes.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? null;
+}
+
+// The first page's chunk is fetched now, beside the session check (GET /me), not after it: the
+// routes render a page only once the session is known, and a lazy page starts loading only when
+// it renders. (The import() promise is the module's: React.lazy gets the same one later.)
+const opening = firstPage(window.location.pathname, !!getToken());
+if (opening) void pages[opening]().catch(() => {});
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -54,7 +97,7 @@ export function App() {
           <AuthProvider>
             <BrowserRouter>
               <Routes>
-                <Route path="/login" element={<LoginPage />} />
+                <Route path="/login" element={<Suspense fallback={pageFallback}><LoginPage /></Suspense>} />
                 <Route
                   element={
                     <RequireAuth>
