@@ -7,12 +7,14 @@ import { runLocateBench } from './locate.bench.ts';
 import { runEventsHttpBench } from './events-http.bench.ts';
 import { runSmsBench } from './sms.bench.ts';
 import { runProcessBench } from './process.bench.ts';
+import { runWebBench } from './web.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
   events: runEventsHttpBench,
   sms: runSmsBench,
   process: runProcessBench,
+  web: runWebBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
