@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClosingKind, EventStatus, Role } from './enums.ts';
+import { ApiKeyScope, ClosingKind, EventStatus, Role } from './enums.ts';
 import { TIME_LIMIT_KINDS } from './values.ts';
 
 /**
@@ -200,12 +200,31 @@ export type ActionNode = z.infer<typeof ActionNode>;
 
 export const SignalName = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, 'a signal is dotted lower-case words, e.g. vehicle.gone');
 
+/**
+ * Who may send a signal through the API (`POST /events/:id/signals`), relative to the event:
+ * - `platform`: the platform itself only (comments, ratings: the server sends them, no caller);
+ * - `reporter`: the user who filed the event (e.g. the officer who uploaded the plate);
+ * - `role`: members with `role` of a unit as a task's assignee names it (a territorial level of
+ *   the event's place, its lead or co-handling units, a department's station for its township);
+ * - `apiKey`: API keys holding `scope` (a key bound to a unit, for events within that unit only).
+ * Administrators who can see the event may always send (as they may skip a step). A signal
+ * without `senders` (older versions) is the platform's and the administrators' only.
+ */
+export const SIGNAL_SENDER_KINDS = ['platform', 'reporter', 'role', 'apiKey'] as const;
+export const SignalSender = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('platform') }),
+  z.strictObject({ kind: z.literal('reporter') }),
+  z.strictObject({ kind: z.literal('role'), role: Role, unit: AssigneeUnit }),
+  z.strictObject({ kind: z.literal('apiKey'), scope: ApiKeyScope }),
+]);
+export type SignalSender = z.infer<typeof SignalSender>;
+
 /** Waits for a duration, a signal addressed to the event, or whichever comes first. */
 export const WaitNode = z.strictObject({
   ...base,
   kind: z.literal('wait'),
   timer: z.strictObject({ duration: Duration, next: NodeId }).optional(),
-  signal: z.strictObject({ name: SignalName, next: NodeId }).optional(),
+  signal: z.strictObject({ name: SignalName, next: NodeId, senders: z.array(SignalSender).optional() }).optional(),
 });
 export type WaitNode = z.infer<typeof WaitNode>;
 
@@ -343,6 +362,7 @@ export const PROCESS_PROBLEM_CODES = [
   'DUPLICATE_OUTCOME',
   'TIME_LIMIT_NOT_POSITIVE',
   'WAIT_WITHOUT_TRIGGER',
+  'SIGNAL_SENDER_INVALID',
   'UNKNOWN_ACTION',
   'ACTION_PARAMS_INVALID',
   'UNKNOWN_TEMPLATE',

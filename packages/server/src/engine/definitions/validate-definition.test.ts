@@ -235,6 +235,43 @@ describe('validateDefinition: one problem of each kind', () => {
     expectOnly(def, 'WAIT_WITHOUT_TRIGGER', 'idle');
   });
 
+  describe('signal senders', () => {
+    /** simple() with a wait for vehicle.gone after the SMS; `senders` as given. */
+    const withSenders = (senders: unknown): Def => {
+      const def = simple();
+      node(def, 'notify').next = 'grace';
+      def.nodes.push({ id: 'grace', kind: 'wait', timer: { duration: { minutes: 5, kind: 'natural' }, next: 'done' }, signal: { name: 'vehicle.gone', next: 'done', senders } } as NodeInput);
+      return def;
+    };
+
+    it('accepts each kind of sender, and a wait without senders (older versions)', () => {
+      const senders = [{ kind: 'platform' }, { kind: 'reporter' }, { kind: 'role', role: 'officer', unit: { department: 'enforcement' } }, { kind: 'role', role: 'handler', unit: 'lead' }, { kind: 'apiKey', scope: 'signals:write' }];
+      expect(problemsOf(withSenders(senders))).toEqual([]);
+      const old = withSenders(undefined);
+      delete (node(old, 'grace').signal as Record<string, unknown>).senders;
+      expect(problemsOf(old)).toEqual([]);
+    });
+
+    it('rejects an unknown role, an unknown scope and an unknown kind of sender with their paths', () => {
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'janitor', unit: 'lead' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'role']);
+      expect(expectOnly(withSenders([{ kind: 'apiKey', scope: 'signals:all' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'scope']);
+      expect(expectOnly(withSenders([{ kind: 'anyone' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'kind']);
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'officer', unit: 'street' }]), 'SHAPE_INVALID', 'grace').path?.slice(0, 6)).toEqual(['nodes', 4, 'signal', 'senders', 0, 'unit']);
+    });
+
+    it('SIGNAL_SENDER_INVALID: an empty list, the integrator role, a read-only scope', () => {
+      expect(expectOnly(withSenders([]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders']);
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'integrator', unit: 'county' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'role']);
+      expect(expectOnly(withSenders([{ kind: 'reporter' }, { kind: 'apiKey', scope: 'events:read' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 1, 'scope']);
+    });
+
+    it('every built-in wait for a signal says who may send it', () => {
+      for (const def of Object.values(BUILTIN_DEFINITIONS)) {
+        for (const n of def.nodes) if (n.kind === 'wait' && n.signal) expect(n.signal.senders?.length, `${def.key}/${n.id}`).toBeGreaterThan(0);
+      }
+    });
+  });
+
   it('UNKNOWN_ACTION', () => {
     const def = simple();
     node(def, 'notify').action = 'send_fax';

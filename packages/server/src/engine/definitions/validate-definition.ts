@@ -9,6 +9,7 @@ import {
   type ParallelNode,
   type ProcessProblem,
   type ProcessProblemCode,
+  type SignalSender,
 } from '@liandong/contracts';
 import { z } from 'zod';
 import { BUILTIN_ACTIONS, type ActionRegistry } from './action-registry.ts';
@@ -47,6 +48,34 @@ function shapeProblems(issues: readonly z.core.$ZodIssue[], prefix: Path, nodeId
     out.push({ code, message: `${issue.message}${where}`, ...(nodeId ? { nodeId } : {}), path });
   }
   return out;
+}
+
+/** Scopes that let a key read, never act: a signal is a write. */
+const READ_SCOPES: ReadonlySet<string> = new Set(['events:read', 'org:read']);
+
+/**
+ * Who may send a wait's signal (unknown roles and scopes are already shape errors): at least one
+ * sender when the list is given, no role that API keys hold (name the key's scope instead), no
+ * read-only scope.
+ */
+function checkSignalSenders(
+  nodeId: string,
+  name: string,
+  senders: readonly SignalSender[],
+  path: Path,
+  report: (code: ProcessProblemCode, message: string, nodeId?: string, path?: Path) => void,
+): void {
+  if (senders.length === 0) {
+    report('SIGNAL_SENDER_INVALID', `wait "${nodeId}" lists no sender of signal "${name}": name one, or leave senders out (platform and administrators only)`, nodeId, path);
+  }
+  senders.forEach((s, i) => {
+    if (s.kind === 'role' && s.role === 'integrator') {
+      report('SIGNAL_SENDER_INVALID', `wait "${nodeId}": role "integrator" is held by API keys; name the key's scope ({kind: "apiKey", scope}) instead`, nodeId, [...path, i, 'role']);
+    }
+    if (s.kind === 'apiKey' && READ_SCOPES.has(s.scope)) {
+      report('SIGNAL_SENDER_INVALID', `wait "${nodeId}": scope "${s.scope}" only reads; sending signal "${name}" needs a write scope such as signals:write`, nodeId, [...path, i, 'scope']);
+    }
+  });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -151,6 +180,7 @@ export function validateDefinition(input: unknown, options: ValidateDefinitionOp
         if (node.timer && node.timer.duration.minutes <= 0) {
           report('TIME_LIMIT_NOT_POSITIVE', `wait "${node.id}" lasts ${node.timer.duration.minutes} minutes`, node.id, at('timer', 'duration', 'minutes'));
         }
+        if (node.signal?.senders) checkSignalSenders(node.id, node.signal.name, node.signal.senders, at('signal', 'senders'), report);
         break;
       case 'decision':
         if (node.default === undefined) report('DECISION_WITHOUT_DEFAULT', `decision "${node.id}" has no default branch`, node.id, at('default'));

@@ -108,17 +108,67 @@ export async function activateProcessVersion(trx: Transaction<Database>, input: 
 
 /**
  * Seeds the built-in processes as version 1 where a key has none yet (idempotent; an
- * administrator's later versions are left alone).
+ * administrator's later versions are left alone). A key still running its seeded built-in
+ * version from before waits declared their signal senders gets the current built-in as a new
+ * active version, so that e.g. cameras keep closing parking cases (without a declaration only
+ * administrators may send a signal); running instances stay on their version.
  */
 export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string): Promise<number> {
   let added = 0;
   await db.transaction().execute(async (trx) => {
-    const present = new Set((await trx.selectFrom('processes').select('key').execute()).map((r) => r.key));
+    const present = new Map((await trx.selectFrom('processes').select(['key', 'active_version']).execute()).map((r) => [r.key, r.active_version]));
     for (const [key, builtin] of Object.entries(BUILTIN_DEFINITIONS) as Array<[string, ProcessDefinitionInput]>) {
-      if (present.has(key)) continue;
+      if (present.has(key)) {
+        const active = present.get(key);
+        if (active != null && (await seededWithoutSenders(trx, key, active, builtin))) {
+          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in: who may send its signals' });
+          added++;
+        } else if (active != null && (await seededAndChanged(trx, key, active, builtin))) {
+          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in: updated' });
+          added++;
+        }
+        continue;
+      }
       await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in' });
       added++;
     }
   });
   return added;
+}
+
+/** The active version is the seeded built-in one, and it lacks signal senders the built-in now declares. */
+async function seededWithoutSenders(trx: Transaction<Database>, key: string, version: number, builtin: ProcessDefinitionInput): Promise<boolean> {
+  const declares = (nodes: ProcessDefinitionInput['nodes']) => new Set(nodes.flatMap((n) => (n.kind === 'wait' && n.signal?.senders ? [n.id] : [])));
+  const wanted = declares(builtin.nodes);
+  if (wanted.size === 0) return false;
+  const row = await trx.selectFrom('process_versions').select(['definition', 'created_by', 'note']).where('key', '=', key).where('version', '=', version).executeTakeFirst();
+  if (!row || row.created_by !== null || !row.note?.startsWith('built-in')) return false;
+  const stored = declares((JSON.parse(row.definition) as ProcessDefinition).nodes);
+  return [...wanted].some((id) => !stored.has(id));
+}
+
+/** JSON with sorted keys, to compare definitions whatever order their fields were written in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * The active version is the key's latest, seeded as a built-in (not saved by an administrator),
+ * and the current built-in differs from it (e.g. natural-time limits for the duty room and for
+ * urgent events): the installation gets the current built-in as its next version.
+ */
+async function seededAndChanged(trx: Transaction<Database>, key: string, version: number, builtin: ProcessDefinitionInput): Promise<boolean> {
+  const latest = await trx.selectFrom('process_versions').select(['version', 'definition', 'created_by', 'note']).where('key', '=', key).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!latest || latest.version !== version || latest.created_by !== null || !latest.note?.startsWith('built-in')) return false;
+  const { version: _stored, ...stored } = JSON.parse(latest.definition) as ProcessDefinition;
+  return canonical(stored) !== canonical({ ...checkProcessDefinition(key, builtin), key });
 }

@@ -115,3 +115,22 @@ export function canSeeUser(scope: DataScopeFilter, userUnitPaths: string[]): boo
 export function scopeCoversUnit(scope: DataScopeFilter, unitPath: string): boolean {
   return canSeeUser(scope, [unitPath]);
 }
+
+/**
+ * The units an API key is bound to, as a scope: the territorial subtree of each, or for a
+ * department or station the events dispatched to it. Null when nothing binds: a user, or a key
+ * bound to no unit (county-wide). Unlike `dataScopeOf` this needs no read scope: it says where a
+ * key may act (create events, send signals), not what it may read.
+ */
+export function keyBindingOf(principal: Principal): DataScopeFilter | null {
+  if (principal.kind !== 'api_key' || principal.memberships.length === 0) return null;
+  const scope: DataScopeFilter = { all: false, territorial: [], departmentUnitIds: [], ownUserId: null };
+  for (const m of principal.memberships) addUnit(scope, m);
+  return normalise(scope);
+}
+
+/** True when the principal is not a unit-bound key, or the event (its place or its units) lies within the key's unit. */
+export function keyBindingCovers(principal: Principal, event: Omit<EventScopeFacts, 'reporterUserId'>): boolean {
+  const binding = keyBindingOf(principal);
+  return binding === null || canSeeEvent(binding, { ...event, reporterUserId: null });
+}

@@ -29,6 +29,7 @@ import { uploaderIdOf } from './attachments.service.ts';
 import { linkageDrainerOf } from '../notify/linkage.worker.ts';
 import { insertRows } from '../../db/fast-insert.ts';
 import { plateOrThrow } from '../vehicles/plate.ts';
+import { assertWithinKeyBinding } from './key-binding.ts';
 
 export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
 
@@ -86,6 +87,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
   if (routing.unresolved.length) {
     deps.logger.warn({ category: category.code, departments: routing.unresolved }, 'routing rule names a department the org tree lacks');
   }
+  if (!isSystemActor(actor)) assertWithinKeyBinding(deps, actor, chain, [routing.lead.id, ...routing.co.map((u) => u.id)]);
 
   const now = deps.clock.now();
   const nowIso = now.toISOString();

@@ -1,14 +1,19 @@
-import type { InstanceView } from '@liandong/contracts';
+import type { InstanceView, SignalSender } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
-import type { Database, ProcessInstancesTable } from '../../db/schema.ts';
+import type { Database, EventsTable, ProcessInstancesTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { loadProcessVersion } from '../../engine/runtime/definition-store.ts';
+import { resolveAssigneeUnits } from '../../engine/runtime/assignment.ts';
+import { activeProcessVersion, loadProcessVersion } from '../../engine/runtime/definition-store.ts';
 import { continueFrom, openInstance, run } from '../../engine/runtime/runner.ts';
 import { deliverSignal } from '../../engine/runtime/signals.ts';
 import type { StepContext } from '../../engine/runtime/step-context.ts';
+import { writeAudit, type AuditEntry } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 import { findVisibleEvent } from '../events/event-query.service.ts';
+import { findEventRow, listEventUnits } from '../events/events.repository.ts';
+import { keyBindingCoversEvent } from '../events/key-binding.ts';
+import { decideSignal } from './signals.policy.ts';
 import type { TasksDeps } from './tasks.service.ts';
 
 export async function presentInstance(db: TasksDeps['db'], row: ProcessInstancesTable): Promise<InstanceView> {
@@ -38,13 +43,78 @@ export async function eventInstances(deps: TasksDeps, principal: Principal, even
   return { items: await Promise.all(rows.map((r) => presentInstance(deps.db, r))) };
 }
 
-/** POST /events/:id/signals: wakes what waits for the signal; 0 delivered is not an error (the car may leave late). */
-export async function signalEvent(deps: TasksDeps, principal: Principal, eventId: string, name: string, data?: Record<string, unknown>) {
-  await findVisibleEvent(deps, principal, eventId);
+/**
+ * POST /events/:id/signals: wakes what waits for the signal; 0 delivered is not an error (the car
+ * may leave late). Only the senders the event's process declares for the signal may send it
+ * (signals.policy.ts); every attempt, allowed or refused, goes to the audit log.
+ */
+export async function signalEvent(
+  deps: TasksDeps,
+  principal: Principal,
+  eventId: string,
+  name: string,
+  data?: Record<string, unknown>,
+  ctx: { ip: string | null } = { ip: null },
+) {
+  const row = await findSignalTarget(deps, principal, eventId);
+  const senders = await declaredSenders(deps, row, name);
+  const roleUnits = await Promise.all(
+    senders.map((s) => (s.kind === 'role' ? resolveAssigneeUnits(deps.db as unknown as Transaction<Database>, deps.territory, row, s.unit) : null)),
+  );
+  const decision = decideSignal(principal, senders, { reporterUserId: row.reporter_user_id, roleUnits });
+  const audit = (action: string, details: Record<string, unknown>): AuditEntry => ({
+    at: deps.clock.now().toISOString(),
+    actorUserId: principal.userId,
+    actorName: principal.name,
+    action,
+    targetType: 'event',
+    targetId: eventId,
+    ip: ctx.ip,
+    details: { name, ...(principal.apiKeyId ? { apiKeyId: principal.apiKeyId } : {}), ...details },
+  });
+  if (!decision.allowed) {
+    await deps.writes.transaction((trx: Transaction<any>) => writeAudit(trx as Transaction<Database>, audit('process.signal_refused', { reason: decision.reason })));
+    throw new AppError('SIGNAL_FORBIDDEN', `You may not send signal ${name} to this event: ${decision.reason}`, { name });
+  }
   const cal = await loadCalendar(deps.db);
-  const result = await deps.writes.transaction((trx: Transaction<any>) => deliverSignal(trx as Transaction<Database>, deps, { eventId, name, data, actor: principal, cal }));
+  const result = await deps.writes.transaction(async (trx: Transaction<any>) => {
+    const r = await deliverSignal(trx as Transaction<Database>, deps, { eventId, name, data, actor: principal, cal });
+    await writeAudit(trx as Transaction<Database>, audit('process.signal', { as: decision.as, delivered: r.delivered }));
+    return r;
+  });
   for (const f of result.afterCommit) f();
   return { eventId, name, delivered: result.delivered };
+}
+
+/**
+ * The event a signal is addressed to: one the user can see; for an API key (which needs no read
+ * scope to signal), any event within the unit it is bound to. Anything else is not found.
+ */
+async function findSignalTarget(deps: TasksDeps, principal: Principal, eventId: string): Promise<EventsTable> {
+  if (principal.kind !== 'api_key') return (await findVisibleEvent(deps, principal, eventId)).row;
+  const row = await findEventRow(deps.db, eventId);
+  if (!row || !keyBindingCoversEvent(principal, row, await listEventUnits(deps.db, [eventId]))) throw new AppError('EVENT_NOT_FOUND', 'Event not found');
+  return row;
+}
+
+/**
+ * Who the event's processes let send `name`: the senders of every wait for it, in every process
+ * version the event has run on (a late signal after the wait is over is still judged by them),
+ * or, before its process starts, in the active version of its category's process.
+ */
+async function declaredSenders(deps: TasksDeps, row: EventsTable, name: string): Promise<SignalSender[]> {
+  let versions = await deps.db.selectFrom('process_instances').select(['process_key', 'version']).distinct().where('event_id', '=', row.id).execute();
+  if (versions.length === 0) {
+    const category = await deps.db.selectFrom('categories').select('process_key').where('code', '=', row.category_code).executeTakeFirst();
+    const active = category?.process_key ? await activeProcessVersion(deps.db, category.process_key) : null;
+    versions = category?.process_key && active ? [{ process_key: category.process_key, version: active }] : [];
+  }
+  const senders: SignalSender[] = [];
+  for (const v of versions) {
+    const def = await loadProcessVersion(deps.db, deps.db, v.process_key, v.version);
+    for (const node of def.nodes) if (node.kind === 'wait' && node.signal?.name === name) senders.push(...(node.signal.senders ?? []));
+  }
+  return senders;
 }
 
 type AdminAction = 'retry' | 'skip' | 'suspend' | 'resume' | 'migrate';

@@ -55,13 +55,21 @@ export function registerTaskRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['events'],
         summary: 'Tell a waiting process that something happened (e.g. vehicle.gone); delivered = how many waits it woke',
+        description:
+          'Who may send a signal is part of the process (`senders` of the wait for it): the reporter, members with a role of a unit ' +
+          'of the event, API keys with a scope (parking: the reporting officer, the enforcement officers serving the place, keys with ' +
+          '`signals:write`). Administrators may always send one; a signal the process names no sender for is theirs and the ' +
+          'platform’s only. Anyone else gets 403 `SIGNAL_FORBIDDEN`; every attempt is in the audit log (`process.signal`, ' +
+          '`process.signal_refused`). An API key needs no read scope here, but one bound to a unit reaches only the events within it ' +
+          '(others: 404).',
         params: IdParams,
         body: SignalRequest,
         response: { 200: SignalResponse },
       },
-      preHandler: authenticate({ apiKeyScopes: ['events:write'] }),
+      // Any key gets to the process's own rule (its scopes are judged there).
+      preHandler: authenticate({ apiKeyScopes: [] }),
     },
-    async (req) => signalEvent(deps, principalOf(req), req.params.id, req.body.name, req.body.data),
+    async (req) => signalEvent(deps, principalOf(req), req.params.id, req.body.name, req.body.data, { ip: req.ip ?? null }),
   );
 
   for (const action of INSTANCE_ACTIONS) {

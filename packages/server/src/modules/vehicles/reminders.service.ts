@@ -5,6 +5,12 @@ import { AppError } from '../../errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import { createEvent } from '../events/event-create.service.ts';
 import { getEventById } from '../events/event-query.service.ts';
+import { keyBindingOf } from '../auth/scope.ts';
+import { presentCategory } from '../catalog/catalog.presenter.ts';
+import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
+import { listEventUnits } from '../events/events.repository.ts';
+import { assertWithinKeyBinding, keyBindingCoversEvent } from '../events/key-binding.ts';
+import { routeEvent } from '../events/routing.policy.ts';
 import { plateOrThrow } from './plate.ts';
 
 export interface PlateReminderInput {
@@ -28,7 +34,24 @@ export async function remindByPlate(deps: AppDeps, principal: Principal, input: 
     .orderBy('code')
     .executeTakeFirst();
   if (!category) throw new AppError('UNKNOWN_CATEGORY', 'No active category runs the parking process');
-  const open = await deps.db.selectFrom('events').select('id').where('plate', '=', plate).where('is_open', '=', 1).orderBy('created_at', 'desc').executeTakeFirst();
+  // A unit-bound key reminds only inside its unit: checked before the open-event answer, which creates nothing.
+  const bound = keyBindingOf(principal) !== null;
+  const chain = bound ? deps.territory.locate(input.location.lng, input.location.lat) : null;
+  if (chain) {
+    const row = await findCategoryRowCached(deps.db, category.code);
+    const routing = row ? routeEvent(deps.territory, chain, presentCategory(row)) : null;
+    assertWithinKeyBinding(deps, principal, chain, routing ? [routing.lead.id, ...routing.co.map((u) => u.id)] : []);
+  }
+  const open = await deps.db
+    .selectFrom('events')
+    .select(['id', 'county_id', 'township_id', 'village_id', 'grid_id'])
+    .where('plate', '=', plate)
+    .where('is_open', '=', 1)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (open && bound && !keyBindingCoversEvent(principal, open, await listEventUnits(deps.db, [open.id]))) {
+    throw new AppError('OUTSIDE_KEY_SCOPE', `Plate ${plate} has an open parking event outside the API key's unit`, { plate });
+  }
   if (open) return { status: 200, body: { ...(await getEventById(deps, principal, open.id)), merged: true } };
   const { outcome, event } = await createEvent(deps, principal, {
     category: category.code,

@@ -41,7 +41,8 @@ export const DEPUTY_CONCERN_PROCESS: ProcessDefinitionInput = {
       kind: 'wait',
       title: t('等待进度更新', 'Waiting for progress'),
       timer: { duration: { minutes: 240, kind: 'working' }, next: 'progress_remind' },
-      signal: { name: 'progress.updated', next: 'progress_wait' },
+      // Sent by the platform when a handler comments (POST /events/:id/comments), never by a caller.
+      signal: { name: 'progress.updated', next: 'progress_wait', senders: [{ kind: 'platform' }] },
     },
     {
       id: 'progress_remind',
@@ -66,7 +67,8 @@ export const DEPUTY_CONCERN_PROCESS: ProcessDefinitionInput = {
       id: 'rating',
       kind: 'wait',
       title: t('代表评价', 'Deputy rates'),
-      signal: { name: 'event.rated', next: 'rated' },
+      // Sent by the platform when the deputy rates (POST /events/:id/rating).
+      signal: { name: 'event.rated', next: 'rated', senders: [{ kind: 'platform' }] },
       timer: { duration: { minutes: 7 * 24 * 60, kind: 'natural' }, next: 'unrated' },
     },
     { id: 'rated', kind: 'end', title: t('已评价', 'Rated') },

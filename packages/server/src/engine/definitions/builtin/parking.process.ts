@@ -5,6 +5,8 @@ import { t } from './text.ts';
  * 先提醒后处罚: the owner gets an SMS and a grace period; the car leaving (signal vehicle.gone)
  * closes the event as self-corrected, the grace period running out sends it to the enforcement
  * station of the place. An unknown owner (or a failed SMS) goes straight to enforcement.
+ * Only the reporting officer, the enforcement officers of the place and cameras with
+ * `signals:write` may say the car is gone.
  */
 export const PARKING_PROCESS: ProcessDefinitionInput = {
   key: 'parking',
@@ -41,7 +43,17 @@ export const PARKING_PROCESS: ProcessDefinitionInput = {
       kind: 'wait',
       title: t('宽限期', 'Grace period'),
       timer: { duration: { minutes: 5, kind: 'natural' }, next: 'enforce' },
-      signal: { name: 'vehicle.gone', next: 'self_corrected' },
+      signal: {
+        name: 'vehicle.gone',
+        next: 'self_corrected',
+        // The officer who uploaded the plate, the enforcement officers serving the place, and
+        // cameras (API keys with signals:write); nobody else closes a parking case as self-corrected.
+        senders: [
+          { kind: 'reporter' },
+          { kind: 'role', role: 'officer', unit: { department: 'enforcement' } },
+          { kind: 'apiKey', scope: 'signals:write' },
+        ],
+      },
     },
     {
       id: 'enforce',
