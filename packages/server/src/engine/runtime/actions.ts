@@ -1,6 +1,7 @@
 import { ACTION_PARAMS, type ActionNode, type ActionName } from '@liandong/contracts';
 import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
 import { placeOfEvent } from './event-place.ts';
+import { maskName } from '../../modules/vehicles/vehicles.policy.ts';
 import { rawQuery } from '../../db/raw-sql.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { ActionError, FINAL_STATUSES, type StepContext, type TokenState } from './step-context.ts';
@@ -87,7 +88,7 @@ async function vehicleOwner(ctx: StepContext): Promise<{ name: string; phone: st
 }
 
 /** The variables every template may draw on. */
-async function templateVars(ctx: StepContext, node: ActionNode): Promise<Record<string, string | number>> {
+async function templateVars(ctx: StepContext, node: ActionNode): Promise<NotificationRequest['vars']> {
   const e = ctx.current;
   const next = ctx.nodes.get(node.next);
   const minutes = next?.kind === 'wait' && next.timer ? next.timer.duration.minutes : 0;
@@ -99,9 +100,27 @@ async function templateVars(ctx: StepContext, node: ActionNode): Promise<Record<
     plate: e.plate ?? '',
     minutes,
     note: '',
-    name: e.reporter_name ?? '',
-    hours: 0,
     text: e.title,
+    ...careVars(ctx.vars),
+  };
+}
+
+/**
+ * care.alert's variables from what the process's starter put in its variables (the care rule:
+ * `subjectName`, `place`, `silentHours`). The name is masked (an SMS is read on a lock screen);
+ * without it the text says "the person under care", and without the hours it claims no figure.
+ */
+export function careVars(vars: Readonly<Record<string, unknown>>): NotificationRequest['vars'] {
+  const name = typeof vars.subjectName === 'string' && vars.subjectName.trim() ? maskName(vars.subjectName.trim()) : null;
+  const hours = typeof vars.silentHours === 'number' && Number.isFinite(vars.silentHours) && vars.silentHours > 0 ? Math.round(vars.silentHours) : null;
+  return {
+    name: name ?? { zh: '关爱对象', en: 'the person under care' },
+    ...(typeof vars.place === 'string' && vars.place.trim() ? { place: vars.place.trim() } : {}),
+    silence:
+      hours !== null
+        ? { zh: `已${hours}小时无活动`, en: `has shown no activity for ${hours} ${hours === 1 ? 'hour' : 'hours'}` }
+        : { zh: '长时间无活动', en: 'has shown no activity for some time' },
+    ...(hours !== null ? { hours } : {}),
   };
 }
 

@@ -131,7 +131,7 @@ describe.each(TEST_DIALECTS)('notification routes on %s', (dialect) => {
       const kinds = new Set(items.map((i) => i.kind));
       for (const k of ['event.assigned', 'event.urgent', 'event.urged', 'event.supervised', 'parking.reminder', 'care.alert', 'test']) expect(kinds.has(k), k).toBe(true);
       expect(items.find((i) => i.kind === 'parking.reminder' && i.locale === 'zh')).toMatchObject({
-        body: '您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
+        body: '【联动】您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
         variables: ['plate', 'place', 'minutes'],
         overridden: false,
       });

@@ -18,8 +18,8 @@ export interface NotificationRequest {
   eventId?: string | null;
   /** Where the in-app notification leads, e.g. '/events/<id>'. */
   link?: string | null;
-  /** Template variables. */
-  vars: Record<string, string | number>;
+  /** Template variables; a value may be given per language ({ zh, en }). */
+  vars: Record<string, string | number | Readonly<Record<Locale, string>>>;
   /** Urgent notifications ignore quiet hours and the per-recipient rate limit. */
   urgent: boolean;
   /** The same key twice is one notification: retried use-cases never notify twice. */

@@ -24,7 +24,7 @@ describe.each(TEST_DIALECTS)('outbox enqueue on %s', (dialect) => {
       { channel: 'in_app', kind: 'event.assigned', recipientUserId: user, vars: { code: 'E1', category: '暴露垃圾', place: '南浦村' }, urgent: false, idempotencyKey: 'i1', link: '/events/x', locale: 'en' },
     ]);
     expect(created.map((c) => c.body)).toEqual([
-      '您的车辆浙B12345在人民路口违规停放，请于5分钟内驶离。',
+      '【联动】您的车辆浙B12345在人民路口违规停放，请于5分钟内驶离。',
       '[Liandong] New event to handle: E1 暴露垃圾 at 南浦村.',
     ]);
     expect(created[1]).toMatchObject({ channel: 'in_app', status: 'delivered', title: 'New event to handle', link: '/events/x' });

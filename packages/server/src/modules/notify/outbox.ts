@@ -111,8 +111,14 @@ export async function enqueueNotifications(
     if (!def) throw new AppError('VALIDATION_FAILED', `${what}: unknown notification kind`, { index, field: 'kind', known: Object.keys(DEFAULT_TEMPLATES) });
     if (!item.idempotencyKey) throw new AppError('VALIDATION_FAILED', `${what}: an idempotency key is required`, { index, field: 'idempotencyKey' });
     const locale: Locale = item.locale === 'en' ? 'en' : 'zh';
-    const template = templateBody(overrides, item.kind, locale)!;
-    const missing = variablesOf(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
+    let template = templateBody(overrides, item.kind, locale)!;
+    let missing = variablesOf(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
+    // An administrator's text that needs a value this notification lacks (a kind's optional
+    // figure, such as care.alert's {hours}) yields to the default text, which never does.
+    if (missing.length && template !== def.body[locale]) {
+      template = def.body[locale];
+      missing = variablesOf(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
+    }
     if (missing.length) throw new AppError('VALIDATION_FAILED', `${what}: template variables without a value: ${missing.join(', ')}`, { index, field: 'vars', missing });
     let phone: string | null = null;
     if (item.channel === 'sms') {
@@ -132,7 +138,7 @@ export async function enqueueNotifications(
     } else {
       throw new AppError('VALIDATION_FAILED', `${what}: unknown channel`, { index, field: 'channel' });
     }
-    prepared.push({ item, phone, locale, title: def.title[locale], body: renderTemplate(template, item.vars) });
+    prepared.push({ item, phone, locale, title: def.title[locale], body: renderTemplate(template, item.vars, locale) });
   }
 
   const policy = schedulePolicyOf(deps.config);

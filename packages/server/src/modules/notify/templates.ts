@@ -93,17 +93,20 @@ export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateDefinition>> = {
     variables: ['plate', 'place', 'minutes'],
     title: { zh: '挪车提醒', en: 'Parking reminder' },
     body: {
-      zh: '您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
-      en: 'Your vehicle {plate} is parked illegally at {place}. Please move it within {minutes} minutes.',
+      zh: '【联动】您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
+      en: '[Liandong] Your vehicle {plate} is parked illegally at {place}. Please move it within {minutes} minutes.',
     },
   },
   'care.alert': {
+    // {name}: the person's masked name (or "the person under care"); {silence}: how long nothing
+    // was used, as a phrase ("已36小时无活动" / "长时间无活动" when the figure is unknown); {hours}:
+    // the figure alone, supplied only when known (a text that needs it then yields to the default).
     description: 'A person under care has gone quiet',
-    variables: ['name', 'place', 'hours'],
+    variables: ['name', 'place', 'silence', 'hours'],
     title: { zh: '关爱预警', en: 'Care alert' },
     body: {
-      zh: '【联动】关爱预警：{name}（{place}）已{hours}小时无活动，请尽快上门查看。',
-      en: '[Liandong] Care alert: no activity from {name} ({place}) for {hours} hours. Please visit.',
+      zh: '【联动】关爱预警：{name}（{place}）{silence}，请尽快上门查看。',
+      en: '[Liandong] Care alert: {name} ({place}) {silence}. Please visit.',
     },
   },
   test: {
@@ -129,12 +132,21 @@ export function unknownTemplateVariables(kind: string, body: string): string[] {
   return templateVariables(body).filter((v) => !declared.has(v));
 }
 
+/** A variable's value: the same in every language, or one per language (a phrase, a stand-in for a missing name). */
+export type TemplateValue = string | number | Readonly<Record<Locale, string>>;
+export type TemplateVars = Readonly<Record<string, TemplateValue | undefined>>;
+
+/** The value as the text of one language. */
+function valueText(v: TemplateValue, locale: Locale): string {
+  return typeof v === 'object' ? v[locale] : String(v);
+}
+
 /** Fills `{var}` placeholders. A variable without a value is an error in the notifying code. */
-export function renderTemplate(body: string, vars: Record<string, string | number>): string {
+export function renderTemplate(body: string, vars: TemplateVars, locale: Locale = 'zh'): string {
   return body.replace(PLACEHOLDER, (whole, name: string) => {
     const v = vars[name];
     if (v === undefined || v === null) throw new Error(`template variable {${name}} has no value`);
-    return String(v);
+    return valueText(v, locale);
   });
 }
 

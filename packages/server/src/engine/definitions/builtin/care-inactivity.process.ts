@@ -10,7 +10,13 @@ export const CARE_INACTIVITY_PROCESS: ProcessDefinitionInput = {
   key: 'care-inactivity',
   name: t('独居老人关爱预警', 'Care inactivity'),
   description: t('水电气无活动预警：通知网格员与值班室，上门查看', 'No utility use: notify the grid worker and duty room, then visit'),
-  variables: [{ name: 'familyFirst', type: 'boolean', title: t('先通知家属', 'SMS the family first') }],
+  // Set by the care rule that starts the process; the alert's text uses them when present (care.alert).
+  variables: [
+    { name: 'familyFirst', type: 'boolean', title: t('先通知家属', 'SMS the family first') },
+    { name: 'subjectName', type: 'string', title: t('关爱对象姓名', 'Name of the person under care') },
+    { name: 'place', type: 'string', title: t('住址', 'Address') },
+    { name: 'silentHours', type: 'number', title: t('无活动小时数', 'Hours without activity') },
+  ],
   start: 'alert_grid',
   nodes: [
     {
