@@ -125,8 +125,18 @@ export const ListEventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 
-export const Page = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const pageOf = (item: z.ZodTypeAny) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const pages = new WeakMap<z.ZodTypeAny, ReturnType<typeof pageOf>>();
+
+/**
+ * A page of items with the cursor of the next page (null on the last). One schema per item
+ * schema, so that the OpenAPI document can name it once (api-components.ts).
+ */
+export const Page = <T extends z.ZodTypeAny>(item: T) => {
+  let page = pages.get(item);
+  if (!page) pages.set(item, (page = pageOf(item)));
+  return page as unknown as z.ZodObject<{ items: z.ZodArray<T>; nextCursor: z.ZodNullable<z.ZodString> }>;
+};
 
 export const CommentRequest = z.object({ text: z.string().trim().min(1).max(2000) });
 export const NoteRequest = z.object({ note: z.string().trim().max(2000).optional() });

@@ -7,12 +7,13 @@ import type { Api } from './http/api.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.plugin.ts';
 import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { registerCompression } from './http/compression.ts';
+import { swaggerOptions } from './http/openapi.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
@@ -50,22 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandling(app, deps, { spaFallback: webDir !== null });
   registerCompression(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Liandong API',
-        description: 'Liandong (联动) county social-governance linkage platform. Errors: {"error": {code, message, details?}}.',
-        version: '1',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(fastifySwagger, swaggerOptions());
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.http.uploadLimitBytes, files: 10 } });
 

@@ -29,7 +29,12 @@ const GUARD = Symbol('liandong.guard');
 
 /** True for the functions authenticate() returns. */
 export function isGuard(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { [GUARD]?: boolean })[GUARD] === true;
+  return guardOptionsOf(fn) !== undefined;
+}
+
+/** The options a guard was made with (the OpenAPI document derives each route's security from them). */
+export function guardOptionsOf(fn: unknown): Readonly<GuardOptions> | undefined {
+  return typeof fn === 'function' ? (fn as { [GUARD]?: GuardOptions })[GUARD] : undefined;
 }
 
 /**
@@ -39,7 +44,7 @@ export function isGuard(fn: unknown): boolean {
  * before its body is read, parsed or validated.
  */
 export function authenticate(opts: GuardOptions = {}) {
-  return Object.assign(guard(opts), { [GUARD]: true });
+  return Object.assign(guard(opts), { [GUARD]: Object.freeze({ ...opts }) });
 }
 
 function guard(opts: GuardOptions) {

@@ -30,19 +30,23 @@ export function registerSystemRoutes(app: Api, deps: AppDeps): void {
     httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    try {
-      await ping(deps.db);
-      if (!(await isMigrated(deps.db))) {
-        return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database migrations are pending' } });
+  app.get('/healthz', { schema: { tags: ['system'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['system'], summary: 'The node can serve: database reachable and migrated (503 `UNAVAILABLE` when not); `details` carries warnings' } },
+    async (_req, reply) => {
+      try {
+        await ping(deps.db);
+        if (!(await isMigrated(deps.db))) {
+          return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database migrations are pending' } });
+        }
+        const calendar = await defaultCalendarHealth(deps.db, deps.clock.now());
+        return { status: 'ready', database: deps.dialect, details: { calendar } };
+      } catch {
+        return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database unreachable' } });
       }
-      const calendar = await defaultCalendarHealth(deps.db, deps.clock.now());
-      return { status: 'ready', database: deps.dialect, details: { calendar } };
-    } catch {
-      return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'Database unreachable' } });
-    }
-  });
+    },
+  );
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(deps.metrics.contentType);
     return deps.metrics.metrics();
