@@ -106,8 +106,9 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
           }
         }
       };
-      const posting = Promise.all(Array.from({ length: CONCURRENCY }, post));
-      await until(async () => created >= 200 && (await queued(handle!.db)) >= 50, 'linkage to fall behind', 120_000);
+      let posted = false;
+      const posting = Promise.all(Array.from({ length: CONCURRENCY }, post)).finally(() => (posted = true));
+      await until(async () => posted || (created >= 200 && (await queued(handle!.db)) >= 50), 'linkage to fall behind', 120_000);
       killed = true;
       first.child.kill('SIGKILL');
       await exited(first.child);
