@@ -32,6 +32,10 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     await page.getByTestId('node-grace').click();
     const form = page.getByTestId('node-form');
     await expect.poll(() => form.getAttribute('data-node')).toBe('grace');
+    // Who may say the car is gone: part of the process, shown with the signal.
+    await expect.poll(() => form.getByTestId('signal-senders').textContent()).toContain('上报人');
+    expect(await form.getByTestId('signal-senders').textContent()).toContain('执法队员');
+    expect(await form.getByTestId('signal-senders').textContent()).toContain('具有 signals:write 权限的接口密钥');
     await form.getByTestId('wait-timer-minutes').fill('10');
     await expect.poll(() => page.getByTestId('process-diagram').textContent()).toContain('定时 10 分钟');
     await expect.poll(() => page.getByTestId('validation-ok').count()).toBe(1);
@@ -51,6 +55,12 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     expect(res.json().activeVersion).toBe(2);
     const grace = res.json().definition.nodes.find((n: { id: string }) => n.id === 'grace');
     expect(grace.timer.duration).toEqual({ minutes: 10, kind: 'natural' });
+    // Editing the timer kept who may send the signal.
+    expect(grace.signal.senders).toEqual([
+      { kind: 'reporter' },
+      { kind: 'role', role: 'officer', unit: { department: 'enforcement' } },
+      { kind: 'apiKey', scope: 'signals:write' },
+    ]);
     const v1 = await server.test.as('admin')('GET', '/api/v1/processes/parking/versions/1');
     expect(v1.json().definition.nodes.find((n: { id: string }) => n.id === 'grace').timer.duration.minutes).toBe(5);
 

@@ -7,6 +7,7 @@ import {
   type ProcessDefinition,
   type ProcessNode,
   type Role,
+  type SignalSender,
 } from '@liandong/contracts';
 
 export type Lang = 'zh' | 'en';
@@ -66,6 +67,25 @@ const OPS: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', l
 function unitText(unit: AssigneeUnit, lang: Lang): string {
   if (typeof unit === 'object') return lang === 'zh' ? `部门 ${unit.department}` : `department ${unit.department}`;
   return UNIT[unit][lang];
+}
+
+/** Who may send a wait's signal, in words (without senders: the platform and administrators only). */
+export function sendersText(senders: readonly SignalSender[] | undefined, lang: Lang): string {
+  const zh = lang === 'zh';
+  if (!senders?.length) return zh ? '仅平台与管理员可发送' : 'sent by the platform and administrators only';
+  const one = (s: SignalSender): string => {
+    switch (s.kind) {
+      case 'platform':
+        return zh ? '平台自身' : 'the platform itself';
+      case 'reporter':
+        return zh ? '上报人' : 'the reporter';
+      case 'role':
+        return zh ? `${unitText(s.unit, lang)}的${ROLE[s.role].zh}` : `${ROLE[s.role].en}s of ${unitText(s.unit, lang)}`;
+      case 'apiKey':
+        return zh ? `具有 ${s.scope} 权限的接口密钥` : `API keys with ${s.scope}`;
+    }
+  };
+  return zh ? `可发送：${[...senders.map(one), '管理员'].join('、')}` : `sent by ${senders.map(one).join(', ')} or an administrator`;
 }
 
 export function durationText(d: Duration, lang: Lang): string {
@@ -185,7 +205,7 @@ export function describeDefinition(def: Pick<ProcessDefinition, 'start' | 'nodes
       case 'wait': {
         const parts: string[] = [];
         if (node.timer) parts.push(`${durationText(node.timer.duration, lang)}${zh ? '后' : ' later'} ${arrow(node.timer.next)}`);
-        if (node.signal) parts.push(`${zh ? '收到信号' : 'on signal'} ${node.signal.name} ${arrow(node.signal.next)}`);
+        if (node.signal) parts.push(`${zh ? '收到信号' : 'on signal'} ${node.signal.name} ${arrow(node.signal.next)}${zh ? `（${sendersText(node.signal.senders, lang)}）` : ` (${sendersText(node.signal.senders, lang)})`}`);
         const first = node.timer && node.signal ? (zh ? '（先到者为准）' : ' (whichever comes first)') : '';
         return parts.join(sep) + first;
       }

@@ -62,7 +62,9 @@ describe('describeDefinition', () => {
     expect(steps.map((s) => s.id)).toContain('closed_overdue');
     const accept = steps.find((s) => s.id === 'accept')!;
     expect(accept.detail).toContain('值班长');
-    expect(accept.detail).toContain('1 工作小时');
+    // The duty room works around the clock: natural time, shorter for urgent and critical events.
+    expect(accept.detail).toContain('时限 1 小时');
+    expect(accept.detail).toContain('紧急 30 分钟');
     expect(accept.detail).toContain('不予立案 → 不予立案');
     const handle = steps.find((s) => s.id === 'handle')!;
     expect(handle.detail).toContain('退回 → 派遣');
@@ -73,7 +75,11 @@ describe('describeDefinition', () => {
     const steps = describeDefinition(load('parking'), 'en');
     expect(steps[0]).toMatchObject({ id: 'lookup_owner', kind: 'action', title: 'Look up the owner' });
     const grace = steps.find((s) => s.id === 'grace')!;
-    expect(grace.detail).toBe('5 minutes later → Enforcement; on signal vehicle.gone → Self-corrected (whichever comes first)');
+    expect(grace.detail).toBe(
+      '5 minutes later → Enforcement; on signal vehicle.gone → Self-corrected (sent by the reporter, officers of department enforcement, API keys with signals:write or an administrator) (whichever comes first)',
+    );
+    // Who may send the signal, in Chinese too.
+    expect(describeDefinition(load('parking'), 'zh').find((s) => s.id === 'grace')!.detail).toContain('（可发送：上报人、部门 enforcement的执法队员、具有 signals:write 权限的接口密钥、管理员）');
     expect(steps.find((s) => s.id === 'owner_known')!.detail).toBe('if vars.ownerFound = true → SMS reminder; otherwise → Enforcement');
     expect(steps.find((s) => s.id === 'remind')!.detail).toContain('SMS (parking.reminder) to the owner');
     expect(steps.find((s) => s.id === 'self_corrected')!.detail).toBe('closed as self-corrected');
@@ -85,7 +91,7 @@ describe('describeDefinition', () => {
       'en',
     );
     expect(steps).toEqual([
-      { id: 'a', kind: 'wait', title: 'Wait a', detail: 'on signal x.done → End b' },
+      { id: 'a', kind: 'wait', title: 'Wait a', detail: 'on signal x.done → End b (sent by the platform and administrators only)' },
       { id: 'b', kind: 'end', title: 'End b', detail: 'process ends' },
     ]);
   });

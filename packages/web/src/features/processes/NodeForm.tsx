@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Checkbox, Divider, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Switch, Tag, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { AssigneeUnit, ProcessDefinition, ProcessNode, Role, TaskNode } from '@liandong/contracts';
+import type { AssigneeUnit, ProcessDefinition, ProcessNode, Role, SignalSender, TaskNode } from '@liandong/contracts';
 import {
   ACTION_DEFAULT_PARAMS,
   ACTION_NAMES,
@@ -35,6 +35,18 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
   const targets = definition.nodes
     .filter((n) => n.id !== node.id)
     .map((n) => ({ value: n.id, label: `${n.title?.[lang] || n.id} · ${t(`processes.kind.${n.kind}`)}` }));
+  const senderLabel = (s: SignalSender): string => {
+    switch (s.kind) {
+      case 'platform':
+        return t('processes.sender.platform');
+      case 'reporter':
+        return t('processes.sender.reporter');
+      case 'role':
+        return `${typeof s.unit === 'object' ? `${t('processes.unit.department')} ${s.unit.department}` : t(`processes.unit.${s.unit}`)} · ${t(`roles.${s.role}`)}`;
+      case 'apiKey':
+        return t('processes.sender.apiKey', { scope: s.scope });
+    }
+  };
   const nextSelect = (value: string | undefined, set: (v: string | undefined) => void, allowClear = false, testId?: string) => (
     <Select
       value={value || undefined}
@@ -131,6 +143,15 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
                 <Input value={node.signal.name} onChange={(e) => onChange({ ...node, signal: { ...node.signal!, name: e.target.value.trim() } })} placeholder="vehicle.gone" />
               </Form.Item>
               <Form.Item label={t('processes.field.next')}>{nextSelect(node.signal.next, (v) => onChange({ ...node, signal: { ...node.signal!, next: v ?? '' } }))}</Form.Item>
+              <Form.Item label={t('processes.field.signalSenders')} extra={t('processes.sender.adminAlways')}>
+                <Space wrap size={4} data-testid="signal-senders">
+                  {node.signal.senders?.length ? (
+                    node.signal.senders.map((s, i) => <Tag key={i}>{senderLabel(s)}</Tag>)
+                  ) : (
+                    <Typography.Text type="secondary">{t('processes.sender.default')}</Typography.Text>
+                  )}
+                </Space>
+              </Form.Item>
             </>
           )}
         </>
