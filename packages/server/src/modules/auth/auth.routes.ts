@@ -38,7 +38,20 @@ export function registerAuthRoutes(app: Api, deps: AppDeps): void {
 
   app.post(
     '/api-keys',
-    { schema: { tags: ['auth'], body: CreateApiKeyRequest, response: { 201: ApiKeyCreated } }, preHandler: adminOnly },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API key (shown once)',
+        description:
+          'With `orgUnitId` the key acts for that unit only: it creates events (and plate reminders) located in the unit’s subtree — ' +
+          'a department or station key: events routed to it — and anything else gets 422 `OUTSIDE_KEY_SCOPE`; it reads and signals ' +
+          'only events within the unit. Without it (county administrators only) the key acts county-wide. `signals:write` lets a ' +
+          'key send the process signals whose wait names that scope (e.g. parking’s `vehicle.gone`).',
+        body: CreateApiKeyRequest,
+        response: { 201: ApiKeyCreated },
+      },
+      preHandler: adminOnly,
+    },
     async (req, reply) => reply.code(201).send(await createApiKey(deps, principalOf(req), req.body, ctxOf(req))),
   );
   app.get('/api-keys', { schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(ApiKey) }) } }, preHandler: adminOnly }, async () => ({

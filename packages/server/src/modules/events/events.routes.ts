@@ -25,7 +25,9 @@ export function registerEventRoutes(app: Api, deps: AppDeps): void {
           'Attachments are `{dataId, kind}` (a file uploaded with POST /attachments by the same caller) or `{url, kind}` with an ' +
           '`https:` URL: parsed, with a host, no user name or password in it, at most 2000 characters; it is stored and ' +
           'presented in its parsed form. Any other URL (`http:`, `HTTP://`, `//host`, `javascript:`, `data:`, `file:`) is ' +
-          'refused with 422 `ATTACHMENT_URL_INVALID`. GET /attachments/:id redirects only to such an https: URL.',
+          'refused with 422 `ATTACHMENT_URL_INVALID`. GET /attachments/:id redirects only to such an https: URL. ' +
+          'An API key bound to a unit creates events located in that unit’s subtree only (a department or station key: events ' +
+          'routed to it); elsewhere 422 `OUTSIDE_KEY_SCOPE`.',
         body: CreateEventRequest,
         response: { 201: CreateEventResponse, 200: CreateEventResponse },
       },
