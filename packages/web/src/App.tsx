@@ -2,8 +2,10 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
+// The ES modules: the CommonJS `antd/locale/*` came through the bundler wrapped (`{ default }`),
+// so Ant Design found no texts in it and fell back to English ("No data", "Preview").
+import zhCN from 'antd/es/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
 import { useTranslation } from 'react-i18next';
 import { AuthProvider, useAuth } from './api/auth.tsx';
 import { ApiError } from './api/client.ts';

@@ -39,8 +39,9 @@ export function categoryTree(categories: Category[], name: (c: Category) => stri
 const KINDS: OrgUnitKind[] = ['county', 'township', 'village', 'grid', 'department', 'station'];
 
 /** Every org unit (without boundaries), fetched per kind. */
-export function useOrgUnits() {
+export function useOrgUnits(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['org-units', 'all'],
     queryFn: async () => {
       const lists = await Promise.all(KINDS.map((kind) => api.get('/api/v1/org-units', { kind }).then((b) => itemsOf<OrgUnit>(b))));
@@ -56,6 +57,22 @@ export function useOrgUnits() {
 export function useUnitName(): (u: Pick<OrgUnit, 'name' | 'nameEn'> | undefined) => string {
   const { i18n } = useTranslation();
   return (u) => (u ? (i18n.language === 'en' ? u.nameEn || u.name : u.name) : '');
+}
+
+/**
+ * A unit's name in the current language by its id, for the places that carry only the Chinese
+ * name the server stored (memberships, tasks, the timeline): in English the org list (cached for
+ * ten minutes, fetched only in English) has the English one; `fallback` is shown meanwhile.
+ */
+export function useUnitLabel(): (id: unknown, fallback: string) => string {
+  const { i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  const units = useOrgUnits(en);
+  return (id, fallback) => {
+    if (!en || typeof id !== 'string') return fallback;
+    const u = units.data?.find((x) => x.id === id);
+    return u?.nameEn || u?.name || fallback;
+  };
 }
 
 export interface UnitTreeNode {

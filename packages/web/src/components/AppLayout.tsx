@@ -18,6 +18,7 @@ import {
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../api/auth.tsx';
+import { useUnitLabel } from '../api/catalog.ts';
 import { setLang } from '../i18n/index.ts';
 import { NotificationBell } from '../features/notifications/NotificationBell.tsx';
 import { useOpenTaskCount, useTaskLiveRefresh } from '../features/tasks/tasks.api.ts';
@@ -36,6 +37,7 @@ function canReport(roles: string[]): boolean {
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
+  const unitLabel = useUnitLabel();
   const navigate = useNavigate();
   const location = useLocation();
   const { me, roles, hasRole, logout } = useAuth();
@@ -141,7 +143,7 @@ export function AppLayout() {
                   label: (
                     <Space direction="vertical" size={0}>
                       <span>{user?.displayName}</span>
-                      <span style={{ fontSize: 12 }}>{(me?.memberships ?? []).map((m) => `${m.orgUnitName} · ${t(`roles.${m.role}`)}`).join('；')}</span>
+                      <span style={{ fontSize: 12 }}>{(me?.memberships ?? []).map((m) => `${unitLabel(m.orgUnitId, m.orgUnitName)} · ${t(`roles.${m.role}`)}`).join('；')}</span>
                     </Space>
                   ),
                 },

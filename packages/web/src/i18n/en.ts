@@ -1,13 +1,12 @@
 import type { Resources } from './zh.ts';
+import type { Translation } from './types.ts';
 import { calendarEn } from '../features/calendar/calendar.i18n.ts';
 import { processesEn } from '../features/processes/processes.i18n.ts';
 import { vehiclesEn } from '../features/admin/vehicles.i18n.ts';
 import { tasksEn } from '../features/tasks/tasks.i18n.ts';
 
-type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
-
 /** English. Typed against the Chinese so that a key missing here fails the typecheck. */
-export const en: DeepStrings<Resources> = {
+export const en: Translation<Resources> = {
   app: { logo: 'Liandong Linkage', name: 'Liandong', fullName: 'Social Governance Linkage Platform', county: 'County governance' },
   nav: { plaza: 'Event plaza', report: 'Report an event', admin: 'Administration', logout: 'Sign out', language: '中文', menu: 'Menu', duty: 'Duty roster', smsInbox: 'SMS inbox', smsTemplates: 'SMS templates', processes: 'Processes', calendar: 'Working calendar' },
   common: {
@@ -433,6 +432,7 @@ export const en: DeepStrings<Resources> = {
     },
     kind: { 'event.assigned': 'New event to handle', 'event.urgent': 'Urgent event' },
     notifiedSummary: '{{inApp}} people notified, {{sms}} SMS',
+    notifiedSummary_one: '{{inApp}} person notified, {{sms}} SMS',
     notifiedUnit: '{{unit}} ({{role}}): {{users}}',
     notifiedInvalid: '{{count}} with an invalid phone number got no SMS',
     roleLead: 'lead',
@@ -444,6 +444,7 @@ export const en: DeepStrings<Resources> = {
     smsSender: 'Liandong',
     smsTo: 'To {{to}}',
     smsParts: '{{count}} parts',
+    smsParts_one: '{{count}} part',
     smsStatus: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', failed: 'Failed' },
     templates: 'SMS templates',
     templatesHint: 'The Chinese and English texts of each notification kind. Variables in braces are filled in when sending; the phone on the right previews the text with sample values.',

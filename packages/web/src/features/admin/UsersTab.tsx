@@ -71,7 +71,7 @@ export function UsersTab() {
           onConfirm={() => removeMembership.mutate({ userId: u.id, membershipId: m.id })}
         >
           <Tag closable onClose={(e) => e.preventDefault()} style={{ cursor: 'pointer' }}>
-            {m.orgUnitName} · {t(`roles.${m.role}`)}
+            {unitName(units.data?.find((x) => x.id === m.orgUnitId)) || m.orgUnitName} · {t(`roles.${m.role}`)}
           </Tag>
         </Popconfirm>
       ))}

@@ -35,7 +35,7 @@ import { StatusTag } from '../../components/StatusTag.tsx';
 import { STATUS_HEX, URGENCY_COLORS } from '../../lib/constants.ts';
 import { errorText } from '../../lib/errors.ts';
 import { formatLngLat, formatTime } from '../../lib/format.ts';
-import { isFinal, isOverdue } from './event-helpers.ts';
+import { canRate, isFinal, isOverdue } from './event-helpers.ts';
 import { TimelineText } from './TimelineText.tsx';
 import { CurrentTasksPanel } from '../tasks/CurrentTasksPanel.tsx';
 import { EventProcessCard } from '../tasks/EventProcessCard.tsx';
@@ -56,7 +56,7 @@ export default function EventDetailPage() {
   const { t } = useTranslation();
   const unitName = useUnitName();
   const { message } = App.useApp();
-  const { hasRole } = useAuth();
+  const { hasRole, me } = useAuth();
   const queryClient = useQueryClient();
   const categories = useCategories();
   const categoryName = useCategoryName();
@@ -113,7 +113,9 @@ export default function EventDetailPage() {
   const others = e.attachments.filter((a) => !photos.includes(a));
 
   const submitDialog = async () => {
-    const v = await form.validateFields();
+    // A missing field shows its message under the field; nothing to send yet.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     if (dialog === 'urge') action.mutate({ path: 'urge', body: v.note ? { note: v.note } : {}, done: t('event.urgeDone') });
     if (dialog === 'supervise') action.mutate({ path: 'supervise', body: v.note ? { note: v.note } : {}, done: t('event.superviseDone') });
     if (dialog === 'rating')
@@ -136,7 +138,7 @@ export default function EventDetailPage() {
               {e.title}
             </Typography.Text>
             <StatusTag status={e.status} />
-            {e.supervised && <Tag color="magenta">{t('event.supervised')}</Tag>}
+            {e.supervised && !isFinal(e.status) && <Tag color="magenta" data-testid="supervised-tag">{t('event.supervised')}</Tag>}
             {isOverdue(e) && <Tag color="red">{t('plaza.overdueTag')}</Tag>}
           </Space>
         }
@@ -254,8 +256,8 @@ export default function EventDetailPage() {
                       {t('event.supervise')}
                     </Button>
                   )}
-                  {e.status === 'closed' && (
-                    <Button icon={<StarOutlined />} onClick={() => setDialog('rating')}>
+                  {canRate(e, entries, me?.user.id) && (
+                    <Button icon={<StarOutlined />} onClick={() => setDialog('rating')} data-testid="rate-button">
                       {t('event.rate')}
                     </Button>
                   )}

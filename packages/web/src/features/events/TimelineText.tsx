@@ -29,10 +29,11 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
   // Outcomes are codes (complete, return…): shown only when we have words for them.
   const outcomeKey = typeof data.outcome === 'string' ? `outcome.${data.outcome}` : null;
   const outcome = plain && outcomeKey && t(outcomeKey) !== outcomeKey ? t(outcomeKey) : null;
-  const lead = typeof data.leadUnitName === 'string' ? data.leadUnitName : null;
-  const coNames = Array.isArray(data.coHandlingUnitNames) ? (data.coHandlingUnitNames as string[]) : [];
+  const lead = typeof data.leadUnitName === 'string' ? unitLabel(data.leadUnitId, data.leadUnitName) : null;
+  const coIds = Array.isArray(data.coHandlingUnitIds) ? (data.coHandlingUnitIds as unknown[]) : [];
+  const coNames = Array.isArray(data.coHandlingUnitNames) ? (data.coHandlingUnitNames as string[]).map((n, i) => unitLabel(coIds[i], n)) : [];
   const actor = isEngineActor(entry) ? t('tasks.tl.engine') : (entry.actor?.name ?? (entry.actor?.id ? null : t('event.system')));
-  const who = [entry.orgUnit?.name, actor].filter(Boolean).join(' · ');
+  const who = [entry.orgUnit ? unitLabel(entry.orgUnit.id, entry.orgUnit.name) : null, actor].filter(Boolean).join(' · ');
   return (
     <Space direction="vertical" size={0} data-testid="timeline-entry" data-kind={entry.kind}>
       <Space size={8} wrap>
@@ -62,6 +63,7 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
 }
 
 interface NotifiedUnit {
+  unitId?: string;
   unitName?: string;
   role?: string;
   users?: number;
@@ -70,14 +72,15 @@ interface NotifiedUnit {
 /** Linkage on creation: who was told, per unit, in counts (the timeline never holds numbers). */
 function NotifiedText({ data }: { data: Record<string, unknown> }) {
   const { t } = useTranslation();
+  const unitLabel = useUnitLabel();
   const units = Array.isArray(data.units) ? (data.units as NotifiedUnit[]) : [];
   const invalid = typeof data.invalidPhones === 'number' ? data.invalidPhones : 0;
   return (
     <Space direction="vertical" size={0}>
-      <Typography.Text>{t('notify.notifiedSummary', { inApp: Number(data.inApp ?? 0), sms: Number(data.sms ?? 0) })}</Typography.Text>
+      <Typography.Text>{t('notify.notifiedSummary', { count: Number(data.inApp ?? 0), inApp: Number(data.inApp ?? 0), sms: Number(data.sms ?? 0) })}</Typography.Text>
       {units.length > 0 && (
         <Typography.Text type="secondary">
-          {units.map((u) => t('notify.notifiedUnit', { unit: u.unitName ?? '', role: t(u.role === 'lead' ? 'notify.roleLead' : 'notify.roleCo'), users: u.users ?? 0 })).join('；')}
+          {units.map((u) => t('notify.notifiedUnit', { unit: unitLabel(u.unitId, u.unitName ?? ''), role: t(u.role === 'lead' ? 'notify.roleLead' : 'notify.roleCo'), users: u.users ?? 0 })).join('；')}
         </Typography.Text>
       )}
       {invalid > 0 && <Typography.Text type="warning">{t('notify.notifiedInvalid', { count: invalid })}</Typography.Text>}

@@ -1,12 +1,24 @@
-import type { EventView } from '../../api/types.ts';
+import type { EventView, TimelineEntry } from '../../api/types.ts';
 
 const FINAL = new Set(['closed', 'rejected', 'void']);
 
-/** Open and past its due time (the server's SLA decides; this only drives the red tag). */
-export function isOverdue(e: Pick<EventView, 'status' | 'dueAt'>, now = Date.now()): boolean {
-  return !FINAL.has(e.status) && !!e.dueAt && Date.parse(e.dueAt) < now;
+/**
+ * The red tag: the server's `overdue` (open and past its deadline by the server's clock — the one
+ * definition the plaza filter and the inbox use too), never this browser's clock.
+ */
+export function isOverdue(e: Pick<EventView, 'overdue'>): boolean {
+  return e.overdue === true;
 }
 
 export function isFinal(status: string): boolean {
   return FINAL.has(status);
+}
+
+/**
+ * Whether the signed-in user may rate the handling (the server's rule: the reporter, once, after
+ * closing). The reporter is the actor of the timeline's `reported` entry.
+ */
+export function canRate(e: Pick<EventView, 'status' | 'ratingScore'>, timeline: readonly TimelineEntry[], userId: string | undefined): boolean {
+  if (e.status !== 'closed' || e.ratingScore !== null || !userId) return false;
+  return timeline.some((entry) => entry.kind === 'reported' && entry.actor.id === userId);
 }

@@ -7,10 +7,10 @@ import { useSaveTemplate, useSmsTemplates, type SmsTemplate } from './notificati
 
 type Locale = 'zh' | 'en';
 
-/** Values the preview fills in, per language: what a real message would carry. */
+/** Values the preview fills in, per language: what a real message would carry (names masked, as sent). Every variable a kind supplies has one. */
 const SAMPLE_VARS: Record<Locale, Record<string, string>> = {
-  zh: { code: '2026112800001', name: '张阿婆', hours: '36', text: '这是一条测试短信', category: '饮用水源地违规活动', place: '南浦村第一网格', title: '水源地有人游泳', role: '主办', unit: '南浦村', note: '请于今日内反馈', plate: '浙B12345', minutes: '15' },
-  en: { code: '2026112800001', name: 'Mrs Zhang', hours: '36', text: 'This is a test message', category: 'Activity at a drinking-water source', place: 'Nanpu Grid 1', title: 'Swimming at the reservoir', role: 'lead', unit: 'Nanpu Village', note: 'Report back today.', plate: 'ZJ-B12345', minutes: '15' },
+  zh: { code: '2026112800001', name: '张**', hours: '36', silence: '已36小时无活动', task: '处置', due: '11-28 18:00', text: '这是一条测试短信', category: '饮用水源地违规活动', place: '南浦村第一网格', title: '水源地有人游泳', role: '主办', unit: '南浦村', note: '请于今日内反馈', plate: '浙B12345', minutes: '15' },
+  en: { code: '2026112800001', name: 'Zhang **', hours: '36', silence: 'has shown no activity for 36 hours', task: 'Handle', due: '28 Nov 18:00', text: 'This is a test message', category: 'Activity at a drinking-water source', place: 'Nanpu Grid 1', title: 'Swimming at the reservoir', role: 'lead', unit: 'Nanpu Village', note: 'Report back today.', plate: 'ZJ-B12345', minutes: '15' },
 };
 
 function render(body: string, vars: Record<string, string>): string {

@@ -14,13 +14,13 @@ import { StatusTag } from '../../components/StatusTag.tsx';
 import { EVENT_SOURCES, EVENT_STATUSES, STATUS_HEX } from '../../lib/constants.ts';
 import { errorText } from '../../lib/errors.ts';
 import { formatTime } from '../../lib/format.ts';
-import { isOverdue } from '../events/event-helpers.ts';
+import { isFinal, isOverdue } from '../events/event-helpers.ts';
 
 const FILTER_KEYS = ['status', 'category', 'source', 'orgUnitId', 'q', 'supervised', 'overdue'] as const;
 type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 export default function PlazaPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const filters: Filters = useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v)), [params]);
@@ -91,11 +91,12 @@ export default function PlazaPage() {
     {
       title: t('plaza.status'),
       dataIndex: 'status',
-      width: 130,
+      // English status names are longer ("Awaiting verification"); tags in table cells wrap (styles.css).
+      width: i18n.language === 'en' ? 180 : 130,
       render: (_: unknown, e) => (
         <Space size={[0, 4]} wrap>
           <StatusTag status={e.status} />
-          {e.supervised && <Tag color="magenta">{t('plaza.supervisedTag')}</Tag>}
+          {e.supervised && !isFinal(e.status) && <Tag color="magenta">{t('plaza.supervisedTag')}</Tag>}
           {isOverdue(e) && <Tag color="red">{t('plaza.overdueTag')}</Tag>}
         </Space>
       ),

@@ -4,9 +4,10 @@ import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
 import { CheckOutlined, CloseOutlined, PauseCircleOutlined, PlayCircleOutlined, RollbackOutlined, ScheduleOutlined, SendOutlined, SwapOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../api/auth.tsx';
+import { useOrgUnits } from '../../api/catalog.ts';
 import type { TimelineEntry } from '../../api/types.ts';
 import { fetchTaskOrNull, TASKS_KEY, useTaskAction, useUnitLabel, type TaskView } from './tasks.api.ts';
-import { isApprover, isTaskHandler, localTitle, minutesText, shortTime, taskErrorText } from './task-helpers.ts';
+import { isApprover, isTaskHandler, localTitle, mayOpenTask, minutesText, shortTime, stepActionLabel, taskErrorText } from './task-helpers.ts';
 import { SlaLight } from './SlaLight.tsx';
 import { TaskActionDialog, type DialogKind } from './TaskActionDialog.tsx';
 import './tasks.css';
@@ -54,13 +55,19 @@ export function openTasksOf(entries: TimelineEntry[]): CreatedTask[] {
 /** 当前环节: the event's open steps, each with the buttons its step allows the signed-in user. */
 export function CurrentTasksPanel({ entries, finished }: { entries: TimelineEntry[]; finished: boolean }) {
   const { t, i18n } = useTranslation();
+  const { me } = useAuth();
   const created = useMemo(() => openTasksOf(entries), [entries]);
+  // Only the tasks the server lets this user open are asked for (the rule of GET /tasks/:id): the
+  // others are shown from the timeline, without a request answered 404. The unit tree is needed
+  // only for the command side (approvers of the units above).
+  const units = useOrgUnits(isApprover(me));
+  const mayOpen = created.map((c) => mayOpenTask(me, c.unitId, units.data));
   const results = useQueries({
-    queries: created.map((c) => ({ queryKey: [...TASKS_KEY, 'one', c.id], queryFn: () => fetchTaskOrNull(c.id) })),
+    queries: created.map((c, i) => ({ queryKey: [...TASKS_KEY, 'one', c.id], queryFn: () => fetchTaskOrNull(c.id), enabled: mayOpen[i] === true })),
   });
   const [dialog, setDialog] = useState<{ kind: DialogKind; task: TaskView } | null>(null);
 
-  const rows = created.map((c, i) => ({ created: c, task: results[i]?.data ?? null, loading: results[i]?.isLoading ?? false }));
+  const rows = created.map((c, i) => ({ created: c, task: mayOpen[i] ? (results[i]?.data ?? null) : null, loading: results[i]?.isLoading ?? false }));
   const visible = rows.filter((r) => !r.task || ['open', 'claimed', 'shelved'].includes(r.task.status));
   const failed = results.find((r) => r.error)?.error;
 
@@ -162,7 +169,7 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
             )}
             {working && (
               <Button type="primary" icon={<CheckOutlined />} onClick={() => onDialog('complete')} data-testid="task-complete">
-                {t('tasks.complete')}
+                {stepActionLabel(t, i18n.language, task)}
               </Button>
             )}
             {working && task.allowed.return && (

@@ -38,7 +38,9 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
 
   const submit = async () => {
     if (!task || !kind) return;
-    const v = await form.validateFields();
+    // A missing outcome or reason shows its message under the field; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const note = typeof v.note === 'string' && v.note.trim() ? v.note.trim() : undefined;
     let action: TaskAction = kind === 'refuse' ? 'approve' : kind;
     let body: TaskActionRequest = note ? { note } : {};
@@ -112,7 +114,7 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
       <Form form={form} layout="vertical" preserve={false} initialValues={{ unit: 'hours', amount: 1, outcome: task?.outcomes.length === 1 ? task.outcomes[0]!.key : undefined }}>
         {kind === 'complete' && task && (
           <>
-            <Form.Item name="outcome" label={t('tasks.form.outcome')} rules={[{ required: true, message: t('tasks.form.outcomeRequired') }]}>
+            <Form.Item hidden={task.outcomes.length === 0} name="outcome" label={t('tasks.form.outcome')} rules={[{ required: task.outcomes.length > 0, message: t('tasks.form.outcomeRequired') }]}>
               <Radio.Group data-testid="task-outcomes">
                 <Space direction="vertical">
                   {task.outcomes.map((o) => (

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import dayjs from 'dayjs';
-import type { MeResponse } from '../../api/types.ts';
+import type { MeResponse, OrgUnit } from '../../api/types.ts';
 import { ApiError } from '../../api/client.ts';
 import { errorText } from '../../lib/errors.ts';
 import type { TaskView } from './tasks.api.ts';
@@ -69,4 +69,31 @@ export function taskErrorText(t: TFunction, lang: string, err: unknown): string 
 /** Mobile numbers typed into a note are shown masked (the timeline never shows phone numbers). */
 export function maskPhones(text: string): string {
   return text.replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2');
+}
+
+/**
+ * Whether the user may open a task of `unitId` (the server's rule for GET /tasks/:id): an
+ * administrator, a member of the task's unit, or the command side of a unit above it. `null`
+ * while the unit tree an approver needs is loading; tasks given to one person go to a unit the
+ * person is a member of, so they are covered.
+ */
+export function mayOpenTask(me: MeResponse | undefined, unitId: string | null, units: readonly Pick<OrgUnit, 'id' | 'parentId'>[] | undefined): boolean | null {
+  if (!me || !unitId) return false;
+  if (me.roles.includes('admin')) return true;
+  if (me.memberships.some((m) => m.orgUnitId === unitId)) return true;
+  const approving = new Set(me.memberships.filter((m) => (APPROVING_ROLES as readonly string[]).includes(m.role)).map((m) => m.orgUnitId));
+  if (!approving.size) return false;
+  if (!units) return null;
+  const byId = new Map(units.map((u) => [u.id, u]));
+  for (let u = byId.get(unitId), hops = 0; u && hops < 16; u = u.parentId ? byId.get(u.parentId) : undefined, hops++) if (approving.has(u.id)) return true;
+  return false;
+}
+
+/**
+ * What the step's main button says: the step's own name, which says what it does (立案, 派遣,
+ * 处置, 核查 — an author names steps by their action), and only for a step without a name the
+ * plain "办理" / "Complete". The outcome is chosen in the dialog.
+ */
+export function stepActionLabel(t: TFunction, lang: string, task: Pick<TaskView, 'title'>): string {
+  return localTitle(task.title, lang) || t('tasks.complete');
 }

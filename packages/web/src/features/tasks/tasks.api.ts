@@ -1,10 +1,8 @@
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { InstanceView, ProcessVersionDetail, TaskAction, TaskActionRequest, TaskView } from '@liandong/contracts';
 import { api } from '../../api/client.ts';
 import { useAuth } from '../../api/auth.tsx';
-import { useOrgUnits } from '../../api/catalog.ts';
 import { INBOX_KEY, type InboxPage } from '../notifications/notifications.api.ts';
 
 export type { InstanceView, TaskAction, TaskActionRequest, TaskView };
@@ -121,17 +119,5 @@ export function useTaskLiveRefresh(): void {
   }, [qc]);
 }
 
-/**
- * Unit names in the current language: tasks and the timeline carry the Chinese name the server
- * stored; in English the org list (cached for ten minutes) has the English one.
- */
-export function useUnitLabel(): (id: unknown, fallback: string) => string {
-  const { i18n } = useTranslation();
-  const units = useOrgUnits();
-  const en = i18n.language === 'en';
-  return (id, fallback) => {
-    if (!en || typeof id !== 'string') return fallback;
-    const u = units.data?.find((x) => x.id === id);
-    return u?.nameEn || u?.name || fallback;
-  };
-}
+/** Unit names in the current language (one helper for the whole app). */
+export { useUnitLabel } from '../../api/catalog.ts';

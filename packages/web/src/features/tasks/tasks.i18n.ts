@@ -1,3 +1,5 @@
+import type { Translation } from '../../i18n/types.ts';
+
 /** Texts of the task inbox (我的待办), the event's current steps and the process timeline, merged under `tasks`. */
 export const tasksZh = {
   nav: '我的待办',
@@ -29,7 +31,8 @@ export const tasksZh = {
   readOnlyHint: '由 {{unit}} 办理',
   handler: '{{unit}} · {{role}}',
   claim: '签收',
-  complete: '办结',
+  // The main button's fallback: a step says what it does by its name (stepActionLabel).
+  complete: '办理',
   return: '退回',
   transfer: '转派',
   extendAsk: '申请延期',
@@ -44,7 +47,7 @@ export const tasksZh = {
   pendingNote: '理由：{{note}}',
   done: {
     claim: '已签收',
-    complete: '已办结',
+    complete: '已提交',
     return: '已退回，等待重新派遣',
     transfer: '已转派',
     extendAsked: '延期申请已提交，等待审批',
@@ -56,7 +59,7 @@ export const tasksZh = {
     refuse: '已驳回申请',
   },
   form: {
-    completeTitle: '办结「{{title}}」',
+    completeTitle: '{{title}}：填写办理结果',
     outcome: '办理结果',
     outcomeRequired: '请选择办理结果',
     note: '办理说明',
@@ -141,7 +144,7 @@ export const tasksZh = {
   },
 };
 
-export const tasksEn: typeof tasksZh = {
+export const tasksEn: Translation<typeof tasksZh> = {
   nav: 'My tasks',
   title: 'My tasks',
   subtitle: 'Ordered by time limit, the most pressing first.',
@@ -150,6 +153,7 @@ export const tasksEn: typeof tasksZh = {
   col: { event: 'Event', step: 'Step', unit: 'Unit', sla: 'Time limit', urgency: 'Urgency', flags: 'Flags', status: 'Status', outcome: 'Outcome', completedAt: 'Completed' },
   refresh: 'Refresh',
   count: '{{count}} tasks',
+  count_one: '{{count}} task',
   open: 'Handle',
   view: 'View',
   sla: { on_time: 'On time', warning: 'Warning', overdue: 'Overdue', paused: 'Paused' },
@@ -185,7 +189,7 @@ export const tasksEn: typeof tasksZh = {
   pendingNote: 'Reason: {{note}}',
   done: {
     claim: 'Claimed',
-    complete: 'Completed',
+    complete: 'Done',
     return: 'Returned for re-dispatch',
     transfer: 'Transferred',
     extendAsked: 'Extension asked; waiting for approval',
@@ -197,7 +201,7 @@ export const tasksEn: typeof tasksZh = {
     refuse: 'Request refused',
   },
   form: {
-    completeTitle: 'Complete “{{title}}”',
+    completeTitle: '{{title}}: the outcome',
     outcome: 'Outcome',
     outcomeRequired: 'Choose an outcome',
     note: 'Note',
@@ -267,7 +271,9 @@ export const tasksEn: typeof tasksZh = {
     sms: { owner: 'SMS reminder sent to the vehicle owner', reporter: 'SMS sent to the reporter', family: 'SMS sent to the family', unit: 'SMS sent to the handling unit' },
     smsCount: ' ({{count}})',
     unitNotified: '{{count}} people notified',
+    unitNotified_one: '{{count}} person notified',
     unitNotifiedTitle: '“{{title}}”: {{count}} people notified',
+    unitNotifiedTitle_one: '“{{title}}”: {{count}} person notified',
     vehicleFound: 'Owner of {{plate}} found in the vehicle registry',
     vehicleMissing: '{{plate}} is not in the vehicle registry',
     statusChanged: 'Status now “{{status}}”',
