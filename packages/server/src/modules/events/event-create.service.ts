@@ -29,7 +29,7 @@ import { uploaderIdOf } from './attachments.service.ts';
 import { linkageDrainerOf } from '../notify/linkage.worker.ts';
 import { insertRows } from '../../db/fast-insert.ts';
 import { plateOrThrow } from '../vehicles/plate.ts';
-import { assertWithinKeyBinding } from './key-binding.ts';
+import { assertKeyMayAnswer, assertWithinKeyBinding } from './key-binding.ts';
 
 export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
 
@@ -64,7 +64,10 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
 
   if (input.externalId) {
     const existing = await findEventByExternalId(deps.db, input.source, input.externalId);
-    if (existing) return { outcome: 'existing', event: await loadEventView(deps, actor, existing, { showTrackingToken: true }) };
+    if (existing) {
+      await assertKeyMayAnswer(deps, actor, existing);
+      return { outcome: 'existing', event: await loadEventView(deps, actor, existing, { showTrackingToken: true }) };
+    }
   }
 
   const categoryRow = await findCategoryRowCached(deps.db, input.category);
@@ -256,7 +259,10 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
     // A concurrent repeat of the same (source, externalId) lost the race on the unique constraint.
     if (input.externalId && isUniqueViolation(err)) {
       const existing = await findEventByExternalId(deps.db, input.source, input.externalId);
-      if (existing) return { outcome: 'existing', event: await loadEventView(deps, actor, existing, { showTrackingToken: true }) };
+      if (existing) {
+        await assertKeyMayAnswer(deps, actor, existing);
+        return { outcome: 'existing', event: await loadEventView(deps, actor, existing, { showTrackingToken: true }) };
+      }
     }
     throw err;
   }

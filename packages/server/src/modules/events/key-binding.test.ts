@@ -54,6 +54,21 @@ describe.each(TEST_DIALECTS)('unit-bound API keys (%s)', (dialect) => {
     expect((await report(county, 'gA1a')).statusCode).toBe(201);
   });
 
+  it('an externalId repeat answers the existing event only to a key whose unit holds it', async () => {
+    const a = await newKey(['events:write', 'events:read'], t.fixture.units.tA);
+    const b = await newKey(['events:write', 'events:read'], t.fixture.units.tB);
+    const body = (grid: string) => ({ category: '0101', title: 'camera report', source: 'video', externalId: 'cam-7/42', location: { ...t.fixture.points[grid] } });
+    const first = await post(a, '/api/v1/events', body('gA2a'));
+    expect(first.statusCode, first.body).toBe(201);
+    const repeat = await post(a, '/api/v1/events', body('gA2a'));
+    expect(repeat.statusCode).toBe(200);
+    expect(repeat.json().id).toBe(first.json().id);
+    const foreign = await post(b, '/api/v1/events', body('gB1a'));
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json().error.code).toBe('OUTSIDE_KEY_SCOPE');
+    expect(foreign.body).not.toContain(first.json().id);
+  });
+
   it('a key bound to a department creates only events routed to it (or its stations)', async () => {
     const key = await newKey(['events:write'], t.fixture.units.enforcement);
     // Illegal parking is led by enforcement (its squad for township A); exposed garbage by the village.

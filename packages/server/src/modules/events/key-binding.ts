@@ -1,8 +1,11 @@
 import type { EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import type { Db } from '../../db/database.ts';
 import type { Principal } from '../auth/principal.ts';
 import { keyBindingCovers, keyBindingOf } from '../auth/scope.ts';
 import type { LocatedChain, Territory } from '../org/territory.ts';
+import { isSystemActor, type EventActor } from './event-actor.ts';
+import { listEventUnits } from './events.repository.ts';
 
 /**
  * An API key bound to a unit acts only inside it: it creates events located in the unit's
@@ -30,4 +33,14 @@ export function keyBindingCoversEvent(principal: Principal, row: Pick<EventsTabl
     gridId: row.grid_id,
     unitIds: units.map((u) => u.org_unit_id),
   });
+}
+
+/**
+ * An externalId repeat answers the existing event: not to a unit-bound key when that event lies
+ * outside the key's unit (it would show another unit's event).
+ */
+export async function assertKeyMayAnswer(deps: { db: Db }, actor: EventActor, row: EventsTable): Promise<void> {
+  if (isSystemActor(actor) || keyBindingOf(actor) === null) return;
+  if (keyBindingCoversEvent(actor, row, await listEventUnits(deps.db, [row.id]))) return;
+  throw new AppError('OUTSIDE_KEY_SCOPE', 'This externalId belongs to an event outside the API key’s unit', { externalId: row.external_id });
 }
