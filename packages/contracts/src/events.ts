@@ -89,7 +89,10 @@ export const EventView = z.object({
   ratingScore: z.number().nullable(),
   /** The vehicle's plate for parking events. */
   plate: z.string().nullable().optional(),
-  /** True once any step ran over its time limit. */
+  /**
+   * The red light: open and past `dueAt` by the server's clock (server engine/runtime/overdue.ts,
+   * the same rule as `?overdue=`). A closed event is not overdue; closingKind tells how it ended.
+   */
   overdue: z.boolean().optional(),
   /** Bumped by every change (optimistic concurrency). */
   version: z.number(),

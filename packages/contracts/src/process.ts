@@ -35,9 +35,21 @@ export type TimeKind = z.infer<typeof TimeKind>;
 export const Duration = z.strictObject({ minutes: z.number().int(), kind: TimeKind });
 export type Duration = z.infer<typeof Duration>;
 
-/** A task's limit: fixed, or the event category's limit (per category × urgency). */
-export const TaskTimeLimit = z.union([Duration, z.strictObject({ from: z.literal('category') })]);
+/**
+ * A task's limit: fixed, or the event category's limit — the handling limit (处置时限), which is
+ * also the event's deadline. `kind` counts the category's minutes in that kind of time instead of
+ * the category's own (e.g. `natural` for urgent events: the same hours, round the clock).
+ */
+export const TaskTimeLimit = z.union([Duration, z.strictObject({ from: z.literal('category'), kind: TimeKind.optional() })]);
 export type TaskTimeLimit = z.infer<typeof TaskTimeLimit>;
+
+/**
+ * A step's limit per urgency of the event (step × urgency, domain.md): the entry for the event's
+ * urgency replaces `timeLimit`. A county duty room works around the clock, so the built-in
+ * processes give its steps, and every step of urgent and critical events, natural time.
+ */
+export const TimeLimitByUrgency = z.strictObject({ normal: TaskTimeLimit.optional(), urgent: TaskTimeLimit.optional(), critical: TaskTimeLimit.optional() });
+export type TimeLimitByUrgency = z.infer<typeof TimeLimitByUrgency>;
 
 /**
  * Which unit a task goes to, relative to the event: a territorial level of its location, its
@@ -176,6 +188,8 @@ export const TaskNode = z.strictObject({
   assignee: AssigneeRule.optional(),
   /** Without a limit the task has no SLA (slaState stays on_time). */
   timeLimit: TaskTimeLimit.optional(),
+  /** Limits for events of a given urgency, in place of `timeLimit` (see TimeLimitByUrgency). */
+  timeLimitByUrgency: TimeLimitByUrgency.optional(),
   /** Share of the limit at which the task turns yellow (default 0.8). */
   warnShare: z.number().gt(0).lt(1).optional(),
   overdueActions: z.array(OverdueAction).optional(),

@@ -193,6 +193,12 @@ export function describeDefinition(def: Pick<ProcessDefinition, 'start' | 'nodes
           const limit = 'from' in node.timeLimit ? (zh ? '按事件类别' : 'per category') : durationText(node.timeLimit, lang);
           parts.push(`${zh ? '时限' : 'limit'} ${limit}`);
         }
+        const urgencyWords = { normal: { zh: '一般', en: 'normal' }, urgent: { zh: '紧急', en: 'urgent' }, critical: { zh: '特急', en: 'critical' } };
+        for (const [u, l] of Object.entries(node.timeLimitByUrgency ?? {}) as Array<[keyof typeof urgencyWords, NonNullable<typeof node.timeLimit>]>) {
+          if (!l) continue;
+          const text = 'from' in l ? `${zh ? '按事件类别' : 'per category'}${l.kind === 'natural' ? (zh ? '（自然时）' : ' (natural time)') : ''}` : durationText(l, lang);
+          parts.push(`${urgencyWords[u][lang]} ${text}`);
+        }
         for (const o of node.outcomes) parts.push(`${o.title?.[lang] ?? o.key} ${arrow(o.next)}`);
         if (node.allow?.return) parts.push(`${zh ? '退回' : 'return'} ${arrow(node.allow.return.next)}`);
         const extras = (['transfer', 'extend', 'shelve'] as const).filter((k) => node.allow?.[k]);

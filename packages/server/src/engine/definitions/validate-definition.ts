@@ -154,6 +154,11 @@ export function validateDefinition(input: unknown, options: ValidateDefinitionOp
         if (node.timeLimit && 'minutes' in node.timeLimit && node.timeLimit.minutes <= 0) {
           report('TIME_LIMIT_NOT_POSITIVE', `task "${node.id}" has a time limit of ${node.timeLimit.minutes} minutes`, node.id, at('timeLimit', 'minutes'));
         }
+        for (const [urgency, limit] of Object.entries(node.timeLimitByUrgency ?? {})) {
+          if (limit && 'minutes' in limit && limit.minutes <= 0) {
+            report('TIME_LIMIT_NOT_POSITIVE', `task "${node.id}" has a time limit of ${limit.minutes} minutes for ${urgency} events`, node.id, at('timeLimitByUrgency', urgency, 'minutes'));
+          }
+        }
         break;
       }
       case 'action': {

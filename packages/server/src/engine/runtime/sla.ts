@@ -2,6 +2,7 @@ import type { TasksTable } from '../../db/schema.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { computeDeadline, slaStateAt, type SlaState, type TimeKind } from '../time/deadline.ts';
 import { addWorkingMs, workingMsBetween } from '../time/working-time.ts';
+import { isTaskOverdue } from './overdue.ts';
 
 /** Due and warning instants of a task started at `start` with a limit of working or natural time. */
 export function taskDeadline(cal: Calendar, start: Date, limit: { minutes: number; kind: TimeKind }, warnShare: number): { dueAt: Date; warnAt: Date } {
@@ -27,7 +28,8 @@ export function shiftByPause(cal: Calendar, kind: TimeKind, instant: Date, from:
 /** The traffic light of a task at `now` (only open work has one that moves). */
 export function taskSlaState(task: Pick<TasksTable, 'status' | 'due_at' | 'warn_at' | 'overdue' | 'completed_at'>, now: Date): SlaState {
   if (task.status === 'shelved') return 'paused';
-  if (!task.due_at) return 'on_time';
-  if (task.completed_at) return task.overdue === 1 || task.completed_at >= task.due_at ? 'overdue' : 'on_time';
+  // Red is the one definition of overdue.ts; the rest is the light before it.
+  if (isTaskOverdue(task, now)) return 'overdue';
+  if (!task.due_at || task.completed_at) return 'on_time';
   return slaStateAt({ dueAt: new Date(task.due_at), warnAt: task.warn_at ? new Date(task.warn_at) : null }, now);
 }

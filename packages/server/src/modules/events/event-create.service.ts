@@ -246,6 +246,7 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
         categoryName: category.nameZh,
         showReporterPhone: canActorSee(actor, row, units),
         showTrackingToken: true,
+        now,
       });
       return { outcome: 'created' as const, id, view };
     });

@@ -17,7 +17,7 @@ import {
   type PlazaFilter,
 } from './events.repository.ts';
 
-type QueryDeps = Pick<AppDeps, 'db' | 'territory'>;
+type QueryDeps = Pick<AppDeps, 'db' | 'territory' | 'clock'>;
 
 export function scopeFactsOf(row: EventsTable, units: EventUnitsTable[]): EventScopeFacts {
   return {
@@ -50,6 +50,7 @@ export async function loadEventView(deps: QueryDeps, actor: EventActor, row: Eve
     categoryName: names.get(row.category_code),
     showReporterPhone: canActorSee(actor, row, units),
     showTrackingToken: o.showTrackingToken,
+    now: deps.clock.now(),
   });
 }
 
@@ -107,6 +108,8 @@ export async function listEvents(
   principal: Principal,
   input: ListEventsInput,
 ): Promise<{ items: EventView[]; nextCursor: string | null }> {
+  // One instant for the filter and the `overdue` fields of the page, so they agree.
+  const now = deps.clock.now();
   const filter: PlazaFilter = {};
   if (input.status) {
     if (input.status === 'open') filter.isOpen = 1;
@@ -134,7 +137,7 @@ export async function listEvents(
   }
   if (input.source) filter.source = input.source;
   if (input.q) filter.q = input.q;
-  if (input.overdue) filter.overdue = { now: deps.clock.now().toISOString(), value: truthy(input.overdue) };
+  if (input.overdue) filter.overdue = { now, value: truthy(input.overdue) };
   if (input.supervised) filter.supervised = truthy(input.supervised);
   if (input.cursor) filter.beforeId = decodeCursor(deps.secret, input.cursor);
 
@@ -145,7 +148,7 @@ export async function listEvents(
   const [units, names] = await Promise.all([listEventUnits(deps.db, page.map((r) => r.id)), categoryNames(deps, page.map((r) => r.category_code))]);
   return {
     items: page.map((row) =>
-      presentEvent(row, { territory: deps.territory, units, categoryName: names.get(row.category_code), showReporterPhone: false, showTrackingToken: false }),
+      presentEvent(row, { territory: deps.territory, units, categoryName: names.get(row.category_code), showReporterPhone: false, showTrackingToken: false, now }),
     ),
     nextCursor: rows.length > input.limit ? encodeCursor(deps.secret, page[page.length - 1].id) : null,
   };

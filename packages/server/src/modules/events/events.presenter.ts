@@ -2,6 +2,7 @@ import { externalAttachmentUrl, type EventView, type OrgChainEntry, type Timelin
 import { presentChainEntry } from '../org/org.presenter.ts';
 import type { AttachmentsTable, EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import { fromDbBool } from '../../db/database.ts';
+import { isEventOverdue } from '../../engine/runtime/overdue.ts';
 import type { Territory } from '../org/territory.ts';
 
 /** 13812345678 → 138****5678; anything else keeps only its last 2 characters. */
@@ -37,6 +38,8 @@ export interface PresentOptions {
   /** Reporter phone in clear only when the caller's scope covers the event's handling. */
   showReporterPhone: boolean;
   showTrackingToken: boolean;
+  /** The injected clock's now: `overdue` is the red light at this instant (engine/runtime/overdue.ts). */
+  now: Date;
 }
 
 /** Event row → EventView, whitelisting fields. */
@@ -73,7 +76,7 @@ export function presentEvent(row: EventsTable, o: PresentOptions): EventView {
     duplicateCount: Number(row.duplicate_count),
     ratingScore: row.rating_score,
     plate: row.plate,
-    overdue: row.overdue === 1,
+    overdue: isEventOverdue(row, o.now),
     version: Number(row.version),
     attachments: (o.attachments ?? []).map((a) => ({ id: a.id, kind: a.kind as EventView['attachments'][number]['kind'], url: attachmentUrl(a), mime: a.mime })),
   } as EventView;

@@ -1,3 +1,4 @@
+import { eventNotOverdueWhere, eventOverdueWhere } from '../../engine/runtime/overdue.ts';
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AttachmentsTable, Database, EventsTable, EventTimelineTable, EventUnitsTable } from '../../db/schema.ts';
 import type { DataScopeFilter } from '../auth/scope.ts';
@@ -161,7 +162,8 @@ export interface PlazaFilter {
   unit?: UnitFilter;
   source?: string;
   q?: string;
-  overdue?: { now: string; value: boolean };
+  /** Overdue or not at `now` (engine/runtime/overdue.ts). */
+  overdue?: { now: Date; value: boolean };
   supervised?: boolean;
   beforeId?: string;
 }
@@ -198,9 +200,7 @@ export async function findEventsPage(db: Q, scopeParts: DataScopeFilter[], f: Pl
     if (f.supervised !== undefined) q = q.where('supervised', '=', f.supervised ? 1 : 0);
     if (f.overdue) {
       const { now, value } = f.overdue;
-      q = value
-        ? q.where('due_at', 'is not', null).where('due_at', '<', now).where('is_open', '=', 1)
-        : q.where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>=', now), eb('is_open', '=', 0)]));
+      q = q.where((eb) => (value ? eventOverdueWhere(eb, now) : eventNotOverdueWhere(eb, now)));
     }
     if (f.q) {
       const pattern = `%${escapeLike(f.q.toLowerCase())}%`;

@@ -55,9 +55,15 @@ describe.each(TEST_DIALECTS)('configuring processes and running instances (%s)',
     const cal = calendars.find((c) => c.isDefault)!;
     expect((await admin()('PUT', `/api/v1/calendars/${cal.id}/days/2026-11-30`, { kind: 'holiday', note: '临时调休' })).statusCode).toBe(200);
     const id = await report('0101');
+    // The duty room's acceptance and dispatch run on natural time; the handling limit is working time.
     const [accept] = await tasksOf(id);
-    // 60 working minutes from Monday (now a holiday) 09:00: Tuesday 09:30.
-    expect(accept!.dueAt).toBe('2026-12-01T01:30:00.000Z');
+    expect(accept!.dueAt).toBe('2026-11-30T02:00:00.000Z');
+    await t.as('duty')('POST', `/api/v1/tasks/${accept!.id}/complete`, { outcome: 'accept' });
+    const dispatch = (await tasksOf(id)).find((x) => x.nodeId === 'dispatch')!;
+    await t.as('duty')('POST', `/api/v1/tasks/${dispatch.id}/complete`, {});
+    const handle = (await tasksOf(id)).find((x) => x.nodeId === 'handle')!;
+    // 4 working hours from Monday (now a holiday) 09:00: Tuesday 08:30–12:00 and 13:30–14:00.
+    expect(handle.dueAt).toBe('2026-12-01T06:00:00.000Z');
     await admin()('DELETE', `/api/v1/calendars/${cal.id}/days/2026-11-30`);
   });
 

@@ -2,6 +2,7 @@ import type { Role, TaskView } from '@liandong/contracts';
 import type { TasksTable } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { loadProcessVersion } from '../../engine/runtime/definition-store.ts';
+import { isTaskOverdue } from '../../engine/runtime/overdue.ts';
 import { taskSlaState } from '../../engine/runtime/sla.ts';
 
 /** Tasks as the API shows them, with their event's headline and what their step allows. */
@@ -62,7 +63,7 @@ export async function presentTasks(deps: Pick<AppDeps, 'db' | 'territory'>, rows
       dueAt: r.due_at,
       warnAt: r.warn_at,
       slaState: taskSlaState(r, now),
-      overdue: r.overdue === 1,
+      overdue: isTaskOverdue(r, now),
       urgeCount: r.urge_count,
       pendingRequest: r.pending_request ? JSON.parse(r.pending_request) : null,
       createdAt: r.created_at,

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TasksTable } from '../../db/schema.ts';
+import { taskOverdueWhere } from '../../engine/runtime/overdue.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,8 @@ export interface TaskFilter {
   eventId?: string;
   /** Open tasks due before this instant (ISO). */
   dueBefore?: string;
+  /** Tasks overdue at this instant (engine/runtime/overdue.ts). */
+  overdueAt?: Date;
   limit: number;
 }
 
@@ -41,6 +44,10 @@ export async function findTasks(db: Q, f: TaskFilter): Promise<TasksTable[]> {
   else if (f.status === 'done') q = q.where('status', 'in', ['completed', 'returned', 'cancelled']);
   if (f.eventId) q = q.where('event_id', '=', f.eventId);
   if (f.dueBefore) q = q.where('due_at', '<=', f.dueBefore).where('status', 'in', ['open', 'claimed']);
+  if (f.overdueAt) {
+    const at = f.overdueAt;
+    q = q.where((eb) => taskOverdueWhere(eb, at));
+  }
   return q
     .orderBy((eb) => eb.fn.coalesce('due_at', eb.val('9999')), 'asc')
     .orderBy('created_at', 'asc')

@@ -28,7 +28,8 @@ export async function listTasks(deps: TasksDeps, principal: Principal, q: ListTa
     memberships: principal.memberships.map((m) => ({ unitId: m.orgUnitId, role: m.role })),
     status: q.status,
     eventId: q.eventId,
-    dueBefore: q.due === 'overdue' ? now.toISOString() : q.due === 'soon' ? new Date(now.getTime() + DUE_SOON_MS).toISOString() : undefined,
+    dueBefore: q.due === 'soon' ? new Date(now.getTime() + DUE_SOON_MS).toISOString() : undefined,
+    overdueAt: q.due === 'overdue' ? now : undefined,
     limit: q.limit,
   });
   return { items: await presentTasks(deps, rows, now) };

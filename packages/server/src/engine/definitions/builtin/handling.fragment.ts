@@ -17,6 +17,8 @@ export function handlingNodes(returnTo: string): NodeInput[] {
       assignee: { role: 'handler', unit: 'lead' },
       eventStatus: 'dispatched',
       timeLimit: { from: 'category' },
+      // Urgent and critical events are handled round the clock: the category's hours in natural time.
+      timeLimitByUrgency: { urgent: { from: 'category', kind: 'natural' }, critical: { from: 'category', kind: 'natural' } },
       warnShare: 0.8,
       overdueActions: ['urge', 'escalate'],
       outcomes: [{ key: 'handled', title: t('已处置', 'Handled'), next: 'feedback' }],
@@ -47,6 +49,7 @@ export function verificationNodes(reworkAt: string): NodeInput[] {
       assignee: { role: 'grid_worker', unit: 'grid' },
       eventStatus: 'awaiting_verification',
       timeLimit: { minutes: 120, kind: 'working' },
+      timeLimitByUrgency: { urgent: { minutes: 120, kind: 'natural' }, critical: { minutes: 60, kind: 'natural' } },
       overdueActions: ['urge'],
       outcomes: [
         { key: 'pass', title: t('核查通过', 'Passed'), next: 'closing' },

@@ -17,7 +17,9 @@ export const STANDARD_PROCESS: ProcessDefinitionInput = {
       title: t('立案', 'Accept'),
       assignee: { role: 'duty_officer', unit: 'county' },
       eventStatus: 'reported',
-      timeLimit: { minutes: 60, kind: 'working' },
+      // The county duty room works around the clock: its steps run on natural time.
+      timeLimit: { minutes: 60, kind: 'natural' },
+      timeLimitByUrgency: { urgent: { minutes: 30, kind: 'natural' }, critical: { minutes: 15, kind: 'natural' } },
       overdueActions: ['urge'],
       outcomes: [
         { key: 'accept', title: t('立案', 'Accept'), next: 'dispatch' },
@@ -31,7 +33,8 @@ export const STANDARD_PROCESS: ProcessDefinitionInput = {
       title: t('派遣', 'Dispatch'),
       assignee: { role: 'dispatcher', unit: 'county' },
       eventStatus: 'accepted',
-      timeLimit: { minutes: 30, kind: 'working' },
+      timeLimit: { minutes: 30, kind: 'natural' },
+      timeLimitByUrgency: { urgent: { minutes: 15, kind: 'natural' }, critical: { minutes: 10, kind: 'natural' } },
       overdueActions: ['urge'],
       outcomes: [{ key: 'dispatched', title: t('已派遣', 'Dispatched'), next: 'handle' }],
     },
