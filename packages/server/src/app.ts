@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import Fastify, { LogController } from 'fastify';
 import type { Api } from './http/api.ts';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.ts';
@@ -14,6 +13,7 @@ import { registerInputHygiene } from './http/input-hygiene.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { registerCompression } from './http/compression.ts';
 import { swaggerOptions } from './http/openapi.ts';
+import { registerDocs } from './http/docs-page.ts';
 import { registerSystemRoutes } from './modules/system/system.routes.ts';
 import { registerAuthHook } from './modules/auth/auth.hook.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerCompression(app);
 
   await app.register(fastifySwagger, swaggerOptions());
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await registerDocs(app);
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.http.uploadLimitBytes, files: 10 } });
 
   registerAuthHook(app, deps);

@@ -143,6 +143,28 @@ describe.each(TEST_DIALECTS)('the OpenAPI document (%s)', (dialect) => {
     expect(plaza.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/EventPage' });
   });
 
+  it('serves a reference page at /api/docs with every operation in its HTML, Swagger UI at /api/docs/ui', async () => {
+    const res = await t.app.inject({ url: '/api/docs', headers: { 'accept-encoding': 'identity' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    // No script to wait for: the operations are in the page as it arrives.
+    expect(res.body).not.toContain('<script');
+    for (const { op, path } of operationsOf(doc)) {
+      expect(res.body).toContain(`id="${op.operationId}"`);
+      expect(res.body).toContain(`<code class="p">${path}</code>`);
+    }
+    expect(res.body).toContain('href="/api/docs/json"');
+    expect(res.body).toContain('href="/api/docs/ui#/events/createEvent"');
+    const compressed = await t.app.inject({ url: '/api/docs', headers: { 'accept-encoding': 'br' } });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.rawPayload.length).toBeLessThan(res.rawPayload.length / 4);
+    const again = await t.app.inject({ url: '/api/docs', headers: { 'if-none-match': String(res.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    const ui = await t.app.inject('/api/docs/ui');
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toContain('swagger-ui');
+  });
+
   it.runIf(dialect === 'sqlite')('generates a TypeScript client that real calls type-check against', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'liandong-openapi-'));
     try {
