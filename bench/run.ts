@@ -8,6 +8,7 @@ import { runEventsHttpBench } from './events-http.bench.ts';
 import { runSmsBench } from './sms.bench.ts';
 import { runProcessBench } from './process.bench.ts';
 import { runWebBench } from './web.bench.ts';
+import { runDocsBench } from './docs.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   sms: runSmsBench,
   process: runProcessBench,
   web: runWebBench,
+  docs: runDocsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
