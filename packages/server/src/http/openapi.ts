@@ -88,7 +88,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
 
   'POST /api/v1/events': {
     id: 'createEvent',
-    errors: ['OUTSIDE_JURISDICTION', 'UNKNOWN_CATEGORY', 'CATEGORY_NOT_LEAF', 'OCCURRED_AT_OUT_OF_RANGE', 'INVALID_ATTACHMENT', 'ATTACHMENT_URL_INVALID'],
+    errors: ['OUTSIDE_JURISDICTION', 'OUTSIDE_KEY_SCOPE', 'UNKNOWN_CATEGORY', 'CATEGORY_NOT_LEAF', 'OCCURRED_AT_OUT_OF_RANGE', 'INVALID_ATTACHMENT', 'ATTACHMENT_URL_INVALID'],
   },
   'GET /api/v1/events': { id: 'listEvents' },
   'GET /api/v1/events/{id}': { id: 'getEvent' },
@@ -99,7 +99,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /api/v1/events/{id}/rating': { id: 'rateEvent', errors: ['INVALID_STATE'] },
   'POST /api/v1/events/{id}/reopen': { id: 'reopenEvent', errors: ['INVALID_STATE'] },
   'GET /api/v1/events/{id}/process': { id: 'getEventProcess' },
-  'POST /api/v1/events/{id}/signals': { id: 'sendEventSignal' },
+  'POST /api/v1/events/{id}/signals': { id: 'sendEventSignal', errors: ['SIGNAL_FORBIDDEN'] },
   'POST /api/v1/attachments': {
     id: 'uploadAttachment',
     errors: ['MALFORMED_MULTIPART', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'INVALID_ATTACHMENT'],
@@ -152,7 +152,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /api/v1/tasks/{id}/resume': { id: 'resumeTask', errors: ['INVALID_STATE'] },
   'POST /api/v1/tasks/{id}/approve': { id: 'approveTaskRequest', errors: ['INVALID_STATE'] },
 
-  'POST /api/v1/vehicles/reminders': { id: 'createPlateReminder', errors: ['INVALID_PLATE', 'UNKNOWN_CATEGORY', 'OUTSIDE_JURISDICTION'] },
+  'POST /api/v1/vehicles/reminders': { id: 'createPlateReminder', errors: ['INVALID_PLATE', 'UNKNOWN_CATEGORY', 'OUTSIDE_JURISDICTION', 'OUTSIDE_KEY_SCOPE'] },
   'GET /api/v1/vehicles': { id: 'listVehicles' },
   'POST /api/v1/vehicles': { id: 'createVehicle', errors: ['INVALID_PLATE'] },
   'GET /api/v1/vehicles/{plate}': { id: 'getVehicle', errors: ['INVALID_PLATE'] },
