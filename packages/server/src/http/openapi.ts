@@ -380,7 +380,9 @@ function fixNullable(node: unknown, components?: Record<string, unknown>): void 
       s.type = type;
       for (const b of branches ?? []) if (b.type !== undefined) b.nullable = true;
     } else {
-      delete s.nullable; // no single type to attach it to: documented as not nullable rather than invalid
+      // No single type to attach it to: each typed branch takes the null (a referenced branch cannot).
+      delete s.nullable;
+      for (const b of branches ?? []) if (b.type !== undefined) b.nullable = true;
     }
   }
   // zod wraps a reference that is optional in a lone allOf: the reference says the same.
