@@ -70,7 +70,9 @@ describe.each(TEST_DIALECTS)('process scheduler killed mid-flight (%s)', (dialec
       const offset = 6 * 60_000 + (Date.now() - now.getTime());
       const first = startChild('scheduler-child.ts', [dbUrl, String(offset)]);
       await first.ready;
-      await until(async () => (await countOf(handle!.db, 'tasks')) >= COUNT / 5, 'the first scheduler to be firing');
+      // Killed as soon as it fires: on a loaded machine the test process polls late, and a scheduler
+      // that had finished by then would leave nothing for the second one to take over.
+      await until(async () => (await countOf(handle!.db, 'tasks')) > 0, 'the first scheduler to be firing');
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));
       const atKill = await countOf(handle.db, 'tasks');
