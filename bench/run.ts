@@ -29,7 +29,8 @@ if (unknown.length) {
 
 const resultsFile = join(import.meta.dirname, 'RESULTS.md');
 const sectionsFile = join(import.meta.dirname, '.sections.json');
-const sections: Record<string, string> = existsSync(sectionsFile) ? JSON.parse(readFileSync(sectionsFile, 'utf8')) : {};
+// Read afresh before each write: benchmarks of other names may finish while this one runs.
+const readSections = (): Record<string, string> => (existsSync(sectionsFile) ? JSON.parse(readFileSync(sectionsFile, 'utf8')) : {});
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
 
@@ -37,6 +38,7 @@ for (const name of names) {
   console.log(`▶ ${name}`);
   const started = new Date();
   const text = await BENCHES[name]((s) => console.log(s));
+  const sections = readSections();
   sections[name] = `<!-- ${name}: ${started.toISOString()} -->\n_Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}._\n\n${text}`;
   console.log(text);
   writeFileSync(sectionsFile, JSON.stringify(sections, null, 2));
