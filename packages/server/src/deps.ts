@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { Reads } from './db/read-pool.ts';
 import type { WriteBatcher } from './db/write-batcher.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Ids } from './lib/ids.ts';
@@ -17,6 +18,8 @@ export interface AppDeps {
   dialect: Dialect;
   /** Transactions for hot write paths: group commit on SQLite, one transaction each on PostgreSQL. */
   writes: WriteBatcher;
+  /** Heavy reads (large plaza filters, exports, statistics): off the writing connection on SQLite (db/read-pool.ts). */
+  reads: Reads;
   clock: Clock;
   ids: Ids;
   logger: Logger;

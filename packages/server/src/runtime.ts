@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { createWriteBatcher } from './db/write-batcher.ts';
+import { createReads } from './db/read-pool.ts';
 import type { AppDeps } from './deps.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { defaultIds, type Ids } from './lib/ids.ts';
@@ -26,11 +27,13 @@ export async function createRuntime(
   await migrateToLatest(database.db);
   await ensureBuiltinProcesses(database.db, (overrides.clock ?? systemClock).now().toISOString());
   const territory = await loadTerritory(database.db, logger);
+  const reads = createReads(database);
   const deps: AppDeps = {
     config,
     db: database.db,
     dialect: database.dialect,
     writes: createWriteBatcher(database.db, database.dialect),
+    reads,
     clock: overrides.clock ?? systemClock,
     ids: overrides.ids ?? defaultIds,
     logger,
@@ -38,5 +41,12 @@ export async function createRuntime(
     metrics: createMetricsRegistry(),
     secret: config.auth.secret ?? randomBytes(32).toString('hex'),
   };
-  return { deps, database, close: () => database.close() };
+  return {
+    deps,
+    database,
+    close: async () => {
+      await reads.close();
+      await database.close();
+    },
+  };
 }

@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Describes the target without credentials, for logs. */
   describe: string;
+  /** SQLite: the database file (`:memory:` in memory), which the read pool opens read-only (read-pool.ts). */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function openDatabase(
     db,
     dialect: 'sqlite',
     describe: url === ':memory:' ? 'sqlite::memory:' : `sqlite:${url}`,
+    file: url,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

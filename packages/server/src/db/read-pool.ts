@@ -1,0 +1,179 @@
+import { Worker } from 'node:worker_threads';
+import { isCompilable, type Compilable, type CompiledQuery } from 'kysely';
+import type { Db, Dialect } from './database.ts';
+
+/**
+ * Heavy reads — large plaza filters, exports, statistics — through one port, so that a service
+ * need not know where they run: `deps.reads.query(query)`.
+ *
+ * On a SQLite file they run on read-only connections in worker threads (a small pool), never on
+ * the one writing connection, whose thread would otherwise stand still for as long as the
+ * statement runs (better-sqlite3 is synchronous) while intake waits. The main thread only
+ * compiles the query and sends its SQL and parameters; a worker answers the rows. Each worker
+ * reads the latest committed state when its statement starts (WAL), so a read after an answered
+ * write sees it; reads inside a unit of work must keep to the unit's transaction instead.
+ *
+ * On `:memory:` SQLite (tests; another connection would see another database) and on PostgreSQL
+ * (a pool of connections already, served by other processes) the same call runs on `deps.db`.
+ * Light reads (one index range, a short page) stay on `deps.db` everywhere: handing them to a
+ * thread costs more than running them.
+ */
+export interface Reads {
+  /** The rows of a read query, built with `deps.db` (or already compiled from it). */
+  query<R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]>;
+  /** `pool`: worker threads with read-only connections; `connection`: the normal connection. */
+  readonly mode: 'pool' | 'connection';
+  close(): Promise<void>;
+}
+
+export interface ReadPool extends Reads {
+  readonly mode: 'pool';
+  stats(): { workers: number; busy: number; queued: number; served: number; replaced: number };
+  /** The live worker threads (diagnostics and tests). */
+  workers(): readonly Worker[];
+}
+
+const compiled = <R>(q: Compilable<R> | CompiledQuery<R>): CompiledQuery<R> => (isCompilable(q) ? q.compile() : q);
+
+/** Heavy reads of this database: a worker pool on a SQLite file, the normal connection otherwise. */
+export function createReads(database: { db: Db; dialect: Dialect; file?: string | null }, opts: { size?: number } = {}): Reads {
+  if (database.dialect === 'sqlite' && database.file && database.file !== ':memory:') return createReadPool(database.file, opts);
+  return connectionReads(database.db);
+}
+
+/** Reads on the normal connection (PostgreSQL's pool, or SQLite in memory). */
+export function connectionReads(db: Db): Reads {
+  return {
+    mode: 'connection',
+    query: async <R>(q: Compilable<R> | CompiledQuery<R>) => (await db.executeQuery(compiled(q))).rows,
+    close: async () => {},
+  };
+}
+
+interface Job {
+  sql: string;
+  parameters: readonly unknown[];
+  resolve(rows: unknown[]): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  ready: boolean;
+  /** Why the thread stopped, when it reported an error first. */
+  failure: Error | null;
+  run(job: Job): void;
+}
+
+type Reply = { ready: true } | { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+
+/**
+ * `size` threads (2 on a 2-core machine: the writer keeps its own core when both read),
+ * started on first use, each running one statement at a time; queries beyond that wait in
+ * order. A thread that dies fails the query it was running (the caller gets an error, not a
+ * hang) and is replaced. The threads run at nice 10 on Linux, as the checkpointer does, so that
+ * a long read gives way to the serving thread. `close()` ends every thread.
+ */
+export function createReadPool(file: string, opts: { size?: number; nice?: number; cacheKiB?: number } = {}): ReadPool {
+  const size = Math.max(1, opts.size ?? 2);
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let closed = false;
+  let nextId = 1;
+  let served = 0;
+  let replaced = 0;
+  const exits = new Set<Promise<void>>();
+
+  const spawn = (): Slot => {
+    const worker = new Worker(new URL('./read-pool.worker.cjs', import.meta.url), {
+      workerData: { file, nice: opts.nice ?? 10, cacheKiB: opts.cacheKiB ?? 32_768 },
+    });
+    let jobId = 0;
+    const slot: Slot = {
+      worker,
+      job: null,
+      ready: false,
+      failure: null,
+      run: (job) => {
+        slot.job = job;
+        jobId = nextId++;
+        // A query under way keeps the process alive; an idle pool does not.
+        worker.ref();
+        worker.postMessage({ id: jobId, sql: job.sql, parameters: job.parameters });
+      },
+    };
+    worker.on('message', (msg: Reply) => {
+      if ('ready' in msg) {
+        slot.ready = true;
+        return;
+      }
+      const job = slot.job;
+      if (!job || msg.id !== jobId) return;
+      slot.job = null;
+      worker.unref();
+      served++;
+      if ('error' in msg) job.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+      else job.resolve(msg.rows);
+      dispatch();
+    });
+    worker.on('error', (err) => {
+      slot.failure = err;
+    });
+    const exited = new Promise<void>((resolve) => {
+      worker.once('exit', (code) => {
+        exits.delete(exited);
+        slots.splice(slots.indexOf(slot), 1);
+        const why = new Error(`A read worker stopped (exit code ${code}${slot.failure ? `: ${slot.failure.message}` : ''})`);
+        slot.job?.reject(why);
+        slot.job = null;
+        resolve();
+        if (closed) return;
+        if (!slot.ready) {
+          // It could not even open the file: the queries waiting would fail the same way.
+          for (const job of queue.splice(0)) job.reject(why);
+          return;
+        }
+        replaced++;
+        slots.push(spawn());
+        dispatch();
+      });
+    });
+    exits.add(exited);
+    worker.unref();
+    return slot;
+  };
+
+  const dispatch = () => {
+    while (queue.length) {
+      let slot = slots.find((s) => s.job === null);
+      if (!slot) {
+        if (slots.length >= size) return;
+        slot = spawn();
+        slots.push(slot);
+      }
+      slot.run(queue.shift()!);
+    }
+  };
+
+  return {
+    mode: 'pool',
+    query: <R>(q: Compilable<R> | CompiledQuery<R>) =>
+      new Promise<R[]>((resolve, reject) => {
+        if (closed) return reject(new Error('The read pool is closed'));
+        const { sql, parameters } = compiled(q);
+        queue.push({ sql, parameters, resolve: resolve as (rows: unknown[]) => void, reject });
+        dispatch();
+      }),
+    stats: () => ({ workers: slots.length, busy: slots.filter((s) => s.job).length, queued: queue.length, served, replaced }),
+    workers: () => slots.map((s) => s.worker),
+    close: async () => {
+      closed = true;
+      const why = new Error('The read pool is closed');
+      for (const job of queue.splice(0)) job.reject(why);
+      const waiting = [...exits];
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all(waiting);
+    },
+  };
+}
