@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../app.ts';
 import { testConfig } from '../config.ts';
-import { migrateToLatest, type Dialect } from '../db/database.ts';
+import { migrateToLatest, type DatabaseHandle, type Dialect } from '../db/database.ts';
 import type { AppDeps } from '../deps.ts';
 import { FakeClock } from '../lib/clock.ts';
 import { createRuntime } from '../runtime.ts';
@@ -27,8 +27,11 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Requester = (method: Method, url: string, body?: unknown) => Promise<LightMyRequestResponse>;
 
 /** A migrated database of the given engine with the fixture county, and the app built on it. */
-export async function createTestApp(dialect: Dialect, opts: { config?: Parameters<typeof testConfig>[0]; clock?: FakeClock } = {}): Promise<TestApp> {
-  const database = await openTestDatabase(dialect);
+export async function createTestApp(
+  dialect: Dialect,
+  opts: { config?: Parameters<typeof testConfig>[0]; clock?: FakeClock; /** An empty database of `dialect` (e.g. a SQLite file), closed with the app. */ database?: DatabaseHandle } = {},
+): Promise<TestApp> {
+  const database = opts.database ?? (await openTestDatabase(dialect));
   const clock = opts.clock ?? new FakeClock('2026-11-28T02:00:00.000Z');
   const config = testConfig({ ...opts.config, auth: { secret: 'test-secret-0123456789abcdef', ...(opts.config?.auth as object) } });
   // Tables first: the fixture is seeded before the runtime loads the territory from it.

@@ -102,9 +102,32 @@ export function splitScope(scope: DataScopeFilter): DataScopeFilter[] {
 
 const truthy = (v: string) => v === 'true' || v === '1';
 
+/** Pages longer than this are heavy reads (see isHeavyPlazaRead). */
+export const LIGHT_PAGE_MAX = 50;
+
+/**
+ * Whether a plaza page runs on the read pool (`deps.reads`, off SQLite's writing connection)
+ * rather than on `deps.db`. A page is light when each scope part walks one index range in id
+ * order and every row it meets belongs on the page, so it stops after `limit` rows: scope
+ * parts of territorial units or own submissions, with only the filters that index answers —
+ * open/closed (`status=open`, or a status list that implies it without naming statuses), a
+ * territorial `orgUnitId` (the township index carries village and grid ids), the cursor — and
+ * a page of at most LIGHT_PAGE_MAX rows. Everything else is heavy: a filter checked row by row
+ * after the index (text search, category, source, a list of statuses, overdue, supervised, a
+ * department's dispatched events) or a department scope (an event_units probe per row) walks
+ * until it has found a page, all of the range when matches are rare; and a long page reads
+ * many rows whatever the filter.
+ */
+export function isHeavyPlazaRead(parts: DataScopeFilter[], f: PlazaFilter, limit: number): boolean {
+  if (limit > LIGHT_PAGE_MAX) return true;
+  if (parts.some((p) => p.departmentUnitIds.length > 0)) return true;
+  if (f.unit?.kind === 'units') return true;
+  return Boolean(f.statuses?.length || f.categoryPrefix || f.source || f.q || f.overdue || f.supervised !== undefined);
+}
+
 /** The event plaza (事件广场): newest first, limited to the caller's data scope. */
 export async function listEvents(
-  deps: QueryDeps & Pick<AppDeps, 'secret' | 'clock'>,
+  deps: QueryDeps & Pick<AppDeps, 'secret' | 'clock' | 'reads'>,
   principal: Principal,
   input: ListEventsInput,
 ): Promise<{ items: EventView[]; nextCursor: string | null }> {
@@ -143,7 +166,8 @@ export async function listEvents(
 
   const parts = splitScope(dataScopeOf(principal));
   if (parts.length === 0) return { items: [], nextCursor: null };
-  const rows = await findEventsPage(deps.db, parts, filter, input.limit + 1);
+  const heavy = isHeavyPlazaRead(parts, filter, input.limit + 1);
+  const rows = await findEventsPage(deps.db, parts, filter, input.limit + 1, heavy ? (q) => deps.reads.query(q) : undefined);
   const page = rows.slice(0, input.limit);
   const [units, names] = await Promise.all([listEventUnits(deps.db, page.map((r) => r.id)), categoryNames(deps, page.map((r) => r.category_code))]);
   return {

@@ -1,5 +1,5 @@
 import { eventNotOverdueWhere, eventOverdueWhere } from '../../engine/runtime/overdue.ts';
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AttachmentsTable, Database, EventsTable, EventTimelineTable, EventUnitsTable } from '../../db/schema.ts';
 import type { DataScopeFilter } from '../auth/scope.ts';
 import { whereEventInScope } from '../auth/scope.sql.ts';
@@ -186,7 +186,14 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * stops after a page; the parts are merged here. One OR query would make the planner collect
  * and sort every matching row.
  */
-export async function findEventsPage(db: Q, scopeParts: DataScopeFilter[], f: PlazaFilter, limit: number): Promise<EventsTable[]> {
+export async function findEventsPage(
+  db: Q,
+  scopeParts: DataScopeFilter[],
+  f: PlazaFilter,
+  limit: number,
+  /** Runs each part's query: `deps.reads.query` for heavy pages (event-query.service.ts). */
+  exec: (q: Compilable<EventsTable>) => Promise<EventsTable[]> = (q) => db.executeQuery(q).then((r) => r.rows),
+): Promise<EventsTable[]> {
   const run = (part: DataScopeFilter) => {
     let q = db.selectFrom('events').selectAll().where((eb) => whereEventInScope(eb, part));
     if (f.unit) {
@@ -211,7 +218,7 @@ export async function findEventsPage(db: Q, scopeParts: DataScopeFilter[], f: Pl
       );
     }
     if (f.beforeId) q = q.where('id', '<', f.beforeId);
-    return q.orderBy('id', 'desc').limit(limit).execute();
+    return exec(q.orderBy('id', 'desc').limit(limit));
   };
   const pages = await Promise.all(scopeParts.map(run));
   if (pages.length === 1) return pages[0];
