@@ -28,7 +28,8 @@ export interface Reads {
 
 export interface ReadPool extends Reads {
   readonly mode: 'pool';
-  stats(): { workers: number; busy: number; queued: number; served: number; replaced: number };
+  /** Threads, those with their connection open, those running a query, queries waiting, queries answered, threads replaced. */
+  stats(): { workers: number; ready: number; busy: number; queued: number; served: number; replaced: number };
   /** The live worker threads (diagnostics and tests). */
   workers(): readonly Worker[];
 }
@@ -129,7 +130,7 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
         slot.job = null;
         resolve();
         if (closed) return;
-        if (!slot.ready) {
+        if (slot.failure && !slot.ready) {
           // It could not even open the file: the queries waiting would fail the same way.
           for (const job of queue.splice(0)) job.reject(why);
           return;
@@ -165,7 +166,7 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
         queue.push({ sql, parameters, resolve: resolve as (rows: unknown[]) => void, reject });
         dispatch();
       }),
-    stats: () => ({ workers: slots.length, busy: slots.filter((s) => s.job).length, queued: queue.length, served, replaced }),
+    stats: () => ({ workers: slots.length, ready: slots.filter((s) => s.ready).length, busy: slots.filter((s) => s.job).length, queued: queue.length, served, replaced }),
     workers: () => slots.map((s) => s.worker),
     close: async () => {
       closed = true;
