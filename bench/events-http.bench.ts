@@ -1,16 +1,12 @@
 // Event creation over HTTP on SQLite with 1,000,000 events already stored, against a bare Fastify
 // route inserting one row per request into the same file (measured in the same run), and the plaza's
 // first page of open events in a township's scope. Prints a markdown section; run by bench/run.ts.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
-import { parseConfig } from '../packages/server/src/config.ts';
-import { createRuntime } from '../packages/server/src/runtime.ts';
-import { seedDemoCounty } from '../packages/server/src/demo/demo.ts';
-import { populateEvents, prng, type GridChain } from './lib/populate.ts';
+import { buildEventsStore, reportBodies } from './lib/events-store.ts';
 import { ROOT, startChild, stopChild } from './lib/child.ts';
 import { openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
 
@@ -22,65 +18,9 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
   const dir = mkdtempSync(join(tmpdir(), 'liandong-bench-'));
   const file = join(dir, 'bench.db');
   try {
-    // 1. The demo county (territory, users, catalogue) without its history, then 1 M stored events.
-    const config = parseConfig({ http: {}, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
-    const runtime = await createRuntime(config);
-    await seedDemoCounty(runtime.deps, { password: PASSWORD, seed: 20261128, days: 0 });
-    await runtime.deps.territory.reload();
-    const gridRows = await runtime.deps.db.selectFrom('org_units').select(['id', 'path', 'centroid_lng', 'centroid_lat']).where('kind', '=', 'grid').execute();
-    const grids: GridChain[] = gridRows
-      .filter((g) => g.centroid_lng !== null && runtime.deps.territory.locate(g.centroid_lng!, g.centroid_lat!)?.grid.id === g.id)
-      .map((g) => {
-        const [countyId, townshipId, villageId, gridId] = g.path.split('/').filter(Boolean);
-        return { countyId, townshipId, villageId, gridId, lng: g.centroid_lng!, lat: g.centroid_lat! };
-      });
-    const cats = await runtime.deps.db
-      .selectFrom('categories')
-      .select('code')
-      .where('parent_code', 'is not', null)
-      .where('dedup_window_minutes', '=', 0)
-      .where('requires_confirmation', '=', 0)
-      .execute();
-    const categories = cats.map((c) => c.code);
-    await runtime.close();
-    log(`  storing ${STORED.toLocaleString()} events…`);
-    // Building the store takes about a minute; BENCH_STORE_CACHE=dir keeps a copy between runs.
-    const cached = process.env.BENCH_STORE_CACHE ? join(process.env.BENCH_STORE_CACHE, `events-${STORED}-${schemaHash()}.db`) : null;
-    if (cached && existsSync(cached)) {
-      copyFileSync(cached, file);
-      // Flushed now: else the kernel writes the copy's 1.7 GB back during the measured runs.
-      const fd = openSync(file, 'r+');
-      fsyncSync(fd);
-      closeSync(fd);
-      log(`  store copied from ${cached}`);
-    } else {
-      const sqlite = new Database(file);
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = OFF');
-      const t0 = Date.now();
-      populateEvents(sqlite, { count: STORED, grids, categories, endMs: Date.now() - 60_000, days: 730, onProgress: (d) => d % 200_000 === 0 && log(`    ${d.toLocaleString()}`) });
-      sqlite.exec('ANALYZE');
-      sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      sqlite.close();
-      log(`  stored in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      if (cached) {
-        mkdirSync(dirname(cached), { recursive: true });
-        copyFileSync(file, cached);
-      }
-    }
-
+    // 1. The demo county without its history, then 1 M stored events (bench/lib/events-store.ts).
     // 2. Request bodies: points inside grids (checked with locate), categories without dedup.
-    const rnd = prng(7);
-    const bodies = Array.from({ length: 20_000 }, (_, i) => {
-      const g = grids[Math.floor(rnd() * grids.length)];
-      return JSON.stringify({
-        category: categories[Math.floor(rnd() * categories.length)],
-        title: `巡查发现问题 ${i}`,
-        description: '网格员巡查上报',
-        location: { lng: g.lng, lat: g.lat, address: '测试地址' },
-        source: 'patrol',
-      });
-    });
+    const bodies = reportBodies(await buildEventsStore(file, { stored: STORED, password: PASSWORD, log }));
 
     // 3. Liandong.
     const port = 18_000 + Math.floor(Math.random() * 1000);
@@ -220,14 +160,6 @@ function linkageFigures(store: Database.Database, since: string): LinkageFigures
     lagP99: q(0.99),
     lagMax: lags[lags.length - 1] ?? Number.NaN,
   };
-}
-
-/** Changes when a migration changes, so a cached store never outlives its schema. */
-function schemaHash(): string {
-  const dir = join(ROOT, 'packages/server/src/db/migrations');
-  const h = createHash('sha256');
-  for (const f of readdirSync(dir).sort()) h.update(readFileSync(join(dir, f)));
-  return h.digest('hex').slice(0, 12);
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
