@@ -5,9 +5,6 @@ import cliProgress from 'cli-progress';
 import { ConfigSchema, configFromEnv, listenHost, type Config, type ConfigInput } from './config.ts';
 import { buildApp } from './app.ts';
 import { listen } from './server.ts';
-import { startDispatcher } from './modules/notify/dispatcher.ts';
-import { startLinkageWorker } from './modules/notify/linkage.worker.ts';
-import { startScheduler } from './engine/runtime/scheduler.ts';
 import { createSmsProvider } from './modules/notify/providers/index.ts';
 import { createRuntime } from './runtime.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
@@ -137,17 +134,15 @@ addCommonOptions(
     process.exit(2);
   }
   const app = await buildApp(deps);
-  // Background work starts only here, never in buildApp: tests build apps without loops.
-  const linkage = startLinkageWorker(deps);
-  const dispatcher = await startDispatcher(deps, smsProvider);
-  // Timers that fell due while the server was down fire now, then every 200 ms.
-  const scheduler = startScheduler(deps);
+  // Background work starts only here, never in buildApp: tests build apps without loops. The
+  // runtime owns the workers and stops them, then the bus and the database, in its close().
+  await runtime.startWorkers({ smsProvider });
   const host = listenHost(config);
   const { url } = await listen(app, {
     host,
     port: config.http.port,
     logger: deps.logger,
-    closers: [scheduler.stop, linkage.stop, dispatcher.stop, runtime.close],
+    closers: [runtime.close],
   });
   // Last, after the progress bars and the log lines of the start: where it listens, and the demo's password.
   console.log(startupMessage({ url, host, demo }));

@@ -16,7 +16,7 @@ const BATCH = 200;
  * (startInstance: one main process per event).
  */
 export async function startDemoProcesses(deps: AppDeps, progress: DemoProgress = () => {}): Promise<number> {
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const todo = await deps.db
     .selectFrom('events as e')
     .leftJoin('process_instances as i', 'i.event_id', 'e.id')

@@ -159,7 +159,7 @@ async function createHistoricalEvent(deps: AppDeps, seed: number, e: PlannedEven
   const clock = { now: () => new Date(e.createdMs) };
   const idRng = createRng((seed ^ hashString(`ids:${e.seq}`)) >>> 0);
   const ids = { id: () => uuidv7At(e.createdMs, idRng), token: defaultIds.token };
-  await createEvent({ db: deps.db, dialect: deps.dialect, writes: deps.writes, territory: deps.territory, logger: deps.logger, clock, ids }, actor, {
+  await createEvent({ db: deps.db, dialect: deps.dialect, writes: deps.writes, territory: deps.territory, logger: deps.logger, caches: deps.caches, stream: deps.stream, bus: deps.bus, clock, ids }, actor, {
     category: e.category,
     title: e.title,
     description: e.description,

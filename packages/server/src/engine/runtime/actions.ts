@@ -1,90 +1,112 @@
-import { ACTION_PARAMS, type ActionNode, type ActionName } from '@liandong/contracts';
-import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
+import { ACTION_PARAMS, type ActionName, type ActionNode } from '@liandong/contracts';
+import { BUILTIN_ACTIONS } from '../definitions/action-registry.ts';
+import type { NotificationRequest } from '../host.ts';
+import type { ActionOutcome, ActionRegistration, EngineAction, EngineActions, SmsRecipientLookup } from './action-types.ts';
 import { placeOfEvent } from './event-place.ts';
-import { maskName } from '../../modules/vehicles/vehicles.policy.ts';
-import { rawQuery } from '../../db/raw-sql.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { ActionError, FINAL_STATUSES, type StepContext, type TokenState } from './step-context.ts';
 
-type Params<N extends ActionName> = ReturnType<(typeof ACTION_PARAMS)[N]['parse']>;
+export type { ActionOutcome, ActionRegistration, EngineAction, EngineActions, SmsRecipientLookup } from './action-types.ts';
 
-/** 'done': go on to `next`; 'deferred': the token waits for the scheduler to run it outside the step (webhooks). */
-export type ActionOutcome = 'done' | 'deferred';
+type Params<N extends ActionName> = ReturnType<(typeof ACTION_PARAMS)[N]['parse']>;
 
 const URGENCIES = ['normal', 'urgent', 'critical'];
 
+/** A built-in action: its spec (contracts' parameters, what it uses and produces) and its handler. */
+function builtin<N extends ActionName>(name: N, run: (ctx: StepContext, token: TokenState, node: ActionNode, params: Params<N>) => Promise<ActionOutcome>): EngineAction {
+  return { ...BUILTIN_ACTIONS[name]!, run: (ctx, token, node, params) => run(ctx, token, node, params as Params<N>) };
+}
+
+/** The actions the engine itself implements. Others (the vehicle owner lookup) are registered by their modules. */
+export const ENGINE_ACTIONS: Readonly<Record<string, EngineAction>> = {
+  set_status: builtin('set_status', async (ctx, _token, node, { status }) => {
+    ctx.patchEvent(FINAL_STATUSES.has(status) ? { status, is_open: 0, closed_at: ctx.nowIso } : { status });
+    ctx.log('status.changed', { nodeId: node.id, title: node.title, status });
+    return 'done';
+  }),
+  set_field: builtin('set_field', async (ctx, _token, _node, { field, value }) => {
+    if (field === 'event.urgency') {
+      if (typeof value !== 'string' || !URGENCIES.includes(value)) throw new ActionError(`Urgency must be one of ${URGENCIES.join(', ')}`);
+      ctx.patchEvent({ urgency: value });
+    } else ctx.setVar(field.slice('vars.'.length), value);
+    return 'done';
+  }),
+  close: builtin('close', async (ctx, _token, node, { kind }) => {
+    ctx.closeEvent(kind);
+    ctx.log('closed', { nodeId: node.id, closingKind: kind });
+    return 'done';
+  }),
+  send_sms: builtin('send_sms', async (ctx, token, node, params) => {
+    await sendSms(ctx, token, node, params);
+    return 'done';
+  }),
+  notify_unit: builtin('notify_unit', async (ctx, _token, node, params) => {
+    await notifyUnit(ctx, node, params);
+    return 'done';
+  }),
+  // Never inside a transaction: the scheduler calls it right after the commit and moves the token on.
+  call_webhook: builtin('call_webhook', async (ctx, token) => {
+    ctx.addTimer('action', ctx.nowIso, { tokenId: token.row.id });
+    return 'deferred';
+  }),
+};
+
+/** The engine's SMS recipients (send_sms's `to`); 'owner' comes from the vehicles module. */
+const ENGINE_SMS_RECIPIENTS: Readonly<Record<string, SmsRecipientLookup>> = {
+  reporter: async (ctx) => {
+    const e = ctx.current;
+    let phone = e.reporter_phone;
+    if (!phone && e.reporter_user_id) phone = (await ctx.host.people.user(ctx.trx, e.reporter_user_id))?.phone ?? null;
+    return phone ? [{ phone, userId: e.reporter_user_id }] : [];
+  },
+  family: async () => {
+    throw new ActionError('No family contact is on record for this event');
+  },
+};
+
 /**
- * Runs an automatic step inside the step's transaction. Side effects on the outside world only
- * ever go through the outbox (SMS, notifications) or a deferred timer (webhooks), so a rolled
- * back step leaves no trace. Throws ActionError for failures the process may route around.
+ * The engine's actions with the modules' registrations: a new action is one registration, read
+ * by the validator (its spec), the runtime (its handler) and anyone listing actions. A name
+ * registered twice is a programming error.
+ */
+export function createEngineActions(...registrations: ActionRegistration[]): EngineActions {
+  const actions: Record<string, EngineAction> = { ...ENGINE_ACTIONS };
+  const smsRecipients: Record<string, SmsRecipientLookup> = { ...ENGINE_SMS_RECIPIENTS };
+  for (const r of registrations) {
+    for (const [name, a] of Object.entries(r.actions ?? {})) {
+      if (name in actions) throw new Error(`Action ${name} is registered twice`);
+      actions[name] = a;
+    }
+    for (const [name, f] of Object.entries(r.smsRecipients ?? {})) {
+      if (name in smsRecipients) throw new Error(`SMS recipient ${name} is registered twice`);
+      smsRecipients[name] = f;
+    }
+  }
+  return { actions, smsRecipients };
+}
+
+/**
+ * Runs an automatic step inside the step's transaction, by the handler its name is registered
+ * with. Throws ActionError for failures the process may route around (an unknown action too).
  */
 export async function runAction(ctx: StepContext, token: TokenState, node: ActionNode): Promise<ActionOutcome> {
-  const params = paramsOf(node);
-  switch (node.action as ActionName) {
-    case 'set_status': {
-      const { status } = params as Params<'set_status'>;
-      ctx.patchEvent(FINAL_STATUSES.has(status) ? { status, is_open: 0, closed_at: ctx.nowIso } : { status });
-      ctx.log('status.changed', { nodeId: node.id, title: node.title, status });
-      return 'done';
-    }
-    case 'set_field': {
-      const { field, value } = params as Params<'set_field'>;
-      if (field === 'event.urgency') {
-        if (typeof value !== 'string' || !URGENCIES.includes(value)) throw new ActionError(`Urgency must be one of ${URGENCIES.join(', ')}`);
-        ctx.patchEvent({ urgency: value });
-      } else ctx.setVar(field.slice('vars.'.length), value);
-      return 'done';
-    }
-    case 'close': {
-      const { kind } = params as Params<'close'>;
-      ctx.closeEvent(kind);
-      ctx.log('closed', { nodeId: node.id, closingKind: kind });
-      return 'done';
-    }
-    case 'lookup_vehicle_owner': {
-      const owner = await vehicleOwner(ctx);
-      ctx.setVar('ownerFound', owner !== null);
-      ctx.log('vehicle.looked_up', { nodeId: node.id, plate: ctx.current.plate, found: owner !== null });
-      return 'done';
-    }
-    case 'send_sms':
-      await sendSms(ctx, token, node, params as Params<'send_sms'>);
-      return 'done';
-    case 'notify_unit':
-      await notifyUnit(ctx, node, params as Params<'notify_unit'>);
-      return 'done';
-    case 'call_webhook':
-      // Never inside a transaction: the scheduler calls it right after the commit and moves the token on.
-      ctx.addTimer('action', ctx.nowIso, { tokenId: token.row.id });
-      return 'deferred';
-  }
+  const action = Object.prototype.hasOwnProperty.call(ctx.host.actions.actions, node.action) ? ctx.host.actions.actions[node.action] : undefined;
+  if (!action) throw new ActionError(`Unknown action ${node.action}`);
+  return action.run(ctx, token, node, paramsOf(action, node));
 }
 
 /** Published definitions never change: a node's parameters are checked once, the answer kept with the node. */
 const checkedParams = new WeakMap<ActionNode, Record<string, unknown> | ActionError>();
 
-function paramsOf(node: ActionNode): Record<string, unknown> {
+function paramsOf(action: EngineAction, node: ActionNode): Record<string, unknown> {
   let p = checkedParams.get(node);
   if (p === undefined) {
-    const schema = ACTION_PARAMS[node.action as ActionName];
-    if (!schema) p = new ActionError(`Unknown action ${node.action}`);
-    else {
-      const parsed = schema.safeParse(node.params);
-      p = parsed.success ? (parsed.data as Record<string, unknown>) : new ActionError(`Invalid parameters for ${node.action}: ${parsed.error.issues[0]?.message ?? ''}`);
-    }
+    const parsed = action.params.safeParse(node.params ?? {});
+    p = parsed.success ? parsed.data : new ActionError(`Invalid parameters for ${node.action}: ${parsed.error.issues[0]?.message ?? ''}`);
     checkedParams.set(node, p);
   }
   if (p instanceof ActionError) throw new ActionError(p.message);
   return p;
-}
-
-async function vehicleOwner(ctx: StepContext): Promise<{ name: string; phone: string | null } | null> {
-  if (ctx.scratch.has('owner')) return ctx.scratch.get('owner') as { name: string; phone: string | null } | null;
-  const plate = ctx.current.plate;
-  const [row] = plate ? await rawQuery<{ owner_name: string; owner_phone: string | null }>(ctx.trx, 'select "owner_name", "owner_phone" from "vehicles" where "plate" = ?', [plate]) : [];
-  const owner = row ? { name: row.owner_name, phone: row.owner_phone } : null;
-  ctx.scratch.set('owner', owner);
-  return owner;
 }
 
 /** The variables every template may draw on. */
@@ -96,12 +118,12 @@ async function templateVars(ctx: StepContext, node: ActionNode): Promise<Notific
     code: e.code,
     title: e.title,
     category: (await ctx.categoryFacts()).name,
-    place: placeOfEvent(ctx.deps.territory, e),
+    place: placeOfEvent(ctx.territory, e),
     plate: e.plate ?? '',
     minutes,
     note: '',
     text: e.title,
-    ...careVars(ctx.vars),
+    ...careVars(ctx.vars, (n) => ctx.host.maskName(n)),
   };
 }
 
@@ -110,7 +132,7 @@ async function templateVars(ctx: StepContext, node: ActionNode): Promise<Notific
  * `subjectName`, `place`, `silentHours`). The name is masked (an SMS is read on a lock screen);
  * without it the text says "the person under care", and without the hours it claims no figure.
  */
-export function careVars(vars: Readonly<Record<string, unknown>>): NotificationRequest['vars'] {
+export function careVars(vars: Readonly<Record<string, unknown>>, maskName: (name: string) => string): NotificationRequest['vars'] {
   const name = typeof vars.subjectName === 'string' && vars.subjectName.trim() ? maskName(vars.subjectName.trim()) : null;
   const hours = typeof vars.silentHours === 'number' && Number.isFinite(vars.silentHours) && vars.silentHours > 0 ? Math.round(vars.silentHours) : null;
   return {
@@ -126,26 +148,13 @@ export function careVars(vars: Readonly<Record<string, unknown>>): NotificationR
 
 async function sendSms(ctx: StepContext, token: TokenState, node: ActionNode, p: { template: string; to: string; unit?: unknown; role?: string }): Promise<void> {
   const phones: Array<{ phone: string; userId: string | null }> = [];
-  switch (p.to) {
-    case 'owner': {
-      const owner = await vehicleOwner(ctx);
-      if (owner?.phone) phones.push({ phone: owner.phone, userId: null });
-      break;
-    }
-    case 'reporter': {
-      const e = ctx.current;
-      let phone = e.reporter_phone;
-      if (!phone && e.reporter_user_id) phone = (await ctx.trx.selectFrom('users').select('phone').where('id', '=', e.reporter_user_id).executeTakeFirst())?.phone ?? null;
-      if (phone) phones.push({ phone, userId: e.reporter_user_id });
-      break;
-    }
-    case 'family':
-      throw new ActionError('No family contact is on record for this event');
-    case 'unit': {
-      const units = await resolveAssigneeUnits(ctx.trx, ctx.deps.territory, ctx.current, p.unit as never);
-      for (const u of units) for (const m of await unitMembers(ctx.trx, u.unitId, p.role, ctx.deps)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
-      break;
-    }
+  if (p.to === 'unit') {
+    const units = await resolveAssigneeUnits(ctx.trx, ctx.host, ctx.territory, ctx.current, p.unit as never);
+    for (const u of units) for (const m of await unitMembers(ctx.trx, ctx.host, u.unitId, p.role)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
+  } else {
+    const lookup = Object.prototype.hasOwnProperty.call(ctx.host.actions.smsRecipients, p.to) ? ctx.host.actions.smsRecipients[p.to] : undefined;
+    if (!lookup) throw new ActionError(`No one can send an SMS to the ${p.to} here`);
+    for (const m of await lookup(ctx)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
   }
   if (!phones.length) throw new ActionError(`No phone number for the ${p.to}`);
   const vars = await templateVars(ctx, node);
@@ -165,12 +174,12 @@ async function sendSms(ctx: StepContext, token: TokenState, node: ActionNode, p:
 }
 
 async function notifyUnit(ctx: StepContext, node: ActionNode, p: { unit: unknown; role?: string; template: string; sms?: boolean }): Promise<void> {
-  const units = await resolveAssigneeUnits(ctx.trx, ctx.deps.territory, ctx.current, p.unit as never);
+  const units = await resolveAssigneeUnits(ctx.trx, ctx.host, ctx.territory, ctx.current, p.unit as never);
   if (!units.length) throw new ActionError('The event has no such unit');
   const vars = await templateVars(ctx, node);
   let count = 0;
   for (const u of units) {
-    for (const m of await unitMembers(ctx.trx, u.unitId, p.role, ctx.deps)) {
+    for (const m of await unitMembers(ctx.trx, ctx.host, u.unitId, p.role)) {
       const key = `proc:${ctx.instance.id}:${node.id}:${ctx.now.getTime()}:${m.userId}`;
       const common = { kind: p.template, recipientUserId: m.userId, eventId: ctx.event.id, link: `/events/${ctx.event.id}`, vars, urgent: false };
       ctx.notify({ ...common, channel: 'in_app', idempotencyKey: `${key}:in_app` });

@@ -4,7 +4,7 @@ import type { Database, EventsTable } from '../../db/schema.ts';
 import type { Territory } from '../../modules/org/territory.ts';
 import { marks, rawQuery } from '../../db/raw-sql.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { onDutyCacheOf } from '../../modules/duty/on-duty.ts';
+import { onDutyCacheOf, type OnDutyCache } from '../../modules/duty/on-duty.ts';
 
 export interface AssignedUnit {
   unitId: string;
@@ -58,7 +58,7 @@ export async function unitMembers(
   trx: Transaction<Database>,
   unitId: string,
   role?: string | readonly string[] | null,
-  deps?: { db: object; clock: Clock },
+  deps?: { caches: { onDuty: OnDutyCache }; clock: Clock },
 ): Promise<Array<{ userId: string; phone: string | null }>> {
   const roles = typeof role === 'string' ? [role] : role?.length ? [...role] : [];
   const cache = deps ? onDutyCacheOf(deps) : null;

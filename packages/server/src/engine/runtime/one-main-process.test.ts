@@ -24,7 +24,7 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
     return (await t.deps.db.selectFrom('events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow()) as EventsTable;
   };
   const start = async (event: EventsTable, opts: Parameters<typeof startInstance>[4] = {}) => {
-    const cal = await loadCalendar(t.deps.db);
+    const cal = await loadCalendar(t.deps);
     return t.deps.writes.transaction((trx: Transaction<any>) => startInstance(trx as Transaction<Database>, t.deps, event, cal, opts));
   };
   const stateOf = async (eventId: string) => {
@@ -43,7 +43,7 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
 
   it('starting an event process twice, in one transaction, gives one instance, one task, one notification per person', async () => {
     const event = await bareEvent();
-    const cal = await loadCalendar(t.deps.db);
+    const cal = await loadCalendar(t.deps);
     const [first, second, after] = await t.deps.writes.transaction(async (t0: Transaction<any>) => {
       const trx = t0 as Transaction<Database>;
       const a = await startInstance(trx, t.deps, event, cal);

@@ -6,7 +6,7 @@ import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
 import { rawQuery } from '../../db/raw-sql.ts';
 import { findDueTimers, fireTimers, runWebhookTimer, type FiredTimer, type SharedFacts } from './timers.ts';
 
-export type SchedulerDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'metrics'>;
+export type SchedulerDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'metrics' | 'caches' | 'stream' | 'bus'>;
 
 const BATCH = 500;
 
@@ -34,7 +34,7 @@ const CHUNK = 25;
  */
 export async function fireDueTimers(deps: SchedulerDeps, opts: { onFired?: (latenessMs: number) => void } = {}): Promise<number> {
   const histogram = latenessHistogram(deps);
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const shared: SharedFacts = new Map();
   let total = 0;
   const observe = (r: FiredTimer) => {

@@ -19,7 +19,7 @@ import { pushNotifications } from '../../modules/stream/stream.publish.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { insertStatement, marks, rawQuery, runStatements, type Statement } from '../../db/raw-sql.ts';
 
-export type EngineDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect'> & Partial<Pick<AppDeps, 'config' | 'writes'>>;
+export type EngineDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config' | 'writes'>>;
 
 /** The engine's name on the timeline. */
 export const ENGINE_ACTOR = { kind: 'system', name: '流程引擎 Process engine' } as const satisfies EventActor;

@@ -176,7 +176,7 @@ export async function runWebhookTimer(deps: EngineDeps, timerId: string): Promis
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
   const write = deps.writes ?? { transaction: <T>(work: (trx: Transaction<any>) => Promise<T>) => deps.db.transaction().execute(work) };
   await write.transaction(async (t) => {

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../deps.ts';
+import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 import type { Principal } from './principal.ts';
 
 /** How long a resolved principal is reused without reading the database again. */
@@ -14,11 +14,14 @@ interface Entry {
 
 /**
  * Principals per credential hash, kept a few seconds so the hook costs one hash and one map
- * lookup on the hot path. Revocation in this process deletes the entries at once; other nodes
- * see it within PRINCIPAL_CACHE_TTL_MS.
+ * lookup on the hot path. One per node, owned by the runtime. Given a bus, revocations and
+ * role changes are published and every node (this one at once) drops the entries
+ * (applyInvalidation); without one (a cache on its own) they apply here only.
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly bus?: Bus) {}
 
   get(hash: string, nowMs: number): { principal: Principal; expiresAtMs: number | null } | undefined {
     const e = this.entries.get(hash);
@@ -35,22 +38,39 @@ export class PrincipalCache {
     this.entries.set(hash, { principal, expiresAtMs, cachedUntilMs: nowMs + PRINCIPAL_CACHE_TTL_MS });
   }
 
+  /** A credential revoked (sign-out): here at once; other nodes drop its user's entries (they hold no hashes of ours). */
   delete(hash: string): void {
+    const e = this.entries.get(hash);
     this.entries.delete(hash);
+    if (e?.principal.kind === 'user' && e.principal.userId) this.invalidateUser(e.principal.userId);
   }
 
   /** Drops every cached principal of a user (deactivation, password reset, membership change). */
   invalidateUser(userId: string): void {
-    for (const [h, e] of this.entries) if (e.principal.kind === 'user' && e.principal.userId === userId) this.entries.delete(h);
+    this.invalidate({ userId });
   }
 
   invalidateApiKey(apiKeyId: string): void {
-    for (const [h, e] of this.entries) if (e.principal.apiKeyId === apiKeyId) this.entries.delete(h);
+    this.invalidate({ apiKeyId });
   }
 
   /** Membership or unit changes can touch many principals: start afresh. */
   clear(): void {
-    this.entries.clear();
+    this.invalidate({});
+  }
+
+  private invalidate(what: { userId?: string; apiKeyId?: string }): void {
+    if (this.bus) this.bus.publish(BUS_TOPICS.cache, { cache: 'principals', ...what });
+    else this.applyInvalidation(what);
+  }
+
+  /** What a `{ cache: 'principals' }` bus message asks of this node. */
+  applyInvalidation(what: { userId?: unknown; apiKeyId?: unknown }): void {
+    if (typeof what.userId === 'string') {
+      for (const [h, e] of this.entries) if (e.principal.kind === 'user' && e.principal.userId === what.userId) this.entries.delete(h);
+    } else if (typeof what.apiKeyId === 'string') {
+      for (const [h, e] of this.entries) if (e.principal.apiKeyId === what.apiKeyId) this.entries.delete(h);
+    } else this.entries.clear();
   }
 
   private sweep(nowMs: number): void {
@@ -59,14 +79,7 @@ export class PrincipalCache {
   }
 }
 
-const caches = new WeakMap<AppDeps, PrincipalCache>();
-
-/** The cache of one app instance (tests build several apps in one process). */
-export function principalCacheOf(deps: AppDeps): PrincipalCache {
-  let c = caches.get(deps);
-  if (!c) {
-    c = new PrincipalCache();
-    caches.set(deps, c);
-  }
-  return c;
+/** This node's cache (a member of the runtime). */
+export function principalCacheOf(deps: { caches: { principals: PrincipalCache } }): PrincipalCache {
+  return deps.caches.principals;
 }

@@ -41,7 +41,7 @@ describe.each(TEST_DIALECTS)('a calendar that runs out of holidays, on %s', (dia
   afterAll(async () => t?.close());
 
   it('counts New Year’s Day 2027 as a working day while 2027 has no holidays', async () => {
-    expect(isWorkingDay(await loadCalendar(t.deps.db), '2027-01-01')).toBe(true);
+    expect(isWorkingDay(await loadCalendar(t.deps), '2027-01-01')).toBe(true);
   });
 
   it('warns administrators on the calendar and in /readyz, and stops once 2027 has holidays', async () => {
@@ -56,7 +56,7 @@ describe.each(TEST_DIALECTS)('a calendar that runs out of holidays, on %s', (dia
     expect((await t.as('admin')('PUT', `/api/v1/calendars/${id}/days/2027-01-01`, { kind: 'holiday', note: '元旦' })).statusCode).toBe(200);
     expect((await t.as('admin')('GET', '/api/v1/calendars')).json().items[0].missingHolidayYears).toEqual([]);
     expect((await t.app.inject('/readyz')).json().details.calendar).toEqual({ ok: true, missingHolidayYears: [] });
-    expect(isWorkingDay(await loadCalendar(t.deps.db), '2027-01-01')).toBe(false);
+    expect(isWorkingDay(await loadCalendar(t.deps), '2027-01-01')).toBe(false);
 
     // A year later with nothing for 2028 either: the current year is never quiet when it has none.
     clock.set('2028-03-01T00:00:00.000Z');
@@ -67,10 +67,10 @@ describe.each(TEST_DIALECTS)('a calendar that runs out of holidays, on %s', (dia
   it('adds the years a newer calendar package brings to an installation seeded before it', async () => {
     // As if the calendar had been seeded by a package that ended in 2025.
     await t.deps.db.deleteFrom('calendar_days').where('calendar_id', '=', id).where('date', '>=', '2026-01-01').execute();
-    invalidateCalendarCache(t.deps.db);
-    expect(isWorkingDay(await loadCalendar(t.deps.db), '2026-10-01')).toBe(true);
-    expect(await addNewChinaYears(t.deps.db, id)).toEqual([2026]);
-    expect(isWorkingDay(await loadCalendar(t.deps.db), '2026-10-01')).toBe(false);
+    invalidateCalendarCache(t.deps);
+    expect(isWorkingDay(await loadCalendar(t.deps), '2026-10-01')).toBe(true);
+    expect(await addNewChinaYears(t.deps, id)).toEqual([2026]);
+    expect(isWorkingDay(await loadCalendar(t.deps), '2026-10-01')).toBe(false);
     // Nothing more to add; what the administrators did to earlier years stays.
     expect(await addNewChinaYears(t.deps.db, id)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 import type { CalendarsTable } from '../../db/schema.ts';
 import { type Calendar, createCalendar } from '../../engine/time/calendar.ts';
 import { defaultChinaCalendar } from '../../engine/time/china-calendar.ts';
@@ -8,12 +9,41 @@ import { findCalendarDays, findCalendarRow, findDefaultCalendarRow } from './cal
 
 /*
  * Calendars are read on every deadline computation and edited a few times a year: they are
- * kept in memory per database and dropped when edited through this module. The cache holds
- * promises, so concurrent first loads share one query; an edit drops the entry, so a load that
- * was in flight during the edit is not kept.
+ * kept in memory by the runtime (CalendarCache, one per node) and dropped on every node when
+ * one of them edits (the bus's `{ cache: 'calendar' }`). The cache holds promises, so
+ * concurrent first loads share one query; an edit drops the entry, so a load that was in flight
+ * during the edit is not kept.
  */
 const DEFAULT_KEY = '';
-const caches = new WeakMap<Db, Map<string, Promise<Calendar>>>();
+
+export class CalendarCache {
+  private readonly entries = new Map<string, Promise<Calendar>>();
+
+  get(db: Db, id: string | undefined): Promise<Calendar> {
+    const key = id ?? DEFAULT_KEY;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const loading = readCalendar(db, id);
+      entry = loading;
+      this.entries.set(key, loading);
+      // A failed load (unknown id, database down) is not remembered.
+      loading.catch(() => {
+        if (this.entries.get(key) === loading) this.entries.delete(key);
+      });
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** What loadCalendar reads through: the database and this node's cache. */
+export interface CalendarSource {
+  db: Db;
+  caches: { calendar: CalendarCache };
+}
 
 /** Built from a stored row and its days. */
 export async function buildCalendarFromRow(db: Db, row: CalendarsTable): Promise<Calendar> {
@@ -38,27 +68,18 @@ async function readCalendar(db: Db, id: string | undefined): Promise<Calendar> {
 
 /**
  * The working calendar for the arithmetic of engine/time: the given one, or the default one.
- * Cached in memory; pass the root database (inside a transaction it is read afresh).
+ * Cached in memory; inside a transaction (`source.db` is one) it is read afresh.
  * Throws CALENDAR_NOT_FOUND for an unknown id.
  */
-export async function loadCalendar(db: Db, id?: string): Promise<Calendar> {
-  if (db.isTransaction) return readCalendar(db, id);
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
-  const key = id ?? DEFAULT_KEY;
-  let entry = cache.get(key);
-  if (!entry) {
-    entry = readCalendar(db, id);
-    cache.set(key, entry);
-    // A failed load (unknown id, database down) is not remembered.
-    entry.catch(() => {
-      if (cache.get(key) === entry) cache.delete(key);
-    });
-  }
-  return entry;
+export async function loadCalendar(source: CalendarSource, id?: string): Promise<Calendar> {
+  if (source.db.isTransaction) return readCalendar(source.db, id);
+  return source.caches.calendar.get(source.db, id);
 }
 
-/** Drops cached calendars of a database after an edit (all of them: the default may be any id). */
-export function invalidateCalendarCache(db: Db): void {
-  caches.get(db)?.clear();
+/**
+ * Drops cached calendars after an edit committed (all of them: the default may be any id), on
+ * every node. Without a bus (seeding before the runtime exists) there is nothing to drop.
+ */
+export function invalidateCalendarCache(deps: { bus: Bus } | Db): void {
+  if ('bus' in deps && deps.bus) deps.bus.publish(BUS_TOPICS.cache, { cache: 'calendar' });
 }

@@ -20,7 +20,7 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('computes with China’s calendar before seeding, and seeds the default exactly once under concurrency', async () => {
-    const before = await loadCalendar(t.deps.db);
+    const before = await loadCalendar(t.deps);
     expect(isWorkingDay(before, '2026-10-01')).toBe(false);
     expect(isWorkingDay(before, '2026-09-20')).toBe(true);
 
@@ -124,7 +124,7 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
     expect(set.json()).toEqual({ date: '2026-12-31', kind: 'holiday', note: '县庆' });
     // … and now Friday 1 January 2027 (not yet announced in the package, so an ordinary Friday).
     expect((await t.as('gwA1a')('GET', deadlineUrl(id, start, 60))).json().dueAt).toBe('2027-01-01T01:00:00.000Z');
-    expect(isWorkingDay(await loadCalendar(t.deps.db), '2026-12-31')).toBe(false);
+    expect(isWorkingDay(await loadCalendar(t.deps), '2026-12-31')).toBe(false);
 
     // Making a Saturday an adjusted working day replaces nothing and counts at once.
     const sat = await t.as('admin')('PUT', `/api/v1/calendars/${id}/days/2027-01-02`, { kind: 'workday' });

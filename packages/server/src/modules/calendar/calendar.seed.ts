@@ -5,6 +5,7 @@ import {
   DEFAULT_WORKING_PERIODS,
 } from '../../engine/time/calendar.ts';
 import { chinaCalendarYears, seedChinaCalendar } from '../../engine/time/china-calendar.ts';
+import type { Bus } from '../../lib/bus.ts';
 import { defaultIds, type Ids } from '../../lib/ids.ts';
 import { invalidateCalendarCache } from './calendar.loader.ts';
 import { findDefaultCalendarRow, insertCalendarDays, insertCalendarUnlessConflict } from './calendar.repository.ts';
@@ -13,13 +14,18 @@ export const DEFAULT_CALENDAR_NAME = '中国法定工作日历';
 
 const toppedUp = new WeakSet<object>();
 
+/** The database, with the node's bus when there is one (a change then drops every node's cached calendars). */
+type SeedTarget = Db | { db: Db; bus: Bus };
+const dbOf = (t: SeedTarget): Db => ('bus' in t && 'db' in t ? t.db : (t as Db));
+
 /**
  * Adds to a calendar the years `chinese-days` covers after the last year the calendar marks any
  * day in — what a newer package brings to an installation seeded with an older one (done once per
  * start by ensureDefaultCalendar). Earlier years are left as the administrators made them.
  * Answers the years added.
  */
-export async function addNewChinaYears(db: Db, calendarId: string): Promise<number[]> {
+export async function addNewChinaYears(target: SeedTarget, calendarId: string): Promise<number[]> {
+  const db = dbOf(target);
   const last = await db
     .selectFrom('calendar_days')
     .select((eb) => eb.fn.max('date').as('last'))
@@ -35,7 +41,7 @@ export async function addNewChinaYears(db: Db, calendarId: string): Promise<numb
       await trx.insertInto('calendar_days').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['calendar_id', 'date']).doNothing()).execute();
     }
   });
-  invalidateCalendarCache(db);
+  invalidateCalendarCache(target);
   return seed.years;
 }
 
@@ -45,12 +51,13 @@ export async function addNewChinaYears(db: Db, calendarId: string): Promise<numb
  * covers — and returns its id. Idempotent and safe to race: a second seeding conflicts on the
  * one-default index and adds nothing. Pass the root database, not a transaction.
  */
-export async function ensureDefaultCalendar(db: Db, now: Date, ids: Ids = defaultIds): Promise<string> {
+export async function ensureDefaultCalendar(target: SeedTarget, now: Date, ids: Ids = defaultIds): Promise<string> {
+  const db = dbOf(target);
   const existing = await findDefaultCalendarRow(db);
   if (existing) {
     if (!toppedUp.has(db)) {
       toppedUp.add(db);
-      await addNewChinaYears(db, existing.id);
+      await addNewChinaYears(target, existing.id);
     }
     return existing.id;
   }
@@ -70,7 +77,7 @@ export async function ensureDefaultCalendar(db: Db, now: Date, ids: Ids = defaul
     if (isNew) await insertCalendarDays(trx, seedChinaCalendar().days.map((d) => ({ calendar_id: id, date: d.date, kind: d.kind, note: d.note })));
     return isNew;
   });
-  if (inserted) invalidateCalendarCache(db);
+  if (inserted) invalidateCalendarCache(target);
   const row = await findDefaultCalendarRow(db);
   if (!row) throw new Error('The default calendar vanished right after seeding');
   return row.id;

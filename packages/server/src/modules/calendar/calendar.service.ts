@@ -26,13 +26,13 @@ import {
 import { calendarMissingHolidayYears } from './calendar.coverage.ts';
 import { ensureDefaultCalendar } from './calendar.seed.ts';
 
-type CalendarDeps = Pick<AppDeps, 'db' | 'clock' | 'ids'>;
+type CalendarDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'caches' | 'bus'>;
 
 /** A listing of days spans at most ten years (the package's holidays fit in ~600 rows a decade). */
 const MAX_DAY_SPAN = 3660;
 
 async function seeded(deps: CalendarDeps): Promise<void> {
-  await ensureDefaultCalendar(deps.db, deps.clock.now(), deps.ids);
+  await ensureDefaultCalendar(deps, deps.clock.now(), deps.ids);
 }
 
 async function calendarRowOrThrow(deps: CalendarDeps, id: string) {
@@ -119,7 +119,7 @@ export async function updateCalendar(deps: CalendarDeps, principal: Principal, i
       },
     });
   });
-  invalidateCalendarCache(deps.db);
+  invalidateCalendarCache(deps);
   return presentCalendar({ ...row, ...patch });
 }
 
@@ -154,7 +154,7 @@ export async function setCalendarDay(
       details: { date, kind: day.kind, note: day.note, previous: previous ? { kind: previous.kind, note: previous.note } : null },
     });
   });
-  invalidateCalendarCache(deps.db);
+  invalidateCalendarCache(deps);
   return presentCalendarDay(day);
 }
 
@@ -179,7 +179,7 @@ export async function removeCalendarDay(deps: CalendarDeps, principal: Principal
       details: { date, previous: { kind: previous.kind, note: previous.note } },
     });
   });
-  invalidateCalendarCache(deps.db);
+  invalidateCalendarCache(deps);
 }
 
 export interface DeadlineQuery {
@@ -192,7 +192,7 @@ export interface DeadlineQuery {
 /** The due and warning instants of a limit on this calendar, to check the arithmetic. */
 export async function checkDeadline(deps: CalendarDeps, id: string, q: DeadlineQuery) {
   await calendarRowOrThrow(deps, id);
-  const cal = await loadCalendar(deps.db, id);
+  const cal = await loadCalendar(deps, id);
   const start = new Date(q.start);
   const warnShare = q.warnShare ?? DEFAULT_WARN_SHARE;
   let d;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CategoriesTable, Database } from '../../db/schema.ts';
+import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 
 type Q = Db | Kysely<Database>;
 
@@ -17,46 +18,58 @@ export function findCategoryRow(db: Q, code: string): Promise<CategoriesTable | 
 
 /**
  * Every report reads its category; the catalogue changes a few times a year. Rows read for
- * taking events in are kept per database for CATEGORY_TTL_MS and dropped by every edit through
- * the catalogue (putCategory); another node's edit shows here within that time.
+ * taking events in are kept by this node's CategoryCache (a member of the runtime) for
+ * CATEGORY_TTL_MS, and dropped on every node by every edit through the catalogue
+ * (forgetCachedCategories publishes `{ cache: 'categories' }` on the bus).
  */
 const CATEGORY_TTL_MS = 5_000;
-const categoryCaches = new WeakMap<object, Map<string, { at: number; row: CategoriesTable }>>();
+
+export class CategoryCache {
+  readonly rows = new Map<string, { at: number; row: CategoriesTable }>();
+  parents: { at: number; parents: Set<string> } | null = null;
+
+  clear(): void {
+    this.rows.clear();
+    this.parents = null;
+  }
+}
+
+export interface CategorySource {
+  db: Q;
+  caches: { categories: CategoryCache };
+}
 
 /** findCategoryRow through the cache (read-only use: the row is shared). */
-export async function findCategoryRowCached(db: Q, code: string): Promise<CategoriesTable | undefined> {
-  let cache = categoryCaches.get(db);
-  if (!cache) categoryCaches.set(db, (cache = new Map()));
+export async function findCategoryRowCached(source: CategorySource, code: string): Promise<CategoriesTable | undefined> {
+  const cache = source.caches.categories.rows;
   const now = performance.now();
   const hit = cache.get(code);
   if (hit && now - hit.at < CATEGORY_TTL_MS) return hit.row;
-  const row = await findCategoryRow(db, code);
+  const row = await findCategoryRow(source.db, code);
   if (row) cache.set(code, { at: now, row });
   else cache.delete(code);
   return row;
 }
 
-const parentCaches = new WeakMap<object, { at: number; parents: Set<string> }>();
-
 /**
  * True when `code` is a category in use that has subcategories in use (a 大类 with 小类): events
  * are filed under the leaves only. Read through the same cache as the rows.
  */
-export async function hasActiveSubcategoriesCached(db: Q, code: string): Promise<boolean> {
+export async function hasActiveSubcategoriesCached(source: CategorySource, code: string): Promise<boolean> {
   const now = performance.now();
-  let hit = parentCaches.get(db);
+  const cache = source.caches.categories;
+  let hit = cache.parents;
   if (!hit || now - hit.at >= CATEGORY_TTL_MS) {
-    const rows = await db.selectFrom('categories').select('parent_code').distinct().where('is_active', '=', 1).where('parent_code', 'is not', null).execute();
+    const rows = await source.db.selectFrom('categories').select('parent_code').distinct().where('is_active', '=', 1).where('parent_code', 'is not', null).execute();
     hit = { at: now, parents: new Set(rows.map((r) => r.parent_code!)) };
-    parentCaches.set(db, hit);
+    cache.parents = hit;
   }
   return hit.parents.has(code);
 }
 
-/** After a category was created or changed. */
-export function forgetCachedCategories(db: object): void {
-  categoryCaches.get(db)?.clear();
-  parentCaches.delete(db);
+/** After a category was created or changed (committed): every node drops its cached rows. */
+export function forgetCachedCategories(deps: { bus: Bus }): void {
+  deps.bus.publish(BUS_TOPICS.cache, { cache: 'categories' });
 }
 
 export function insertCategoryRow(db: Q, row: CategoriesTable): Promise<unknown> {

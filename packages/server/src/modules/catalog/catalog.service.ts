@@ -35,7 +35,7 @@ export async function getCategory(deps: Pick<AppDeps, 'db'>, code: string): Prom
  * routing never meets a department that does not exist; the change is audited.
  */
 export async function putCategory(
-  deps: Pick<AppDeps, 'db' | 'clock'>,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'bus'>,
   principal: Principal,
   code: string,
   input: PutCategoryInput,
@@ -111,7 +111,7 @@ export async function putCategory(
     });
     return { category: next, created: !existing };
   });
-  forgetCachedCategories(deps.db);
+  forgetCachedCategories(deps);
   return saved;
 }
 

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 const MAX_LIST_SPAN_MS = 92 * DAY_MS;
 const MAX_ENTRY_MS = 31 * DAY_MS;
 
-type DutyDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'territory'>;
+type DutyDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'territory' | 'bus'>;
 
 export interface RosterQuery {
   orgUnitId: string;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '@liandong/contracts';
 import type { Database } from '../../db/schema.ts';
+import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 import { findMembersWithRoles, findRosterCandidates } from './duty.repository.ts';
 
 /**
@@ -35,9 +36,9 @@ interface CachedUnit {
 
 /**
  * Duty data and task candidates per unit, kept briefly: event creation (thousands a second) asks about the same few
- * units over and over. Roster and membership changes made in this process invalidate at once;
- * other nodes see them within ON_DUTY_CACHE_MS. A generation counter keeps a read that started
- * before an invalidation from storing what it read.
+ * units over and over. One per node, owned by the runtime; roster and membership changes
+ * invalidate it on every node through the bus (invalidateOnDuty). A generation counter keeps a
+ * read that started before an invalidation from storing what it read.
  */
 export class OnDutyCache {
   private readonly units = new Map<string, CachedUnit>();
@@ -80,21 +81,18 @@ export class OnDutyCache {
   }
 }
 
-const caches = new WeakMap<object, OnDutyCache>();
-
-/** The cache of one database (tests run several apps in one process; the db object is shared by every copy of deps). */
-export function onDutyCacheOf(deps: { db: object }): OnDutyCache {
-  let c = caches.get(deps.db);
-  if (!c) {
-    c = new OnDutyCache();
-    caches.set(deps.db, c);
-  }
-  return c;
+/** This node's cache (a member of the runtime). */
+export function onDutyCacheOf(deps: { caches: { onDuty: OnDutyCache } }): OnDutyCache {
+  return deps.caches.onDuty;
 }
 
-/** Call after roster, membership or account changes commit. */
-export function invalidateOnDuty(deps: { db: object }, unitIds?: string[]): void {
-  onDutyCacheOf(deps).invalidate(unitIds);
+/** Past this many units a message names none (= every unit): bus messages stay small. */
+const MAX_UNITS_PER_MESSAGE = 100;
+
+/** Call after roster, membership or account changes commit: every node forgets them. */
+export function invalidateOnDuty(deps: { bus: Bus }, unitIds?: string[]): void {
+  const units = unitIds && unitIds.length <= MAX_UNITS_PER_MESSAGE ? unitIds : undefined;
+  deps.bus.publish(BUS_TOPICS.cache, units ? { cache: 'duty', units } : { cache: 'duty' });
 }
 
 /**

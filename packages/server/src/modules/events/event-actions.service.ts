@@ -18,7 +18,7 @@ import { enqueueNotifications } from '../notify/outbox.ts';
 import { pushNotifications } from '../stream/stream.publish.ts';
 import type { NotificationRequest } from '../notify/notify.types.ts';
 
-type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes'> & Partial<Pick<AppDeps, 'config'>>;
+type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config'>>;
 
 interface ActionStep {
   /** Throws FORBIDDEN / INVALID_STATE when the action is not allowed now. */
@@ -35,7 +35,7 @@ interface ActionStep {
  */
 async function runAction(deps: ActionDeps, principal: Principal, eventId: string, step: ActionStep): Promise<EventView> {
   const nowIso = deps.clock.now().toISOString();
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
   await deps.db.transaction().execute(async (trx) => {
     const row = await findEventRow(trx, eventId);

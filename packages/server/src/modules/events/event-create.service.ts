@@ -31,7 +31,7 @@ import { insertRows } from '../../db/fast-insert.ts';
 import { plateOrThrow } from '../vehicles/plate.ts';
 import { assertKeyMayAnswer, assertWithinKeyBinding } from './key-binding.ts';
 
-export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
+export type CreateEventDeps = Pick<AppDeps, 'db' | 'dialect' | 'writes' | 'clock' | 'ids' | 'territory' | 'logger' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config'>>;
 
 export interface CreateEventResult {
   /** created: a new event (201); existing: an externalId repeat (200); merged: folded into a nearby open event (200). */
@@ -70,13 +70,13 @@ export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawI
     }
   }
 
-  const categoryRow = await findCategoryRowCached(deps.db, input.category);
+  const categoryRow = await findCategoryRowCached(deps, input.category);
   if (!categoryRow) throw new AppError('UNKNOWN_CATEGORY', `Unknown category ${input.category}`, { category: input.category });
   const category = presentCategory(categoryRow);
   if (!category.isActive) {
     throw new AppError('UNKNOWN_CATEGORY', `Category ${input.category} is no longer in use`, { category: input.category, reason: 'inactive' });
   }
-  if (await hasActiveSubcategoriesCached(deps.db, category.code)) {
+  if (await hasActiveSubcategoriesCached(deps, category.code)) {
     throw new AppError('CATEGORY_NOT_LEAF', `Category ${input.category} is a major category (大类): file the event under one of its subcategories`, { category: input.category });
   }
   const occurredAtError = input.occurredAt === undefined ? null : occurredAtProblem(input.occurredAt, deps.clock.now(), deps.config?.events ?? DEFAULT_OCCURRED_AT_BOUNDS);

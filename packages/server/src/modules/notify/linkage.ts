@@ -8,7 +8,7 @@ import { publishEventCreated } from '../stream/stream.publish.ts';
 import { enqueueNotifications, type EnqueuedNotification } from './outbox.ts';
 import type { NotificationRequest } from './notify.types.ts';
 
-export type LinkageDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger'> & Partial<Pick<AppDeps, 'config'>>;
+export type LinkageDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config'>>;
 
 /** Urgencies that also send an SMS to everyone notified. */
 const SMS_URGENCIES = new Set(['urgent', 'critical']);

@@ -125,7 +125,7 @@ export function eventLoopLoad(windowMs: number): () => number {
 export async function drainLinkageBatch(deps: LinkageWorkerDeps, limit = BATCH): Promise<number> {
   const afterCommit: Array<() => void> = [];
   // Read before the transaction: on SQLite a read through the root handle inside it would wait for it.
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const linked = await deps.writes.transaction(async (t: Transaction<any>) => {
     const trx = t as Transaction<Database>;
     let query = trx

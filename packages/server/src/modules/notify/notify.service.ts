@@ -20,7 +20,7 @@ import {
 } from './notify.repository.ts';
 import { DEFAULT_TEMPLATES, invalidateTemplateCache, LOCALES, templateVariables, unknownTemplateVariables } from './templates.ts';
 
-type Deps = Pick<AppDeps, 'db' | 'secret' | 'clock' | 'config'>;
+type Deps = Pick<AppDeps, 'db' | 'secret' | 'clock' | 'config' | 'bus'>;
 
 const page = <T extends { id: string }, U>(rows: T[], limit: number, secret: string, present: (r: T) => U) => ({
   items: rows.slice(0, limit).map(present),
@@ -140,6 +140,6 @@ export async function putSmsTemplate(
       details: { kind, locale: input.locale, variables: templateVariables(input.body) },
     });
   });
-  invalidateTemplateCache(deps.config);
+  invalidateTemplateCache(deps);
   return (await listSmsTemplates(deps)).find((t) => t.kind === kind && t.locale === input.locale)!;
 }

@@ -9,13 +9,15 @@ import { maskPhone, normalisePhone } from '../users/phone.ts';
 import type { Locale, NotificationChannel, NotificationRequest } from './notify.types.ts';
 import { findScheduledTimes, findTemplateOverrideRows, insertNotificationsIfNew, type NotificationRow } from './notify.repository.ts';
 import { parseQuietHours, scheduleSms, type SchedulePolicy } from './schedule.policy.ts';
-import { cachedTemplateOverrides, DEFAULT_TEMPLATES, renderTemplate, templateBody, templateVariables } from './templates.ts';
+import { cachedTemplateOverrides, DEFAULT_TEMPLATES, type TemplateCache, renderTemplate, templateBody, templateVariables } from './templates.ts';
 
 export interface EnqueueDeps {
   ids: Ids;
   clock: Clock;
   /** Quiet hours and rate limit; the defaults (22:00–07:00 UTC+8, 5/h) when absent. Pass AppDeps. */
   config?: Pick<Config, 'notify'>;
+  /** The node's caches (pass AppDeps): template overrides are read through them when given. */
+  caches?: { templates: TemplateCache };
 }
 
 export interface EnqueueOptions {
@@ -98,7 +100,7 @@ export async function enqueueNotifications(
   if (!items.length) return result;
   const now = deps.clock.now();
   const nowIso = now.toISOString();
-  const overrides = await cachedTemplateOverrides(deps.config ?? deps, now.getTime(), async () => {
+  const overrides = await cachedTemplateOverrides(deps.caches?.templates, now.getTime(), async () => {
     const rows = await findTemplateOverrideRows(trx);
     return new Map(rows.map((r) => [`${r.kind}:${r.locale}`, r.body]));
   });

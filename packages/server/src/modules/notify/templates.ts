@@ -1,4 +1,5 @@
 import type { Locale } from './notify.types.ts';
+import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 
 /**
  * Notification texts per kind, in Chinese (the default) and English, with `{var}` placeholders.
@@ -161,20 +162,31 @@ export function templateBody(overrides: TemplateOverrides, kind: string, locale:
 }
 
 /**
- * Overrides change only through PUT /sms-templates, so they are cached per app (keyed by its
- * config object) and dropped on every edit. Another node's edit shows here after CACHE_TTL_MS.
+ * Overrides change only through PUT /sms-templates, so they are kept by this node's
+ * TemplateCache (a member of the runtime) and dropped on every node by every edit
+ * (invalidateTemplateCache publishes `{ cache: 'templates' }` on the bus). CACHE_TTL_MS bounds
+ * how long a node that missed the message (its bus connection was down) keeps old texts.
  */
 const CACHE_TTL_MS = 30_000;
-const cache = new WeakMap<object, { at: number; overrides: TemplateOverrides }>();
 
-export async function cachedTemplateOverrides(key: object, nowMs: number, load: () => Promise<TemplateOverrides>): Promise<TemplateOverrides> {
-  const hit = cache.get(key);
+export class TemplateCache {
+  entry: { at: number; overrides: TemplateOverrides } | null = null;
+
+  clear(): void {
+    this.entry = null;
+  }
+}
+
+/** Through the cache when one is given (the runtime's); read every time otherwise. */
+export async function cachedTemplateOverrides(cache: TemplateCache | undefined, nowMs: number, load: () => Promise<TemplateOverrides>): Promise<TemplateOverrides> {
+  const hit = cache?.entry;
   if (hit && nowMs - hit.at >= 0 && nowMs - hit.at < CACHE_TTL_MS) return hit.overrides;
   const overrides = await load();
-  cache.set(key, { at: nowMs, overrides });
+  if (cache) cache.entry = { at: nowMs, overrides };
   return overrides;
 }
 
-export function invalidateTemplateCache(key: object): void {
-  cache.delete(key);
+/** After an edit of the templates committed: every node drops its cached overrides. */
+export function invalidateTemplateCache(deps: { bus: Bus }): void {
+  deps.bus.publish(BUS_TOPICS.cache, { cache: 'templates' });
 }

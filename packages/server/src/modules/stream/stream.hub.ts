@@ -26,9 +26,9 @@ export function formatSse(type: string, data: unknown): string {
 }
 
 /**
- * The live-update hub of this process: open SSE connections by user. Messages are published
+ * The live-update hub of this node: open SSE connections by user. Messages are published
  * by the request that caused them, after its commit (see stream.publish.ts), so a client never
- * hears of a row it cannot read yet.
+ * hears of a row it cannot read yet; other nodes' messages arrive over the bus (stream.bus.ts).
  */
 export class StreamHub {
   private readonly byUser = new Map<string, Set<StreamSubscriber>>();
@@ -97,14 +97,7 @@ export class StreamHub {
   }
 }
 
-const hubs = new WeakMap<object, StreamHub>();
-
-/** The hub of one app (keyed by its database object, which every copy of deps shares). */
-export function streamHubOf(deps: { db: object }): StreamHub {
-  let h = hubs.get(deps.db);
-  if (!h) {
-    h = new StreamHub();
-    hubs.set(deps.db, h);
-  }
-  return h;
+/** This node's hub (the runtime's LiveStream holds it; stream.bus.ts). */
+export function streamHubOf(deps: { stream: { hub: StreamHub } }): StreamHub {
+  return deps.stream.hub;
 }

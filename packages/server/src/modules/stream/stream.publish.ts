@@ -1,8 +1,7 @@
 import type { EnqueuedNotification } from '../notify/outbox.ts';
 import type { AppDeps } from '../../deps.ts';
-import { streamHubOf, type EventAudience } from './stream.hub.ts';
 
-type PublishDeps = Pick<AppDeps, 'db' | 'territory' | 'logger'>;
+type PublishDeps = Pick<AppDeps, 'stream'>;
 
 /** The facts of a just-created event that a live client is told, and that pick who is told. */
 export interface CreatedEventFacts {
@@ -31,52 +30,21 @@ export type NewInAppNotification = Pick<
 
 /**
  * Tells open streams about a committed event creation: `event.created` to every stream whose
- * scope covers it, and `notification` to each notified user who has a stream open. Called by
- * the creating request after its commit — in-process delivery: a client connected to another
- * node hears of it when it refetches (see stream.routes.ts).
+ * scope covers it, and `notification` to each notified user who has a stream open — on this
+ * node at once, on every other node over the bus (stream.bus.ts). Called by the creating
+ * request after its commit.
  */
 export function publishEventCreated(deps: PublishDeps, e: CreatedEventFacts, notifications: readonly NewInAppNotification[]): void {
-  const hub = streamHubOf(deps);
-  if (hub.size === 0) return;
-  const unitPaths = [e.countyId, e.townshipId, e.villageId, e.gridId, ...e.unitIds]
-    .map((id) => (id ? deps.territory.getUnit(id)?.path : undefined))
-    .filter((p): p is string => !!p);
-  const audience: EventAudience = { ...e, unitPaths };
-  hub.sendToAudience(audience, 'event.created', {
-    id: e.id,
-    code: e.code,
-    title: e.title,
-    categoryCode: e.categoryCode,
-    urgency: e.urgency,
-    status: e.status,
-    createdAt: e.createdAt,
-  });
-  pushNotifications(deps, notifications);
+  deps.stream.eventCreated(e);
+  deps.stream.notificationsCreated(notifications);
 }
 
 /**
- * Sends committed in-app notifications to their recipients' open streams, with the fields the
- * inbox lists. Every module that notifies calls it with enqueueNotifications' `created` after
- * its commit (never before: a client must not hear of a row it cannot read yet).
+ * Sends committed in-app notifications to their recipients' open streams (every node), with
+ * the fields the inbox lists. Every module that notifies calls it with enqueueNotifications'
+ * `created` after its commit (never before: a client must not hear of a row it cannot read yet).
+ * Returns how many streams of this node it reached.
  */
-export function pushNotifications(deps: Pick<AppDeps, 'db'>, created: readonly NewInAppNotification[]): number {
-  const hub = streamHubOf(deps);
-  if (hub.size === 0) return 0;
-  let sent = 0;
-  for (const n of created) {
-    if (n.channel !== 'in_app' || !n.recipientUserId) continue;
-    sent += hub.sendToUser(n.recipientUserId, 'notification', {
-      id: n.id,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      link: n.link,
-      eventId: n.eventId,
-      urgent: n.urgent,
-      read: false,
-      readAt: null,
-      createdAt: n.createdAt,
-    });
-  }
-  return sent;
+export function pushNotifications(deps: Pick<AppDeps, 'stream'>, created: readonly NewInAppNotification[]): number {
+  return deps.stream.notificationsCreated(created);
 }

@@ -16,9 +16,10 @@ export const HEARTBEAT_MS = 15_000;
  * Live updates over Server-Sent Events: `notification` for the signed-in user and
  * `event.created` for events within their scope (optionally one unit's subtree).
  *
- * Delivery is in-process: the request that commits a change publishes it to this node's hub.
- * With several nodes behind a load balancer a client hears only of changes made on its node;
- * the web app therefore also refetches its lists when the stream (re)opens.
+ * Every node's clients hear of changes made on any node: the request that commits a change
+ * delivers it to this node's hub and publishes it on the bus, whence every other node's hub
+ * delivers it (stream.bus.ts). What happens while a client reconnects it does not hear: the
+ * web app also refetches its lists when the stream (re)opens.
  *
  * EventSource cannot send headers, so this route alone also accepts `?access_token=<session
  * token>` (the query string is never logged: request lines log the route pattern only).

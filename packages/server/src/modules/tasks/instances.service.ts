@@ -76,7 +76,7 @@ export async function signalEvent(
     await deps.writes.transaction((trx: Transaction<any>) => writeAudit(trx as Transaction<Database>, audit('process.signal_refused', { reason: decision.reason })));
     throw new AppError('SIGNAL_FORBIDDEN', `You may not send signal ${name} to this event: ${decision.reason}`, { name });
   }
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const result = await deps.writes.transaction(async (trx: Transaction<any>) => {
     const r = await deliverSignal(trx as Transaction<Database>, deps, { eventId, name, data, actor: principal, cal });
     await writeAudit(trx as Transaction<Database>, audit('process.signal', { as: decision.as, delivered: r.delivered }));
@@ -125,7 +125,7 @@ type AdminAction = 'retry' | 'skip' | 'suspend' | 'resume' | 'migrate';
  * of its process when every place it stands at exists there.
  */
 export async function actOnInstance(deps: TasksDeps, principal: Principal, id: string, action: AdminAction, body: { version?: number; note?: string }): Promise<InstanceView> {
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
   await deps.writes.transaction(async (t: Transaction<any>) => {
     const trx = t as Transaction<Database>;

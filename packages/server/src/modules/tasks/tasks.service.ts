@@ -14,7 +14,7 @@ import { canActOnTask, canApprove, isAdmin, isTaskHandler } from './tasks.policy
 import { presentTasks } from './tasks.presenter.ts';
 import { findTasks, findTaskRow } from './tasks.repository.ts';
 
-export type TasksDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config'>;
+export type TasksDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'caches' | 'stream' | 'bus'>;
 
 const OPEN = new Set(['open', 'claimed', 'shelved']);
 const DUE_SOON_MS = 4 * 3_600_000;
@@ -58,7 +58,7 @@ interface ActionInput {
  * may not act on it, 409 when the task is not in a state (or the step does not allow) the action.
  */
 export async function actOnTask(deps: TasksDeps, input: ActionInput): Promise<TaskView> {
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
   await deps.writes.transaction(async (t: Transaction<any>) => {
     const trx = t as Transaction<Database>;

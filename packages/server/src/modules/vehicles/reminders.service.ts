@@ -38,7 +38,7 @@ export async function remindByPlate(deps: AppDeps, principal: Principal, input: 
   const bound = keyBindingOf(principal) !== null;
   const chain = bound ? deps.territory.locate(input.location.lng, input.location.lat) : null;
   if (chain) {
-    const row = await findCategoryRowCached(deps.db, category.code);
+    const row = await findCategoryRowCached(deps, category.code);
     const routing = row ? routeEvent(deps.territory, chain, presentCategory(row)) : null;
     assertWithinKeyBinding(deps, principal, chain, routing ? [routing.lead.id, ...routing.co.map((u) => u.id)] : []);
   }
