@@ -10,3 +10,4 @@ export * from './process.ts';
 export * from './processes-api.ts';
 export * from './vehicles.ts';
 export * from './tasks.ts';
+export * from './source-profiles.ts';
