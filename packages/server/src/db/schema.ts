@@ -232,6 +232,8 @@ export interface LinkageQueueTable {
   created_at: string;
   /** A process other than the category's (e.g. 'self-handled'); null: the category's. */
   process_key?: string | null;
+  /** The process variables the report was submitted with (JSON object text); null: none. */
+  vars?: string | null;
 }
 
 export interface NotificationAttemptsTable {

@@ -5,6 +5,7 @@ import * as m0003 from './0003-calendars.ts';
 import * as m0004 from './0004-process-engine.ts';
 import * as m0005 from './0005-sms-only-indexes.ts';
 import * as m0006 from './0006-one-main-process.ts';
+import * as m0007 from './0007-linkage-vars.ts';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-process-engine': m0004,
   '0005-sms-only-indexes': m0005,
   '0006-one-main-process': m0006,
+  '0007-linkage-vars': m0007,
 };
