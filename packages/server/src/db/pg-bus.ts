@@ -87,7 +87,8 @@ export class PgBus extends LocalBus {
 
   private async connect(): Promise<void> {
     const generation = ++this.generation;
-    const client = new pg.Client({ connectionString: this.opts.url });
+    // keepAlive: a connection dropped by the network is noticed (and replaced) rather than waited on.
+    const client = new pg.Client({ connectionString: this.opts.url, keepAlive: true, application_name: 'liandong-bus' });
     client.on('error', (err) => {
       this.opts.logger.warn({ err: err.message }, 'bus connection lost');
       this.dropConnection(client);
@@ -147,12 +148,9 @@ export class PgBus extends LocalBus {
     this.retry.unref();
   }
 
-  /** Test hook: ends the connection as a network failure would. */
-  async breakConnection(): Promise<void> {
-    const c = this.client;
-    if (c) {
-      this.dropConnection(c);
-    }
+  /** The server process of the bus connection (tests terminate it as a network failure would). */
+  get backendPid(): number | null {
+    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
   }
 
   override async close(): Promise<void> {
