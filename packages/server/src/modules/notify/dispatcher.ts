@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { BACKGROUND, groupedBackgroundWrites, type WritePath } from '../../db/write-path.ts';
 import type { AppDeps } from '../../deps.ts';
 import { maskPersonalText } from '../../lib/logger.ts';
 import { SmsSendError, type DeliveryReceipt, type SmsProvider, type SmsSendResult } from './notify.types.ts';
@@ -65,42 +66,11 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Runs the units of work handed in during one turn of the event loop in one transaction. An
- * SMS outcome is two small updates; a transaction (or, on SQLite, a savepoint in the group
- * commit) for each of the dozens that a pass finishes at once costs more than the updates do.
- * Every caller is answered after the commit; if the transaction fails, every unit in it fails.
- */
-function groupedWrites(run: <T>(work: (trx: Transaction<Database>) => Promise<T>) => Promise<T>) {
-  type Unit = { work: (trx: Transaction<Database>) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
-  let open: Unit[] | null = null;
-  return <T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const unit = { work, resolve: resolve as (v: unknown) => void, reject };
-      if (open) {
-        open.push(unit);
-        return;
-      }
-      const group = (open = [unit]);
-      setImmediate(() => {
-        open = null;
-        run(async (trx) => {
-          const values: unknown[] = [];
-          for (const u of group) values.push(await u.work(trx));
-          return values;
-        }).then(
-          (values) => group.forEach((u, i) => u.resolve(values[i])),
-          (err: unknown) => group.forEach((u) => u.reject(err)),
-        );
-      });
-    });
-}
-
-/**
  * The dispatcher's own writes (claims, outcomes) are background work on SQLite: requests go
- * ahead of them, as of linkage (write-batcher.ts). Measured at 1,000 reports/s with ~1,100 SMS/s:
+ * ahead of them, as of linkage (db/write-path.ts). Measured at 1,000 reports/s with ~1,100 SMS/s:
  * p99 of taking a report in 23.4–24.3 ms against 24.6–26.5 ms when they queued with requests.
  */
-const BACKGROUND = { background: true } as const;
+const directWrites = (db: Kysely<Database>): Pick<WritePath, 'transaction'> => ({ transaction: (work) => db.transaction().execute(work) });
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -143,10 +113,9 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
   const claimMs = cfg.sendTimeoutMs * Math.ceil(limit / concurrency) + cfg.claimGraceMs;
   const claimUntil = new Date(start.getTime() + claimMs).toISOString();
 
-  // Claims and outcomes join the write batcher's background work on SQLite (PostgreSQL: a transaction of their own).
-  const backgroundTx = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
-    deps.writes ? deps.writes.transaction(work, BACKGROUND) : deps.db.transaction().execute(work);
-  const toSend = await backgroundTx(async (trx) => {
+  // Claims and outcomes are the write path's background work on SQLite (PostgreSQL: a transaction of their own).
+  const writes = deps.writes ?? directWrites(deps.db);
+  const toSend = await writes.transaction(async (trx) => {
     const rows = await claimDueRows(trx, deps.dialect, { now: startIso, claimUntil, workerId: opts.workerId, limit });
     report.claimed = rows.length;
     if (!rows.length) return [];
@@ -194,10 +163,10 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
     }
     await insertAttempts(trx, attempts);
     return sending;
-  });
+  }, BACKGROUND);
 
-  // Outcomes finishing together are recorded together (see groupedWrites).
-  const write = groupedWrites(backgroundTx);
+  // Outcomes finishing together are recorded together, in one background unit.
+  const write = groupedBackgroundWrites(writes);
 
   await runPool(toSend, concurrency, async ({ row, attemptId }) => {
     const claim = { workerId: opts.workerId, attempts: row.attempts };
@@ -325,7 +294,7 @@ export async function applyReceipts(
     }
     return found;
   };
-  const found = deps.writes ? await deps.writes.transaction((trx) => work(trx as Kysely<Database>), BACKGROUND) : await work(deps.db);
+  const found = deps.writes ? await deps.writes.transaction((trx) => work(trx), BACKGROUND) : await work(deps.db);
   const metrics = notifyMetrics(deps.metrics, deps.db);
   return found.map(({ row, applied }, i): ReceiptOutcome => {
     const receipt = receipts[i]!;
