@@ -5,7 +5,8 @@
 //   set-up starts from a private (mode 700) folder, as root and as an unprivileged user.
 // - Chromium and the CJK fonts its screenshots need: Debian's packages, installed with apt-get
 //   when missing.
-// - The web app is built, the TypeScript is type-checked, then vitest runs the server and e2e projects.
+// - ESLint (with the import boundaries) and Prettier check the tree, the TypeScript is type-checked,
+//   the web app is built, then vitest runs the server and e2e projects.
 // A missing service is a failure, never a skip.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -43,6 +44,10 @@ if (!process.env.LIANDONG_TEST_PG_URL) {
   step('Checking the PostgreSQL set-up from a private folder');
   run(process.execPath, ['scripts/check-test-postgres.mjs']);
 }
+
+step('Linting (ESLint, no warnings) and checking the format (Prettier)');
+run('npx', ['eslint', '.', '--max-warnings', '0']);
+run('npx', ['prettier', '--check', '.']);
 
 step('Type-checking');
 run('npx', ['tsc', '-p', 'packages/server']);
