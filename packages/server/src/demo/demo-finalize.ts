@@ -1,8 +1,9 @@
 import { sql, type Transaction } from 'kysely';
-import type { Database, EventTimelineTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import { defaultIds } from '../lib/ids.ts';
+import { appendTimeline, type TimelineInput } from '../modules/events/timeline.ts';
 import type { ActorResolver } from './demo.ts';
 import type { DemoEventState, DemoPerson } from './demo.repository.ts';
-import { insertRows } from './demo.repository.ts';
 import type { PlannedEvent } from './events.generator.ts';
 import { uuidv7At } from './org.generator.ts';
 import { createRng, hashString } from './prng.ts';
@@ -26,25 +27,22 @@ interface Step {
  */
 export async function finalizeBatch(
   trx: Transaction<Database>,
-  o: { events: PlannedEvent[]; states: Map<string, DemoEventState>; seqs: Map<string, number>; actors: ActorResolver; seed: number; anchorMs: number },
+  o: { events: PlannedEvent[]; states: Map<string, DemoEventState>; actors: ActorResolver; seed: number; anchorMs: number },
 ): Promise<void> {
-  const timeline: EventTimelineTable[] = [];
+  const timeline: TimelineInput[] = [];
   for (const e of o.events) {
     const s = o.states.get(e.externalId)!;
     const steps = stepsOf(e, s, o.actors, o.anchorMs);
     const rng = createRng((o.seed ^ hashString(`finalize:${e.seq}`)) >>> 0);
-    let seq = o.seqs.get(s.id) ?? 0;
     for (const st of steps) {
       timeline.push({
         id: uuidv7At(st.at, rng),
-        event_id: s.id,
-        seq: ++seq,
+        eventId: s.id,
         at: iso(st.at),
         kind: st.kind,
-        actor_user_id: st.person?.userId ?? null,
-        actor_name: st.person?.displayName ?? null,
-        org_unit_id: st.orgUnitId,
-        data: JSON.stringify(st.data),
+        actor: st.person ? { kind: 'user', userId: st.person.userId, name: st.person.displayName, memberships: [] } : null,
+        orgUnitId: st.orgUnitId,
+        data: st.data,
       });
     }
     const endMs = e.steps.closedMs ?? e.steps.rejectedMs ?? null;
@@ -67,7 +65,8 @@ export async function finalizeBatch(
       .where('id', '=', s.id)
       .execute();
   }
-  await insertRows(trx, 'event_timeline', timeline);
+  // Every entry carries its id (deterministic); every event's row was updated above, in this transaction.
+  await appendTimeline(trx, defaultIds, timeline, { eventRowsWritten: true });
 }
 
 function stepsOf(e: PlannedEvent, s: DemoEventState, actors: ActorResolver, anchorMs: number): Step[] {

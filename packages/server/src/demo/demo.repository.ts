@@ -94,17 +94,6 @@ export async function findDemoEventStates(db: Db, externalIds: string[]): Promis
   );
 }
 
-export async function maxTimelineSeqs(db: Db, eventIds: string[]): Promise<Map<string, number>> {
-  if (!eventIds.length) return new Map();
-  const rows = await db
-    .selectFrom('event_timeline')
-    .select(['event_id', (eb) => eb.fn.max('seq').as('seq')])
-    .where('event_id', 'in', eventIds)
-    .groupBy('event_id')
-    .execute();
-  return new Map(rows.map((r) => [r.event_id, Number(r.seq)]));
-}
-
 /** The demo county's grids with the names events mention, in code order. */
 export async function loadPlanGrids(db: Db): Promise<PlanGrid[]> {
   const rows = await db

@@ -18,7 +18,6 @@ import {
   loadDemoPeople,
   loadPlanCategories,
   loadPlanGrids,
-  maxTimelineSeqs,
   DEMO_MARKER_ACTION,
   type DemoPerson,
 } from './demo.repository.ts';
@@ -147,8 +146,7 @@ async function seedEvents(deps: AppDeps, o: EventSeedOptions): Promise<number> {
       return s && s.status !== e.status;
     });
     if (todo.length) {
-      const seqs = await maxTimelineSeqs(deps.db, todo.map((e) => states.get(e.externalId)!.id));
-      await deps.db.transaction().execute((trx) => finalizeBatch(trx, { events: todo, states, seqs, actors, seed: o.seed, anchorMs: o.anchorMs }));
+      await deps.db.transaction().execute((trx) => finalizeBatch(trx, { events: todo, states, actors, seed: o.seed, anchorMs: o.anchorMs }));
     }
     o.progress('events', Math.min(plan.length, start + batch.length), plan.length);
   }
@@ -159,7 +157,7 @@ async function createHistoricalEvent(deps: AppDeps, seed: number, e: PlannedEven
   const clock = { now: () => new Date(e.createdMs) };
   const idRng = createRng((seed ^ hashString(`ids:${e.seq}`)) >>> 0);
   const ids = { id: () => uuidv7At(e.createdMs, idRng), token: defaultIds.token };
-  await createEvent({ db: deps.db, dialect: deps.dialect, writes: deps.writes, territory: deps.territory, logger: deps.logger, caches: deps.caches, stream: deps.stream, bus: deps.bus, clock, ids }, actor, {
+  await createEvent({ db: deps.db, dialect: deps.dialect, writes: deps.writes, territory: deps.territory, logger: deps.logger, caches: deps.caches, stream: deps.stream, bus: deps.bus, engineHost: deps.engineHost, clock, ids }, actor, {
     category: e.category,
     title: e.title,
     description: e.description,

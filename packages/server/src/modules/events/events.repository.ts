@@ -1,6 +1,6 @@
 import { eventNotOverdueWhere, eventOverdueWhere } from '../../engine/runtime/overdue.ts';
 import { sql, type Compilable, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type { AttachmentsTable, Database, EventsTable, EventTimelineTable, EventUnitsTable } from '../../db/schema.ts';
+import type { AttachmentsTable, Database, EventsTable, EventUnitsTable } from '../../db/schema.ts';
 import type { DataScopeFilter } from '../auth/scope.ts';
 import { whereEventInScope } from '../auth/scope.sql.ts';
 import { insertRows } from '../../db/fast-insert.ts';
@@ -69,28 +69,7 @@ export function insertEventUnits(trx: Trx, rows: EventUnitsTable[]): Promise<unk
   return insertRows(trx, 'event_units', rows);
 }
 
-// Batched timeline appends (the linkage worker writes an entry for each of many events at once).
-
-/** Touches events before appending to their timelines (on PostgreSQL: takes their row locks, in id order). */
-export async function touchEvents(trx: Trx, ids: readonly string[], at: string): Promise<void> {
-  if (ids.length) await trx.updateTable('events').set({ updated_at: at }).where('id', 'in', [...ids]).execute();
-}
-
-/** The last timeline number of each of these events (events without entries are absent). */
-export function lastTimelineSeqs(trx: Trx, ids: readonly string[]): Promise<Array<{ event_id: string; seq: number | null }>> {
-  if (!ids.length) return Promise.resolve([]);
-  return trx
-    .selectFrom('event_timeline')
-    .select(['event_id', (eb) => eb.fn.max('seq').as('seq')])
-    .where('event_id', 'in', [...ids])
-    .groupBy('event_id')
-    .execute();
-}
-
-export async function insertTimelineRows(trx: Trx, rows: readonly EventTimelineTable[]): Promise<void> {
-  // Chunks keep a statement well under either engine's limit on bound parameters.
-  for (let i = 0; i < rows.length; i += 500) await insertRows(trx, 'event_timeline', rows.slice(i, i + 500));
-}
+// Timeline entries are written by timeline.ts (appendTimeline) only: it alone numbers them.
 
 export function listEventUnits(db: Q, eventIds: string[]): Promise<EventUnitsTable[]> {
   if (eventIds.length === 0) return Promise.resolve([]);

@@ -1,9 +1,9 @@
 import { placeOfEvent } from '../../engine/runtime/event-place.ts';
 import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
-import type { Database, EventsTable, EventTimelineTable } from '../../db/schema.ts';
+import type { Database, EventsTable } from '../../db/schema.ts';
 import { findOnDutyUsers, onDutyCacheOf, type OnDutyUnit } from '../duty/on-duty.ts';
-import { insertTimelineRows, lastTimelineSeqs, touchEvents } from '../events/events.repository.ts';
+import { appendTimeline } from '../events/timeline.ts';
 import { publishEventCreated } from '../stream/stream.publish.ts';
 import { enqueueNotifications, type EnqueuedNotification } from './outbox.ts';
 import type { NotificationRequest } from './notify.types.ts';
@@ -159,35 +159,17 @@ export async function notifyOnEventsCreated(trx: Transaction<Database>, deps: Li
   return outcomes;
 }
 
-/**
- * The 'notified' timeline entries of many events, as appendTimeline would write them one by one:
- * each event row is touched first (on PostgreSQL its row lock serialises appends to one event),
- * then each entry takes the next number of its event's timeline.
- */
+/** The 'notified' timeline entries of many events, in one batch of the timeline's writer. */
 async function appendNotifiedEntries(
   trx: Transaction<Database>,
   deps: Pick<LinkageDeps, 'ids'>,
   at: string,
   entries: ReadonlyArray<{ eventId: string; orgUnitId: string | null; data: Record<string, unknown> }>,
 ): Promise<void> {
-  const ids = [...new Set(entries.map((e) => e.eventId))].sort();
-  await touchEvents(trx, ids, at);
-  const last = new Map((await lastTimelineSeqs(trx, ids)).map((r) => [r.event_id, Number(r.seq ?? 0)]));
-  const rows: EventTimelineTable[] = entries.map((e) => {
-    const seq = (last.get(e.eventId) ?? 0) + 1;
-    last.set(e.eventId, seq);
-    return {
-      id: deps.ids.id(),
-      event_id: e.eventId,
-      seq,
-      at,
-      kind: 'notified',
-      actor_user_id: null,
-      actor_name: null,
-      org_unit_id: e.orgUnitId,
-      data: JSON.stringify(e.data),
-    };
-  });
-  await insertTimelineRows(trx, rows);
+  await appendTimeline(
+    trx,
+    deps.ids,
+    entries.map((e) => ({ eventId: e.eventId, at, kind: 'notified', actor: null, orgUnitId: e.orgUnitId, data: e.data })),
+  );
 }
 
