@@ -44,12 +44,12 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
     .selectFrom('linkage_queue as q')
     .innerJoin('events', 'events.id', 'q.event_id')
     .selectAll('events')
-    .select('q.process_key as queued_process_key')
+    .select(['q.process_key as queued_process_key', 'q.vars as queued_vars'])
     .orderBy('q.event_id')
     .limit(limit);
   // Several nodes may drain at once on PostgreSQL: each takes rows the others have not locked.
   if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
-  const events = (await query.execute()) as Array<EventsTable & { queued_process_key: string | null }>;
+  const events = (await query.execute()) as Array<EventsTable & { queued_process_key: string | null; queued_vars: string | null }>;
   if (!events.length) return { count: 0 };
   const ids = events.map((e) => e.id);
   const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
@@ -81,8 +81,10 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   for (const result of results) afterCommit.push(result.afterCommit);
   // Each new event's process starts in the same transaction: its first tasks exist exactly when its
   // linkage does. Whoever the linkage just told of the event is not told again of those tasks.
-  for (const [n, { queued_process_key, ...event }] of events.entries()) {
-    const opts = { processKey: queued_process_key ?? undefined, alreadyTold: results[n]!.toldUserIds };
+  // The process starts with the variables the report was submitted with (modules/intake).
+  for (const [n, { queued_process_key, queued_vars, ...event }] of events.entries()) {
+    const vars = queued_vars ? (JSON.parse(queued_vars) as Record<string, unknown>) : undefined;
+    const opts = { processKey: queued_process_key ?? undefined, vars, alreadyTold: results[n]!.toldUserIds };
     afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
   }
   await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
