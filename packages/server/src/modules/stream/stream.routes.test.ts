@@ -5,7 +5,7 @@ import { MAX_STREAMS_PER_USER, streamHubOf } from './stream.hub.ts';
 
 interface SseMessage {
   event: string;
-  data: any;
+  data: Record<string, unknown> & { error?: { code: string } };
 }
 
 /** A live SSE connection read with a real HTTP client: messages are awaited, never slept for. */
@@ -23,7 +23,7 @@ class SseClient {
     const res = await fetch(url, { headers, signal: controller.signal });
     const client = new SseClient(res.status, controller);
     if (res.status !== 200) {
-      client.messages.push({ event: 'error', data: await res.json() });
+      client.messages.push({ event: 'error', data: (await res.json()) as SseMessage['data'] });
       return client;
     }
     void client.pump(res.body!.getReader());
@@ -43,7 +43,7 @@ class SseClient {
           this.buffer = this.buffer.slice(i + 2);
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) this.messages.push({ event, data: JSON.parse(data) });
+          if (event && data) this.messages.push({ event, data: JSON.parse(data) as SseMessage['data'] });
         }
         for (const w of this.waiters.splice(0)) w();
       }
@@ -109,7 +109,11 @@ describe.each(TEST_DIALECTS)('live stream on %s', (dialect) => {
     expect(message.data).toMatchObject({ kind: 'event.assigned', link: `/events/${e.id}`, readAt: null, urgent: true });
     expect(message.data.body).toContain(e.code);
     // The row pushed is the row the inbox holds.
-    const row = await t.deps.db.selectFrom('notifications').select(['id', 'recipient_user_id']).where('id', '=', message.data.id).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('notifications')
+      .select(['id', 'recipient_user_id'])
+      .where('id', '=', message.data.id as string)
+      .executeTakeFirstOrThrow();
     expect(row.recipient_user_id).toBe(t.fixture.users.handlerVA1.id);
     const created = await handler.next((m) => m.event === 'event.created' && m.data.id === e.id);
     expect(created.message.data).toMatchObject({ code: e.code, categoryCode: '0501', urgency: 'urgent' });
@@ -138,10 +142,10 @@ describe.each(TEST_DIALECTS)('live stream on %s', (dialect) => {
     expect(none.status).toBe(401);
     const bad = await connect('?access_token=not-a-token');
     expect(bad.status).toBe(401);
-    expect(bad.first()?.data.error.code).toBe('UNAUTHENTICATED');
+    expect(bad.first()?.data.error?.code).toBe('UNAUTHENTICATED');
     const outside = await connect(`?orgUnitId=${t.fixture.units.vB1}`, { authorization: await t.login('handlerVA1') });
     expect(outside.status).toBe(403);
-    expect(outside.first()?.data.error.code).toBe('OUT_OF_SCOPE');
+    expect(outside.first()?.data.error?.code).toBe('OUT_OF_SCOPE');
   });
 
   it(`caps streams per user at ${MAX_STREAMS_PER_USER} and frees a slot when a client disconnects`, async () => {
@@ -155,7 +159,7 @@ describe.each(TEST_DIALECTS)('live stream on %s', (dialect) => {
     }
     const refused = await connect(`?access_token=${token}`);
     expect(refused.status).toBe(429);
-    expect(refused.first()?.data.error.code).toBe('RATE_LIMITED');
+    expect(refused.first()?.data.error?.code).toBe('RATE_LIMITED');
 
     streams[0].close();
     await vi.waitFor(() => expect(hub.countOf(t.fixture.users.waterHandler.id)).toBe(MAX_STREAMS_PER_USER - 1));
