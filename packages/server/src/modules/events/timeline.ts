@@ -42,8 +42,7 @@ export interface AppendTimelineOptions {
   eventRowsWritten?: boolean;
 }
 
-const INSERT_HEAD =
-  'insert into "event_timeline" ("id", "event_id", "seq", "at", "kind", "actor_user_id", "actor_name", "org_unit_id", "data") values ';
+const INSERT_HEAD = 'insert into "event_timeline" ("id", "event_id", "seq", "at", "kind", "actor_user_id", "actor_name", "org_unit_id", "data") values ';
 /** The next number of the event's timeline, counted in the statement itself (the unique index answers max). */
 const TUPLE = '(?, ?, (select coalesce(max("seq"), 0) from "event_timeline" where "event_id" = ?) + ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per statement on PostgreSQL: 10 parameters a row, well under its limit of 65,535. */
