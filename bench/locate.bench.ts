@@ -30,7 +30,7 @@ function rate(locate: (lng: number, lat: number) => number, points: Float64Array
   let n = 0;
   let hits = 0;
   const t0 = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     for (let i = 0; i < points.length; i += 2) if (locate(points[i], points[i + 1]) >= 0) hits++;
     n += points.length / 2;

@@ -395,8 +395,9 @@ function fixNullable(node: unknown, components?: Record<string, unknown>): void 
 
 /** Drops components no operation reaches (the registry names input and output forms of each). */
 function pruneComponents(doc: OpenAPIV3.Document): void {
-  const schemas = doc.components?.schemas;
-  if (!schemas) return;
+  const components = doc.components;
+  const schemas = components?.schemas;
+  if (!components || !schemas) return;
   const reached = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -412,5 +413,5 @@ function pruneComponents(doc: OpenAPIV3.Document): void {
     }
   };
   visit(doc.paths);
-  for (const name of Object.keys(schemas)) if (!reached.has(name)) delete schemas[name];
+  components.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => reached.has(name)));
 }

@@ -27,7 +27,6 @@ export class HttpSmsStub {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<HttpSmsStub> {
-    let stub!: HttpSmsStub;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -41,7 +40,7 @@ export class HttpSmsStub {
         res.end(payload);
       });
     });
-    stub = new HttpSmsStub(server);
+    const stub = new HttpSmsStub(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return stub;
   }

@@ -179,7 +179,12 @@ export function describeDefinition(def: Pick<ProcessDefinition, 'start' | 'nodes
       }
     }
   }
-  for (const n of def.nodes) if (!seen.has(n.id)) (seen.add(n.id), order.push(n));
+  for (const n of def.nodes) {
+    if (!seen.has(n.id)) {
+      seen.add(n.id);
+      order.push(n);
+    }
+  }
 
   return order.map((node) => ({ id: node.id, kind: node.kind, title: titleOf(node), detail: detailOf(node) }));
 

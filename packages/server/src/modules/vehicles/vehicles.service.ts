@@ -38,7 +38,7 @@ export async function listVehicles(deps: VehicleDeps, principal: Principal, q: {
   const text = q.q?.trim();
   // Plates are searched as they are stored; owners only by those who may see them, so a masked
   // list cannot be used to find out who owns a car.
-  const plateLike = text ? text.normalize('NFKC').replace(/[\s.·\-]/g, '').toUpperCase() : undefined;
+  const plateLike = text ? text.normalize('NFKC').replace(/[\s.·-]/g, '').toUpperCase() : undefined;
   const rows = await findVehicles(deps.db, { plateLike: plateLike || undefined, ownerLike: inFull ? text : undefined, afterPlate, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   return {
