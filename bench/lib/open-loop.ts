@@ -15,7 +15,22 @@ export interface OpenLoopResult {
   p95: number;
   p99: number;
   max: number;
+  /** With `record`: each 2xx response's event id and code, and when it ended (ms since the epoch, sub-millisecond). */
+  responses?: Array<{ id: string; code: string; at: number }>;
 }
+
+export interface OpenLoopOptions {
+  rate: number;
+  durationS: number;
+  headers: Record<string, string>;
+  bodies: readonly string[];
+  maxSockets?: number;
+  /** Keep each response's `id` and `code` with the time it ended (for latencies measured elsewhere). */
+  record?: boolean;
+}
+
+/** Now, in ms since the epoch, comparable across the processes of one machine. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * An open-loop load generator: request i is due at start + i / rate, whatever happened to the
@@ -26,8 +41,9 @@ export interface OpenLoopResult {
  */
 export async function openLoop(
   url: string,
-  opts: { rate: number; durationS: number; headers: Record<string, string>; bodies: readonly string[]; maxSockets?: number },
+  opts: OpenLoopOptions,
 ): Promise<OpenLoopResult> {
+  const responses: OpenLoopResult['responses'] = opts.record ? [] : undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
   const target = new URL(url);
   const total = Math.round(opts.rate * opts.durationS);
@@ -42,10 +58,18 @@ export async function openLoop(
       const req = http.request(
         { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) } },
         (res) => {
-          res.resume();
+          const chunks: Buffer[] = [];
+          if (responses) res.on('data', (c: Buffer) => chunks.push(c));
+          else res.resume();
           res.on('end', () => {
-            if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - due);
-            else failed++;
+            if (res.statusCode! >= 200 && res.statusCode! < 300) {
+              latencies.push(performance.now() - due);
+              if (responses) {
+                const at = epochNow();
+                const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; code: string };
+                responses.push({ id: b.id, code: b.code, at });
+              }
+            } else failed++;
             resolve();
           });
         },
@@ -92,7 +116,7 @@ export async function openLoop(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { rate: opts.rate, sent, ok: latencies.length, failed, achieved: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? Number.NaN };
+  return { rate: opts.rate, sent, ok: latencies.length, failed, achieved: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? Number.NaN, responses };
 }
 
 /**
@@ -102,7 +126,7 @@ export async function openLoop(
  */
 export async function openLoopInChild(
   url: string,
-  opts: { rate: number; durationS: number; headers: Record<string, string>; bodies: readonly string[]; maxSockets?: number },
+  opts: OpenLoopOptions,
 ): Promise<OpenLoopResult> {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-open-loop-'));
   const input = join(dir, 'input.json');

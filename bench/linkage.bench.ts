@@ -1,0 +1,241 @@
+// Time to the right person (issue 12, point 9): an open-loop load of reports at 100, 500 and
+// 1,000/s against a real `serve` child on SQLite (the demo county without its history), with an
+// SSE client connected as an on-duty member of the lead unit of the urgent reports, and SMS going
+// over real SMPP to the local SMSC simulator. From each 201 to (a) the SMS's submit_sm_resp and
+// (b) the SSE `notification` at the client; intake latency against the bare-route baseline.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SmscSimulator } from '../packages/server/src/testing/smsc-simulator.ts';
+import { buildEventsStore } from './lib/events-store.ts';
+import { ROOT, startChild, stopChild } from './lib/child.ts';
+import { epochNow, openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
+import { prng } from './lib/populate.ts';
+
+const DURATION = Number(process.env.BENCH_LINKAGE_S ?? 60);
+const RATES = (process.env.BENCH_LINKAGE_RATES ?? '100,500,1000').split(',').map(Number);
+const STORED = Number(process.env.BENCH_LINKAGE_STORED ?? 0);
+/** One report in this many is of an urgent category (SMS to everyone notified). */
+const URGENT_EVERY = 5;
+const PASSWORD = 'bench-password-2026';
+
+interface Figures {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface RateRun {
+  rate: number;
+  intake: OpenLoopResult;
+  sms: Figures & { events: number };
+  sse: Figures & { events: number };
+  /** Seconds after the load ended until every report was linked and every SMS answered. */
+  settledS: number;
+}
+
+export async function runLinkageBench(log: (s: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'liandong-linkage-bench-'));
+  const file = join(dir, 'linkage.db');
+  const sim = await SmscSimulator.start({ record: false, receipts: true });
+  try {
+    const { grids, categories } = await buildEventsStore(file, { stored: STORED, password: PASSWORD, log });
+    const db = new Database(file, { readonly: true });
+    // Reports in one township (its grids), so that the urgent ones share their lead unit.
+    const byTownship = new Map<string, typeof grids>();
+    for (const g of grids) byTownship.set(g.townshipId, [...(byTownship.get(g.townshipId) ?? []), g]);
+    const township = [...byTownship.values()].sort((a, b) => b.length - a.length)[0]!;
+    const urgent = (
+      db
+        .prepare(
+          `select code from categories where parent_code is not null and dedup_window_minutes = 0 and requires_confirmation = 0
+           and default_urgency in ('urgent', 'critical') order by code`,
+        )
+        .all() as Array<{ code: string }>
+    ).map((c) => c.code);
+    if (!urgent.length) throw new Error('no urgent category without dedup or confirmation in the demo catalogue');
+    const normal = categories.filter((c) => !urgent.includes(c));
+    const rnd = prng(12);
+    const bodyOf = (i: number, category: string) => {
+      const g = township[Math.floor(rnd() * township.length)]!;
+      return JSON.stringify({
+        category,
+        title: `巡查发现问题 ${i}`,
+        description: '网格员巡查上报',
+        location: { lng: g.lng, lat: g.lat, address: '测试地址' },
+        source: 'patrol',
+      });
+    };
+    const bodies = Array.from({ length: 20_000 }, (_, i) => bodyOf(i, i % URGENT_EVERY === 0 ? urgent[0]! : normal[Math.floor(rnd() * normal.length)]!));
+
+    const port = 19_000 + Math.floor(Math.random() * 1000);
+    const base = `http://127.0.0.1:${port}`;
+    const submits: Array<{ text: string; at: number }> = [];
+    sim.on('submit', (r: { shortMessage: Buffer; dataCoding: number }) => {
+      // Emitted as the submit_sm_resp goes out; the text (UCS-2) carries the event's code.
+      submits.push({ text: r.dataCoding === 8 ? ucs2(r.shortMessage) : r.shortMessage.toString('latin1'), at: epochNow() });
+    });
+    const server = await startChild(
+      join(ROOT, 'packages/server/src/main.ts'),
+      ['serve', '--db', file, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', '--sms', sim.url('window=50'), '--sms-concurrency', '50'],
+      { LIANDONG_DEMO_PASSWORD: PASSWORD },
+      `${base}/healthz`,
+    );
+    const runs: RateRun[] = [];
+    let who = '';
+    try {
+      const token = await login(base, 'admin');
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      // A probe: an urgent report, then one of those its linkage told in-app as a member of its lead unit.
+      const probe = await post(`${base}/api/v1/events`, headers, bodyOf(-1, urgent[0]!));
+      await settled(db);
+      const member = db
+        .prepare(
+          `select u.username, o.name from notifications n join events e on e.id = n.event_id join users u on u.id = n.recipient_user_id
+           join memberships m on m.user_id = u.id and m.org_unit_id = e.lead_unit_id join org_units o on o.id = e.lead_unit_id
+           where n.event_id = ? and n.channel = 'in_app' order by u.username limit 1`,
+        )
+        .get(probe.id) as { username: string; name: string } | undefined;
+      if (!member) throw new Error('the probe report notified no member of its lead unit');
+      who = `${member.username}, on duty for ${member.name}`;
+      const stream = await openStream(base, await login(base, member.username));
+      try {
+        log(`  SSE client: ${who}`);
+        await openLoopInChild(`${base}/api/v1/events`, { rate: 100, durationS: 5, headers, bodies });
+        await settled(db);
+        for (const rate of RATES) {
+          submits.length = 0;
+          stream.notified.clear();
+          const intake = await openLoopInChild(`${base}/api/v1/events`, { rate, durationS: DURATION, headers, bodies, record: true });
+          const ended = Date.now();
+          await settled(db);
+          const settledS = (Date.now() - ended) / 1000;
+          const created = new Map(intake.responses!.map((r) => [r.id, r.at]));
+          const byCode = new Map(intake.responses!.map((r) => [r.code, r.at]));
+          const sseLat: number[] = [];
+          for (const [id, at] of stream.notified) {
+            const t0 = created.get(id);
+            if (t0 !== undefined) sseLat.push(at - t0);
+          }
+          const smsLat: number[] = [];
+          const smsEvents = new Set<string>();
+          for (const s of submits) {
+            // Event codes are YYYYMMDD and a 5-digit daily sequence (event-code.ts).
+            const code = /\d{13,}/.exec(s.text)?.[0];
+            const t0 = code ? byCode.get(code) : undefined;
+            if (t0 === undefined) continue;
+            smsLat.push(s.at - t0);
+            smsEvents.add(code!);
+          }
+          const run: RateRun = { rate, intake, settledS, sms: { ...figures(smsLat), events: smsEvents.size }, sse: { ...figures(sseLat), events: sseLat.length } };
+          runs.push(run);
+          log(`  ${rate}/s: intake p99 ${intake.p99.toFixed(1)} ms; SMS p99 ${run.sms.p99.toFixed(0)} ms (${run.sms.n}); SSE p99 ${run.sse.p99.toFixed(0)} ms (${run.sse.n}); settled ${settledS.toFixed(1)} s after`);
+        }
+      } finally {
+        stream.close();
+      }
+    } finally {
+      db.close();
+      await stopChild(server);
+    }
+
+    // Baseline: bare Fastify + one INSERT into the same file, at the highest rate.
+    const top = Math.max(...RATES);
+    const bare = await startChild(join(ROOT, 'bench/lib/bare-server.ts'), [file, String(port + 1)], {}, `http://127.0.0.1:${port + 1}/nowhere`);
+    let barePaced: OpenLoopResult;
+    try {
+      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, { rate: top, durationS: DURATION, headers: { 'content-type': 'application/json' }, bodies });
+    } finally {
+      await stopChild(bare);
+    }
+
+    const ms = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+    const ok = (r: RateRun) => r.sms.p99 < 1000 && r.sse.p99 < 1000 && r.intake.failed === 0;
+    return [
+      '### Time to the right person: report → SMS and SSE at 100, 500 and 1,000 reports/s (SQLite)',
+      '',
+      `Command: \`npm run bench -- linkage\`. A real \`serve\` child on SQLite (the demo county without its history${STORED ? `, ${STORED.toLocaleString()} events stored` : ''}), ${DURATION} s of open-loop load per rate (\`bench/lib/open-loop.ts\`, a process of its own); reports in the grids of one township, one in ${URGENT_EVERY} of the urgent category ${urgent[0]} (SMS to everyone notified, over SMPP 3.4 to the local SMSC simulator, window 50), the others of the non-urgent leaf categories. An SSE client (\`GET /api/v1/stream\`) is connected as ${who}. From each 201 (its end, at the load generator) to (a) the SMSC's \`submit_sm_resp\` of every SMS of that event and (b) the \`notification\` message for that event at the SSE client; clocks are the same machine's. Intake: from each request's due time to its response.`,
+      '',
+      '| rate | intake p50 / p99 ms | → SMS submit_sm_resp p50 / p99 / max ms (SMS) | → SSE notification p50 / p99 / max ms (events) | all settled | target p99 < 1 s |',
+      '|---|---|---|---|---|---|',
+      ...runs.map(
+        (r) =>
+          `| ${r.rate.toLocaleString('en-US')}/s (achieved ${ms(r.intake.achieved)}/s, ${r.intake.failed} failed) | ${r.intake.p50.toFixed(1)} / ${r.intake.p99.toFixed(1)} | ${ms(r.sms.p50)} / **${ms(r.sms.p99)}** / ${ms(r.sms.max)} (${r.sms.n.toLocaleString('en-US')}) | ${ms(r.sse.p50)} / **${ms(r.sse.p99)}** / ${ms(r.sse.max)} (${r.sse.n.toLocaleString('en-US')}) | ${r.settledS.toFixed(1)} s after | ${ok(r) ? '✅' : '❌'} |`,
+      ),
+      `| baseline: bare Fastify route, one INSERT, same file, ${top.toLocaleString('en-US')}/s | ${barePaced.p50.toFixed(1)} / ${barePaced.p99.toFixed(1)} | — | — | — | — |`,
+      '',
+    ].join('\n');
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function figures(lat: number[]): Figures {
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;
+  return { n: lat.length, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? Number.NaN };
+}
+
+function ucs2(b: Buffer): string {
+  // short_message may start with a UDH (concatenated parts): the code is found in either part.
+  const swapped = Buffer.from(b);
+  if (swapped.length % 2) return '';
+  swapped.swap16();
+  return swapped.toString('utf16le');
+}
+
+/** Waits until every report is linked and no SMS is waiting to be sent. */
+async function settled(db: Database.Database): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  const pending = db.prepare(
+    `select (select count(*) from linkage_queue) + (select count(*) from notifications where channel = 'sms' and status = 'queued') as n`,
+  );
+  while ((pending.get() as { n: number }).n > 0) {
+    if (Date.now() > deadline) throw new Error('linkage and SMS did not settle within 10 minutes');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+async function post(url: string, headers: Record<string, string>, body: string): Promise<{ id: string; code: string }> {
+  const r = await fetch(url, { method: 'POST', headers, body });
+  if (r.status !== 201) throw new Error(`POST ${url}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as { id: string; code: string };
+}
+
+/** An SSE client: the first `notification` per event id, with when it arrived. */
+function openStream(base: string, token: string): Promise<{ notified: Map<string, number>; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const notified = new Map<string, number>();
+    const req = http.get(`${base}/api/v1/stream?access_token=${encodeURIComponent(token)}`, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`stream: ${res.statusCode}`));
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (chunk: string) => {
+        const at = epochNow();
+        buf += chunk;
+        let end;
+        while ((end = buf.indexOf('\n\n')) >= 0) {
+          const message = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          const type = /^event: (.*)$/m.exec(message)?.[1];
+          const data = /^data: (.*)$/m.exec(message)?.[1];
+          if (type !== 'notification' || !data) continue;
+          const eventId = (JSON.parse(data) as { eventId?: string }).eventId;
+          if (eventId && !notified.has(eventId)) notified.set(eventId, at);
+        }
+      });
+      resolve({ notified, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+  });
+}
