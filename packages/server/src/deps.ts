@@ -5,6 +5,7 @@ import type { Db, Dialect } from './db/database.ts';
 import type { Reads } from './db/read-pool.ts';
 import type { WriteBatcher } from './db/write-batcher.ts';
 import type { Bus } from './lib/bus.ts';
+import type { EngineHost } from './engine/host.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Ids } from './lib/ids.ts';
 import type { Logger } from './lib/logger.ts';
@@ -37,4 +38,6 @@ export interface AppDeps {
   caches: Caches;
   /** SSE clients of this node and the live updates of every node. */
   stream: LiveStream;
+  /** The modules' side of the process engine (modules/processes/engine-host.ts), built by the runtime. */
+  engineHost: EngineHost;
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetricsRegistry } from './modules/system/system.routes.ts';
 import { loadTerritory } from './modules/org/territory.service.ts';
 import { ensureBuiltinProcesses } from './engine/runtime/definition-store.ts';
+import { createEngineHost, PROCESS_CATALOG, type EngineHostDeps } from './modules/processes/engine-host.ts';
 import { startScheduler } from './engine/runtime/scheduler.ts';
 import { createCaches, subscribeCacheInvalidation, type Caches } from './caches.ts';
 import { isPostgresUrl } from './db/database.ts';
@@ -49,7 +50,7 @@ export async function createRuntime(
   const logger = overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty });
   const database = overrides.database ?? openDatabase(config.db.url);
   await migrateToLatest(database.db);
-  await ensureBuiltinProcesses(database.db, (overrides.clock ?? systemClock).now().toISOString());
+  await ensureBuiltinProcesses(database.db, (overrides.clock ?? systemClock).now().toISOString(), PROCESS_CATALOG);
   const territory = await loadTerritory(database.db, logger);
   const reads = createReads(database);
   let bus: Bus;
@@ -63,7 +64,7 @@ export async function createRuntime(
   const unsubscribeCaches = subscribeCacheInvalidation(bus, caches);
   const stream = new LiveStream({ bus, db: database.db, territory, logger });
   stream.start();
-  const deps: AppDeps = {
+  const base: EngineHostDeps = {
     config,
     db: database.db,
     dialect: database.dialect,
@@ -79,6 +80,8 @@ export async function createRuntime(
     caches,
     stream,
   };
+  // The engine's host is built from the deps object it becomes part of.
+  const deps: AppDeps = Object.assign(base, { engineHost: createEngineHost(base) });
   const workers: Array<{ stop(): Promise<void> }> = [];
   let closing: Promise<void> | null = null;
   return {

@@ -2,7 +2,7 @@ import type { ProcessDefinition, ProcessDefinitionInput } from '@liandong/contra
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { DEFAULT_TEMPLATES } from '../../modules/notify/templates.ts';
+import type { ActionRegistry } from '../definitions/action-registry.ts';
 import { BUILTIN_DEFINITIONS, layoutDefinition, validateDefinition } from '../definitions/index.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -38,16 +38,28 @@ export async function activeProcessVersion(q: Q, key: string): Promise<number | 
   return row?.active_version ?? null;
 }
 
-/** The template kinds a definition may name (send_sms / notify_unit). */
-export const PROCESS_TEMPLATE_KINDS: readonly string[] = Object.keys(DEFAULT_TEMPLATES);
+/**
+ * What a definition is checked against: the actions the host registered and the notification
+ * template kinds send_sms / notify_unit may name (EngineHost has both). Without it, the
+ * built-in actions and any template.
+ */
+export interface DefinitionCatalog {
+  actions?: ActionRegistry;
+  templates?: readonly string[];
+}
+
+/** The validator's view of the host's actions and templates. */
+export function catalogOf(host: { actions: { actions: ActionRegistry }; templates: readonly string[] }): DefinitionCatalog {
+  return { actions: host.actions.actions, templates: host.templates };
+}
 
 /**
  * Validates a definition for `key` and throws 422 PROCESS_INVALID listing every problem; returns
  * it normalised (defaults filled, every node placed on the diagram).
  */
-export function checkProcessDefinition(key: string, input: unknown): ProcessDefinition {
+export function checkProcessDefinition(key: string, input: unknown, catalog: DefinitionCatalog = {}): ProcessDefinition {
   const body = typeof input === 'object' && input !== null && !Array.isArray(input) ? { ...(input as Record<string, unknown>), key } : input;
-  const result = validateDefinition(body, { templates: PROCESS_TEMPLATE_KINDS });
+  const result = validateDefinition(body, catalog);
   if (!result.ok) {
     throw new AppError('PROCESS_INVALID', `The process has ${result.problems.length} problem(s): ${result.problems.map((p) => p.message).join('; ')}`, {
       problems: result.problems,
@@ -113,7 +125,7 @@ export async function activateProcessVersion(trx: Transaction<Database>, input: 
  * active version, so that e.g. cameras keep closing parking cases (without a declaration only
  * administrators may send a signal); running instances stay on their version.
  */
-export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string): Promise<number> {
+export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string, catalog: DefinitionCatalog = {}): Promise<number> {
   let added = 0;
   await db.transaction().execute(async (trx) => {
     const present = new Map((await trx.selectFrom('processes').select(['key', 'active_version']).execute()).map((r) => [r.key, r.active_version]));
@@ -121,15 +133,15 @@ export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string): 
       if (present.has(key)) {
         const active = present.get(key);
         if (active != null && (await seededWithoutSenders(trx, key, active, builtin))) {
-          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in: who may send its signals' });
+          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin, catalog), at, by: null, note: 'built-in: who may send its signals' });
           added++;
-        } else if (active != null && (await seededAndChanged(trx, key, active, builtin))) {
-          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in: updated' });
+        } else if (active != null && (await seededAndChanged(trx, key, active, builtin, catalog))) {
+          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin, catalog), at, by: null, note: 'built-in: updated' });
           added++;
         }
         continue;
       }
-      await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin), at, by: null, note: 'built-in' });
+      await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin, catalog), at, by: null, note: 'built-in' });
       added++;
     }
   });
@@ -166,9 +178,9 @@ function canonical(v: unknown): string {
  * and the current built-in differs from it (e.g. natural-time limits for the duty room and for
  * urgent events): the installation gets the current built-in as its next version.
  */
-async function seededAndChanged(trx: Transaction<Database>, key: string, version: number, builtin: ProcessDefinitionInput): Promise<boolean> {
+async function seededAndChanged(trx: Transaction<Database>, key: string, version: number, builtin: ProcessDefinitionInput, catalog: DefinitionCatalog): Promise<boolean> {
   const latest = await trx.selectFrom('process_versions').select(['version', 'definition', 'created_by', 'note']).where('key', '=', key).orderBy('version', 'desc').limit(1).executeTakeFirst();
   if (!latest || latest.version !== version || latest.created_by !== null || !latest.note?.startsWith('built-in')) return false;
   const { version: _stored, ...stored } = JSON.parse(latest.definition) as ProcessDefinition;
-  return canonical(stored) !== canonical({ ...checkProcessDefinition(key, builtin), key });
+  return canonical(stored) !== canonical({ ...checkProcessDefinition(key, builtin, catalog), key });
 }

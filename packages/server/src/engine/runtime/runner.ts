@@ -1,7 +1,7 @@
 import type { ProcessDefinition, TaskNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable, ProcessInstancesTable, ProcessTokensTable, TasksTable } from '../../db/schema.ts';
-import type { EventActor } from '../../modules/events/event-actor.ts';
+import type { EngineActor } from '../host.ts';
 import { evaluateCondition } from '../definitions/evaluate-condition.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { runAction } from './actions.ts';
@@ -10,32 +10,17 @@ import { activeProcessVersion, loadProcessVersion } from './definition-store.ts'
 import { taskDeadline } from './sla.ts';
 import { planTaskDeadline } from './task-limits.ts';
 import { insertStatement, rawQuery } from '../../db/raw-sql.ts';
-import { ActionError, categoryFactsOf, ENGINE_ACTOR, StepContext, type CategoryFacts, type CategoryRow, type EngineDeps, type TokenState } from './step-context.ts';
+import { ActionError, ENGINE_ACTOR, StepContext, type CategoryFacts, type EngineDeps, type TokenState } from './step-context.ts';
 
 const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;
 
 /** An automatic path longer than this is a loop the validator should have refused. */
 const MAX_AUTOMATIC_STEPS = 500;
 
-const MACHINE_SOURCES: ReadonlySet<string> = new Set(['video', 'iot']);
-
-/**
- * The process a new event runs: a deputy's concern follows the deputy process (民生小事时时督)
- * whatever its category; otherwise the category's process, else the standard loop.
- */
-export async function processKeyFor(trx: Transaction<Database>, event: EventsTable): Promise<string> {
-  if (event.source === 'deputy') return 'deputy-concern';
-  const [row] = await rawQuery<{ process_key: string | null }>(trx, 'select "process_key" from "categories" where "code" = ?', [event.category_code]);
-  const key = row?.process_key ?? 'standard';
-  // Alarm confirmation is for machines' reports; a person's report of the same category is accepted as usual.
-  if (key === 'ai-alarm' && !MACHINE_SOURCES.has(event.source)) return 'standard';
-  return key;
-}
-
 export interface StartOptions {
   processKey?: string;
   vars?: Record<string, unknown>;
-  actor?: EventActor;
+  actor?: EngineActor;
   /**
    * Start where an event already stands (history brought in from elsewhere): at the first task
    * whose event status is the event's status, else at the start.
@@ -66,7 +51,7 @@ export interface StartOptions {
  * and answers a step with `skipped` set, without aborting the caller's transaction.
  */
 export async function startInstance(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, cal: Calendar, opts: StartOptions = {}): Promise<StepContext> {
-  const key = opts.processKey ?? (await processKeyFor(trx, event));
+  const key = opts.processKey ?? (await deps.engineHost.lookups.processKeyFor(trx, event));
   const facts = await startFacts(trx, deps, event, key);
   const version = facts.version;
   if (version === null) throw new Error(`No active version of process ${key}`);
@@ -94,7 +79,6 @@ export async function startInstance(trx: Transaction<Database>, deps: EngineDeps
   ctx.eventLocked = facts.eventLocked;
   ctx.alreadyTold = opts.alreadyTold ?? null;
   if (facts.category) ctx.primeCategory(facts.category);
-  if (facts.owner !== undefined) ctx.scratch.set('owner', facts.owner);
   // Written already (claimInstance); flush stores the vars and status the first run leaves it in.
   ctx.instanceDirty = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
@@ -125,16 +109,7 @@ async function nextRun(trx: Transaction<Database>, eventId: string): Promise<num
 interface StartFacts {
   version: number | null;
   category?: CategoryFacts;
-  /** The registered owner of the event's plate (null: none); undefined when not read. */
-  owner?: { name: string; phone: string | null } | null;
   eventLocked: boolean;
-}
-
-interface StartRow extends CategoryRow {
-  active_version: number | null;
-  v_plate: string | null;
-  owner_name: string | null;
-  owner_phone: string | null;
 }
 
 /**
@@ -143,47 +118,41 @@ interface StartRow extends CategoryRow {
  * so no activation lands in the middle of a transaction). PostgreSQL reads at every start, as
  * it locks the event.
  */
-const startRowsOf = new WeakMap<object, Map<string, StartRow>>();
+const startFactsOf = new WeakMap<object, Map<string, { version: number | null; category: CategoryFacts }>>();
 
 /**
- * What a start reads, in one query: the active version (read afresh for every transaction, so
- * an activation takes effect on every node at once), the category's facts and the plate's owner.
- * On PostgreSQL it also locks the event row, which the start updates anyway, so the timeline
- * can be numbered in the same statement as the other writes.
+ * What a start reads: the active version (read afresh for every transaction, so an activation
+ * takes effect on every node at once) and the category's facts (from the host). On PostgreSQL
+ * the same query locks the event row, which the start updates anyway, so the timeline's
+ * numbering sees every committed entry.
  */
 async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, key: string): Promise<StartFacts> {
   const pg = deps.dialect === 'postgres';
   const memoKey = `${key}\u0000${event.category_code}`;
-  let memo: Map<string, StartRow> | undefined;
-  if (!pg && !event.plate) {
-    memo = startRowsOf.get(trx);
-    if (!memo) startRowsOf.set(trx, (memo = new Map()));
+  let memo: Map<string, { version: number | null; category: CategoryFacts }> | undefined;
+  if (!pg) {
+    memo = startFactsOf.get(trx);
+    if (!memo) startFactsOf.set(trx, (memo = new Map()));
   }
   const known = memo?.get(memoKey);
-  if (known) return { version: known.active_version ?? null, category: categoryFactsOf(event.category_code, known), owner: undefined, eventLocked: false };
-  const [row] = await rawQuery<StartRow>(
+  if (known) return { ...known, eventLocked: false };
+  const [row] = await rawQuery<{ active_version: number | null }>(
     trx,
-    'select p."active_version", c."name_zh", c."time_limit_minutes", c."time_limit_kind", c."requires_confirmation", v."plate" as "v_plate", v."owner_name", v."owner_phone" ' +
-      'from "events" e left join "processes" p on p."key" = ? left join "categories" c on c."code" = ? left join "vehicles" v on v."plate" = ? where e."id" = ?' +
-      (pg ? ' for update of e' : ''),
-    [key, event.category_code, event.plate ?? null, event.id],
+    'select p."active_version" from "events" e left join "processes" p on p."key" = ? where e."id" = ?' + (pg ? ' for update of e' : ''),
+    [key, event.id],
   );
   // The event not stored (yet): read the version alone.
   if (!row) return { version: await activeProcessVersion(trx, key), eventLocked: false };
-  memo?.set(memoKey, row);
-  return {
-    version: row.active_version ?? null,
-    category: categoryFactsOf(event.category_code, row),
-    owner: event.plate ? (row.v_plate !== null ? { name: row.owner_name ?? '', phone: row.owner_phone } : null) : undefined,
-    eventLocked: pg,
-  };
+  const facts = { version: row.active_version ?? null, category: await deps.engineHost.lookups.category(trx, event.category_code) };
+  memo?.set(memoKey, facts);
+  return { ...facts, eventLocked: pg };
 }
 
 /**
  * Opens an existing instance for a step: the instance (row-locked on PostgreSQL, so two nodes
  * never advance one instance at once), its definition version, event and live tokens.
  */
-export async function openInstance(trx: Transaction<Database>, deps: EngineDeps, instanceId: string, cal: Calendar, actor: EventActor = ENGINE_ACTOR): Promise<StepContext | null> {
+export async function openInstance(trx: Transaction<Database>, deps: EngineDeps, instanceId: string, cal: Calendar, actor: EngineActor = ENGINE_ACTOR): Promise<StepContext | null> {
   const [instance] = await rawQuery<ProcessInstancesTable>(trx, `select * from "process_instances" where "id" = ?${deps.dialect === 'postgres' ? ' for update' : ''}`, [instanceId]);
   if (!instance) return null;
   const def = await loadProcessVersion(deps.db, trx, instance.process_key, instance.version);
@@ -196,7 +165,7 @@ export async function openInstance(trx: Transaction<Database>, deps: EngineDeps,
 }
 
 /** Stops every live instance of an event (before it starts afresh, e.g. when reopened): tasks and timers go with them. */
-export async function cancelInstancesOf(trx: Transaction<Database>, deps: EngineDeps, eventId: string, cal: Calendar, actor: EventActor, reason: string): Promise<StepContext[]> {
+export async function cancelInstancesOf(trx: Transaction<Database>, deps: EngineDeps, eventId: string, cal: Calendar, actor: EngineActor, reason: string): Promise<StepContext[]> {
   const live = await trx.selectFrom('process_instances').select('id').where('event_id', '=', eventId).where('status', 'in', ['running', 'suspended', 'failed']).execute();
   const steps: StepContext[] = [];
   for (const { id } of live) {
@@ -337,8 +306,7 @@ function readsQueriedFacts(node: object): boolean {
 
 /** Loads the event facts that need a query, before a decision reads them. */
 export async function prepareFacts(ctx: StepContext): Promise<void> {
-  const co = await ctx.trx.selectFrom('event_units').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', ctx.event.id).where('role', '=', 'co').executeTakeFirst();
-  ctx.scratch.set('coUnitCount', Number(co?.n ?? 0));
+  ctx.scratch.set('coUnitCount', (await ctx.host.people.coUnits(ctx.trx, ctx.event.id)).length);
   ctx.scratch.set('requiresConfirmation', (await ctx.categoryFacts()).requiresConfirmation);
 }
 
@@ -383,7 +351,7 @@ export async function cancelTokens(ctx: StepContext, which: (t: TokenState) => b
 /** Creates the task(s) of a task node for a token; answers how many. */
 async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode): Promise<number> {
   if (!node.assignee) return 0;
-  const units = await resolveAssigneeUnits(ctx.trx, ctx.deps.territory, ctx.current, node.assignee.unit);
+  const units = await resolveAssigneeUnits(ctx.trx, ctx.host, ctx.territory, ctx.current, node.assignee.unit);
   if (!units.length) return 0;
   const facts = await ctx.categoryFacts();
   const warnShare = node.warnShare ?? 0.8;
@@ -426,9 +394,9 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
     ctx.newTasks.push(task);
     if (task.warn_at) ctx.addTimer('warn', task.warn_at, { taskId: task.id, tokenId: token.row.id });
     if (task.due_at) ctx.addTimer('due', task.due_at, { taskId: task.id, tokenId: token.row.id });
-    const unitName = ctx.deps.territory.getUnit(unit.unitId)?.name ?? '';
+    const unitName = ctx.territory.getUnit(unit.unitId)?.name ?? '';
     ctx.log('task.created', { taskId: task.id, nodeId: node.id, title: node.title, unitId: unit.unitId, unitName, role: task.role, dueAt: task.due_at }, { orgUnitId: unit.unitId });
-    const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, unit.unitId, task.role, ctx.deps);
+    const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, ctx.host, unit.unitId, task.role);
     for (const m of members) {
       if (ctx.alreadyTold?.has(m.userId)) continue;
       ctx.notify({

@@ -1,17 +1,18 @@
 import type { Transaction } from 'kysely';
-import { Histogram } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import type { Database } from '../../db/schema.ts';
-import type { AppDeps } from '../../deps.ts';
-import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
+import type { WriteBatcher } from '../../db/write-batcher.ts';
 import { rawQuery } from '../../db/raw-sql.ts';
+import type { EngineDeps } from './step-context.ts';
 import { findDueTimers, fireTimers, runWebhookTimer, type FiredTimer, type SharedFacts } from './timers.ts';
 
-export type SchedulerDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'metrics' | 'caches' | 'stream' | 'bus'>;
+/** The engine's deps with group-commit transactions and the metrics registry (AppDeps is one). */
+export type SchedulerDeps = EngineDeps & { writes: WriteBatcher; metrics: Registry };
 
 const BATCH = 500;
 
 /** Lateness of fired timers (firing time − due time), for /metrics and the benchmark. */
-function latenessHistogram(deps: Pick<AppDeps, 'metrics'>): Histogram {
+function latenessHistogram(deps: Pick<SchedulerDeps, 'metrics'>): Histogram {
   const existing = deps.metrics.getSingleMetric('liandong_timer_lateness_seconds');
   if (existing) return existing as Histogram;
   return new Histogram({
@@ -34,7 +35,7 @@ const CHUNK = 25;
  */
 export async function fireDueTimers(deps: SchedulerDeps, opts: { onFired?: (latenessMs: number) => void } = {}): Promise<number> {
   const histogram = latenessHistogram(deps);
-  const cal = await loadCalendar(deps);
+  const cal = await deps.engineHost.calendar();
   const shared: SharedFacts = new Map();
   let total = 0;
   const observe = (r: FiredTimer) => {

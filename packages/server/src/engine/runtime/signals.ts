@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { EventActor } from '../../modules/events/event-actor.ts';
+import type { EngineActor } from '../host.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { continueFrom, openInstance } from './runner.ts';
 import type { EngineDeps } from './step-context.ts';
@@ -19,7 +19,7 @@ export interface SignalResult {
 export async function deliverSignal(
   trx: Transaction<Database>,
   deps: EngineDeps,
-  input: { eventId: string; name: string; data?: Record<string, unknown>; actor: EventActor; cal: Calendar },
+  input: { eventId: string; name: string; data?: Record<string, unknown>; actor: EngineActor; cal: Calendar },
 ): Promise<SignalResult> {
   const waiting = await trx
     .selectFrom('process_tokens as k')

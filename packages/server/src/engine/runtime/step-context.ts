@@ -2,7 +2,6 @@ import type { ProcessDefinition, ProcessNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
 import type {
   Database,
-  EventTimelineTable,
   EventsTable,
   ProcessInstancesTable,
   ProcessTimersTable,
@@ -10,19 +9,33 @@ import type {
   TasksTable,
   TimerKind,
 } from '../../db/schema.ts';
-import type { AppDeps } from '../../deps.ts';
-import type { EventActor } from '../../modules/events/event-actor.ts';
-import { actorUserId, isSystemActor } from '../../modules/events/event-actor.ts';
-import { enqueueNotifications } from '../../modules/notify/outbox.ts';
-import type { NotificationRequest } from '../../modules/notify/notify.types.ts';
-import { pushNotifications } from '../../modules/stream/stream.publish.ts';
+import type { Db, Dialect } from '../../db/database.ts';
+import type { WriteBatcher } from '../../db/write-batcher.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Ids } from '../../lib/ids.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { isSystemActor, type CategoryFacts, type EngineActor, type EngineHost, type EngineTerritory, type NotificationRequest, type TimelineEntry } from '../host.ts';
 import type { Calendar } from '../time/calendar.ts';
-import { insertStatement, marks, rawQuery, runStatements, type Statement } from '../../db/raw-sql.ts';
+import { insertStatement, marks, runStatements, type Statement } from '../../db/raw-sql.ts';
 
-export type EngineDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config' | 'writes'>>;
+export type { CategoryFacts } from '../host.ts';
+
+/** What the engine runs on: the database, time and ids, the organisation's units, and its host (AppDeps is one). */
+export interface EngineDeps {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  territory: EngineTerritory;
+  /** Everything of the modules the engine needs (engine/host.ts). */
+  engineHost: EngineHost;
+  /** Transactions for hot write paths; plain transactions when absent. */
+  writes?: WriteBatcher;
+}
 
 /** The engine's name on the timeline. */
-export const ENGINE_ACTOR = { kind: 'system', name: '流程引擎 Process engine' } as const satisfies EventActor;
+export const ENGINE_ACTOR = { kind: 'system', name: '流程引擎 Process engine' } as const satisfies EngineActor;
 
 /** An automatic step that failed for a reason the process may route around (its `onError`). */
 export class ActionError extends Error {}
@@ -37,13 +50,6 @@ export interface TokenState {
   deleted: boolean;
 }
 
-export interface CategoryFacts {
-  name: string;
-  timeLimitMinutes: number | null;
-  timeLimitKind: string;
-  requiresConfirmation: boolean;
-}
-
 /**
  * Everything one step of one instance changes, gathered in memory and written at the end in a
  * few multi-row statements, inside the caller's transaction: the instance, its tokens, tasks,
@@ -56,7 +62,7 @@ export class StepContext {
   readonly tokens = new Map<string, TokenState>();
   readonly newTasks: TasksTable[] = [];
   readonly newTimers: ProcessTimersTable[] = [];
-  readonly timeline: Array<Omit<EventTimelineTable, 'seq' | 'id'>> = [];
+  readonly timeline: TimelineEntry[] = [];
   readonly notifications: NotificationRequest[] = [];
   readonly eventPatch: Partial<EventsTable> = {};
   readonly afterCommit: Array<() => void> = [];
@@ -82,12 +88,21 @@ export class StepContext {
     readonly def: ProcessDefinition,
     readonly event: EventsTable,
     readonly cal: Calendar,
-    readonly actor: EventActor,
+    readonly actor: EngineActor,
   ) {
     this.now = deps.clock.now();
     this.nowIso = this.now.toISOString();
     this.nodes = nodeMapOf(def);
     this.vars = JSON.parse(instance.vars) as Record<string, unknown>;
+  }
+
+  /** The modules' side of the engine (engine/host.ts). */
+  get host(): EngineHost {
+    return this.deps.engineHost;
+  }
+
+  get territory(): EngineTerritory {
+    return this.deps.territory;
   }
 
   node(id: string): ProcessNode {
@@ -152,16 +167,15 @@ export class StepContext {
     });
   }
 
-  log(kind: string, data: Record<string, unknown>, opts: { actor?: EventActor | null; orgUnitId?: string | null } = {}): void {
+  log(kind: string, data: Record<string, unknown>, opts: { actor?: EngineActor | null; orgUnitId?: string | null } = {}): void {
     const actor = opts.actor === undefined ? this.actor : opts.actor;
     this.timeline.push({
-      event_id: this.event.id,
+      eventId: this.event.id,
       at: this.nowIso,
       kind,
-      actor_user_id: actor ? actorUserId(actor) : null,
-      actor_name: actor ? actor.name : null,
-      org_unit_id: opts.orgUnitId ?? (actor && isSystemActor(actor) ? (actor.orgUnitId ?? null) : (actor?.memberships[0]?.orgUnitId ?? null)),
-      data: JSON.stringify(data),
+      actor,
+      orgUnitId: opts.orgUnitId ?? (actor && isSystemActor(actor) ? (actor.orgUnitId ?? null) : (actor?.memberships[0]?.orgUnitId ?? null)),
+      data,
     });
   }
 
@@ -177,8 +191,7 @@ export class StepContext {
   async categoryFacts(): Promise<CategoryFacts> {
     if (!this.category) this.category = this.sharedCategories?.get(this.event.category_code);
     if (!this.category) {
-      const [row] = await rawQuery<CategoryRow>(this.trx, 'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?', [this.event.category_code]);
-      this.category = categoryFactsOf(this.event.category_code, row);
+      this.category = await this.host.lookups.category(this.trx, this.event.category_code);
       this.sharedCategories?.set(this.event.category_code, this.category);
     }
     return this.category;
@@ -190,14 +203,14 @@ export class StepContext {
   }
 
   /**
-   * Writes everything the step changed. On PostgreSQL the row changes go as one statement (see
-   * runStatements) — with the timeline in it when the event row is already locked by this
-   * transaction (`eventLocked`), else the timeline follows once the event update holds the lock,
-   * so its numbering sees every committed entry.
+   * Writes everything the step changed, inside the caller's transaction: on PostgreSQL the row
+   * changes go as one statement (see runStatements). The event update comes first (on
+   * PostgreSQL it takes the event row's lock), then the timeline through the host, which
+   * numbers it after every committed entry, then the notifications; their live push is left
+   * in afterCommit.
    */
   async flush(): Promise<void> {
     const { trx } = this;
-    const pg = this.deps.dialect === 'postgres';
     const writes: Statement[] = [];
     // A new instance's row is written by its start (startInstance), never here: one main process per event.
     const inserts: ProcessTokensTable[] = [];
@@ -230,54 +243,13 @@ export class StepContext {
         params: [...patchKeys.map((k) => this.eventPatch[k]), this.nowIso, this.event.id],
       });
     }
-    if (this.timeline.length) {
-      const rows = this.timeline.map((e, i) => ({ id: this.deps.ids.id(), seq: i + 1, ...e }));
-      if (pg) {
-        // Numbered in the statement itself: a subquery sees the entries committed before it, not its own.
-        const cols = Object.keys(rows[0]);
-        const tuple = `(${cols.map((c) => (c === 'seq' ? '(select coalesce(max("seq"), 0) from "event_timeline" where "event_id" = ?) + ?' : '?')).join(', ')})`;
-        const timeline: Statement = {
-          text: `insert into "event_timeline" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
-          params: rows.flatMap((r) => cols.map((c) => (c === 'seq' ? [this.event.id, r.seq] : [(r as Record<string, unknown>)[c]])).flat()),
-        };
-        if (this.eventLocked) writes.push(timeline);
-        else {
-          await runStatements(trx, writes);
-          writes.length = 0;
-          writes.push(timeline);
-        }
-      } else {
-        await runStatements(trx, writes);
-        writes.length = 0;
-        const last = await rawQuery<{ seq: number | null }>(trx, 'select max("seq") as "seq" from "event_timeline" where "event_id" = ?', [this.event.id]);
-        const base = Number(last[0]?.seq ?? 0);
-        for (const r of rows) r.seq += base;
-        writes.push(insertStatement('event_timeline', rows));
-      }
-    }
     await runStatements(trx, writes);
+    if (this.timeline.length) await this.host.timeline.append(trx, this.timeline, this.deps);
     if (this.notifications.length) {
-      const result = await enqueueNotifications(trx, this.deps, this.notifications, { skipInvalid: true });
-      const inApp = result.created.filter((n) => n.channel === 'in_app');
-      if (inApp.length) this.afterCommit.push(() => void pushNotifications(this.deps, inApp));
+      const push = await this.host.notifications.enqueue(trx, this.notifications, this.deps);
+      if (push) this.afterCommit.push(push);
     }
   }
-}
-
-export interface CategoryRow {
-  name_zh: string | null;
-  time_limit_minutes: number | null;
-  time_limit_kind: string | null;
-  requires_confirmation: number | null;
-}
-
-export function categoryFactsOf(code: string, row: CategoryRow | undefined): CategoryFacts {
-  return {
-    name: row?.name_zh ?? code,
-    timeLimitMinutes: row?.time_limit_minutes ?? null,
-    timeLimitKind: row?.time_limit_kind ?? 'working',
-    requiresConfirmation: row?.requires_confirmation === 1,
-  };
 }
 
 const nodeMaps = new WeakMap<ProcessDefinition, Map<string, ProcessNode>>();

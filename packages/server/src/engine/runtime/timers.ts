@@ -1,10 +1,10 @@
 import type { Transaction } from 'kysely';
 import type { Database, ProcessTimersTable, TasksTable } from '../../db/schema.ts';
-import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { unitAbove, unitMembers } from './assignment.ts';
 import { continueFrom, openInstance } from './runner.ts';
 import { marks, rawQuery } from '../../db/raw-sql.ts';
+import type { EngineHost } from '../host.ts';
 import type { CategoryFacts, EngineDeps, StepContext } from './step-context.ts';
 
 const OPEN_TASK = new Set(['open', 'claimed']);
@@ -91,25 +91,29 @@ function taskVars(ctx: StepContext, task: TasksTable, category: string) {
     code: ctx.event.code,
     category,
     task: task.title_zh,
-    unit: ctx.deps.territory.getUnit(task.unit_id)?.name ?? '',
+    unit: ctx.territory.getUnit(task.unit_id)?.name ?? '',
     due: task.due_at ? new Date(task.due_at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '',
     note: '',
   };
 }
 
 /** People working on a task now: the one who claimed it, or everyone with the role in its unit. */
-export async function taskHandlers(trx: Transaction<Database>, task: Pick<TasksTable, 'user_id' | 'unit_id' | 'role'>): Promise<Array<{ userId: string; phone: string | null }>> {
+export async function taskHandlers(
+  trx: Transaction<Database>,
+  host: Pick<EngineHost, 'people'>,
+  task: Pick<TasksTable, 'user_id' | 'unit_id' | 'role'>,
+): Promise<Array<{ userId: string; phone: string | null }>> {
   if (task.user_id) {
-    const u = await trx.selectFrom('users').select(['id', 'phone']).where('id', '=', task.user_id).executeTakeFirst();
-    return u ? [{ userId: u.id, phone: u.phone }] : [];
+    const u = await host.people.user(trx, task.user_id);
+    return u ? [u] : [];
   }
-  return unitMembers(trx, task.unit_id, task.role);
+  return unitMembers(trx, host, task.unit_id, task.role, { fresh: true });
 }
 
 async function warnTask(ctx: StepContext, task: TasksTable): Promise<void> {
   ctx.log('sla.warning', { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at }, { orgUnitId: task.unit_id });
   const vars = taskVars(ctx, task, (await ctx.categoryFacts()).name);
-  for (const h of await taskHandlers(ctx.trx, task)) {
+  for (const h of await taskHandlers(ctx.trx, ctx.host, task)) {
     ctx.notify({ channel: 'in_app', kind: 'task.warning', recipientUserId: h.userId, eventId: ctx.event.id, link: `/events/${ctx.event.id}`, vars, urgent: false, idempotencyKey: `task:${task.id}:warn:${task.due_at}:${h.userId}` });
   }
 }
@@ -129,23 +133,23 @@ async function taskOverdue(ctx: StepContext, task: TasksTable): Promise<void> {
   ctx.log('sla.overdue', { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at, actions }, { orgUnitId: task.unit_id });
   const base = { eventId: ctx.event.id, link: `/events/${ctx.event.id}`, urgent: false };
   if (urge) {
-    for (const h of await taskHandlers(ctx.trx, task)) {
+    for (const h of await taskHandlers(ctx.trx, ctx.host, task)) {
       ctx.notify({ ...base, channel: 'in_app', kind: 'event.urged', recipientUserId: h.userId, vars: { ...vars, note: '（系统自动催办）' }, idempotencyKey: `task:${task.id}:auto-urge:${task.due_at}:${h.userId}` });
     }
     ctx.log('urged', { taskId: task.id, automatic: true, urgeCount: ctx.current.urge_count }, { orgUnitId: task.unit_id });
   }
   const escalateTo: Array<{ unitId: string; roles: string[] }> = [];
   if (actions.includes('escalate')) {
-    const above = unitAbove(ctx.deps.territory, task.unit_id);
+    const above = unitAbove(ctx.territory, task.unit_id);
     if (above) escalateTo.push({ unitId: above, roles: ['leader', 'dispatcher', 'duty_officer', 'handler'] });
   }
   if (actions.includes('notify_leader') && ctx.event.county_id) escalateTo.push({ unitId: ctx.event.county_id, roles: ['leader'] });
   for (const target of escalateTo) {
-    const who = await unitMembers(ctx.trx, target.unitId, target.roles, ctx.deps);
+    const who = await unitMembers(ctx.trx, ctx.host, target.unitId, target.roles);
     for (const p of who) {
       ctx.notify({ ...base, channel: 'in_app', kind: 'task.overdue', recipientUserId: p.userId, vars, urgent: true, idempotencyKey: `task:${task.id}:escalated:${target.unitId}:${task.due_at}:${p.userId}` });
     }
-    ctx.log('escalated', { taskId: task.id, toUnitId: target.unitId, toUnitName: ctx.deps.territory.getUnit(target.unitId)?.name ?? '', people: who.length }, { orgUnitId: target.unitId });
+    ctx.log('escalated', { taskId: task.id, toUnitId: target.unitId, toUnitName: ctx.territory.getUnit(target.unitId)?.name ?? '', people: who.length }, { orgUnitId: target.unitId });
   }
 }
 
@@ -176,7 +180,7 @@ export async function runWebhookTimer(deps: EngineDeps, timerId: string): Promis
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  const cal = await loadCalendar(deps);
+  const cal = await deps.engineHost.calendar();
   const after: Array<() => void> = [];
   const write = deps.writes ?? { transaction: <T>(work: (trx: Transaction<any>) => Promise<T>) => deps.db.transaction().execute(work) };
   await write.transaction(async (t) => {

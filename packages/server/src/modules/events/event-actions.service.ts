@@ -18,7 +18,7 @@ import { enqueueNotifications } from '../notify/outbox.ts';
 import { pushNotifications } from '../stream/stream.publish.ts';
 import type { NotificationRequest } from '../notify/notify.types.ts';
 
-type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'caches' | 'stream' | 'bus'> & Partial<Pick<AppDeps, 'config'>>;
+type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'caches' | 'stream' | 'bus' | 'engineHost'> & Partial<Pick<AppDeps, 'config'>>;
 
 interface ActionStep {
   /** Throws FORBIDDEN / INVALID_STATE when the action is not allowed now. */
@@ -144,8 +144,8 @@ async function isHandlingNow(trx: Transaction<Database>, principal: Principal, e
 async function tellAboutEvent(trx: Transaction<Database>, deps: ActionDeps, row: EventsTable, kind: 'event.urged' | 'event.supervised', note: string | undefined, o: { leaders: boolean }): Promise<Array<() => void>> {
   const tasks = await trx.selectFrom('tasks').select(['id', 'unit_id', 'role', 'user_id']).where('event_id', '=', row.id).where('status', 'in', ['open', 'claimed', 'shelved']).execute();
   const people = new Map<string, string | null>();
-  for (const t of tasks) for (const h of await taskHandlers(trx, t)) people.set(h.userId, h.phone);
-  if (o.leaders && row.county_id) for (const l of await unitMembers(trx, row.county_id, 'leader')) people.set(l.userId, l.phone);
+  for (const t of tasks) for (const h of await taskHandlers(trx, deps.engineHost, t)) people.set(h.userId, h.phone);
+  if (o.leaders && row.county_id) for (const l of await unitMembers(trx, deps.engineHost, row.county_id, 'leader', { fresh: true })) people.set(l.userId, l.phone);
   const category = (await trx.selectFrom('categories').select('name_zh').where('code', '=', row.category_code).executeTakeFirst())?.name_zh ?? row.category_code;
   const at = deps.clock.now().getTime();
   const requests: NotificationRequest[] = [];

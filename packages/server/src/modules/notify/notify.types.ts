@@ -3,29 +3,8 @@
  * modules that notify (events, and later the process engine).
  */
 
-export type NotificationChannel = 'sms' | 'in_app';
-export type Locale = 'zh' | 'en';
-
-/** What a use-case asks for, inside its own transaction (see enqueueNotifications in outbox.ts). */
-export interface NotificationRequest {
-  channel: NotificationChannel;
-  /** Template kind, e.g. 'event.assigned', 'event.urgent', 'parking.reminder'. */
-  kind: string;
-  /** The user notified (in-app: required; SMS: optional, for the record). */
-  recipientUserId?: string | null;
-  /** SMS: the number as given (+86 and separators accepted); validated and normalised. */
-  phone?: string | null;
-  eventId?: string | null;
-  /** Where the in-app notification leads, e.g. '/events/<id>'. */
-  link?: string | null;
-  /** Template variables; a value may be given per language ({ zh, en }). */
-  vars: Record<string, string | number | Readonly<Record<Locale, string>>>;
-  /** Urgent notifications ignore quiet hours and the per-recipient rate limit. */
-  urgent: boolean;
-  /** The same key twice is one notification: retried use-cases never notify twice. */
-  idempotencyKey: string;
-  locale?: Locale;
-}
+// The engine notifies too, and may not import modules/: the request's shape is the engine's (engine/host.ts).
+export type { Locale, NotificationChannel, NotificationRequest } from '../../engine/host.ts';
 
 /** One SMS handed to a provider. `to` is a normalised 11-digit mainland number. */
 export interface OutgoingSms {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careVars } from '../../engine/runtime/actions.ts';
+import { maskName } from '../vehicles/vehicles.policy.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { clearOutbox, enqueue, smsRequest } from './notify.test-helpers.ts';
@@ -14,14 +15,14 @@ describe('care.alert text from the process variables', () => {
   const body = DEFAULT_TEMPLATES['care.alert']!.body;
 
   it('names the person masked, the place and the hours when the care rule gave them', () => {
-    const vars = { place: '南浦村第一网格', ...careVars({ subjectName: '张秀英', place: '南浦村3组12号', silentHours: 36 }) };
+    const vars = { place: '南浦村第一网格', ...careVars({ subjectName: '张秀英', place: '南浦村3组12号', silentHours: 36 }, maskName) };
     expect(renderTemplate(body.zh, vars, 'zh')).toBe('【联动】关爱预警：张**（南浦村3组12号）已36小时无活动，请尽快上门查看。');
     expect(renderTemplate(body.en, vars, 'en')).toBe('[Liandong] Care alert: 张** (南浦村3组12号) has shown no activity for 36 hours. Please visit.');
     expect(renderTemplate('{name}已{hours}小时', vars, 'zh')).toBe('张**已36小时');
   });
 
   it('without a name or a figure, says "the person under care" and "for a long time", never "0 hours"', () => {
-    const vars = { place: '南浦村第一网格', ...careVars({ silentHours: 0, subjectName: '  ' }) };
+    const vars = { place: '南浦村第一网格', ...careVars({ silentHours: 0, subjectName: '  ' }, maskName) };
     const zh = renderTemplate(body.zh, vars, 'zh');
     expect(zh).toBe('【联动】关爱预警：关爱对象（南浦村第一网格）长时间无活动，请尽快上门查看。');
     expect(renderTemplate(body.en, vars, 'en')).toBe('[Liandong] Care alert: the person under care (南浦村第一网格) has shown no activity for some time. Please visit.');
@@ -83,8 +84,8 @@ describe.each(TEST_DIALECTS)('SMS sent by the processes (%s)', (dialect) => {
     const put = await t.as('admin')('PUT', '/api/v1/sms-templates/care.alert', { locale: 'zh', body: '【联动】{name}已{hours}小时无活动（{place}）' });
     expect(put.statusCode, put.body).toBeLessThan(300);
     try {
-      const vars = { code: 'E1', place: '北门', ...careVars({}) };
-      const known = { code: 'E2', place: '北门', ...careVars({ subjectName: '李四', silentHours: 12 }) };
+      const vars = { code: 'E1', place: '北门', ...careVars({}, maskName) };
+      const known = { code: 'E2', place: '北门', ...careVars({ subjectName: '李四', silentHours: 12 }, maskName) };
       const { created } = await enqueue(t, [smsRequest('care-unknown', { kind: 'care.alert', vars }), smsRequest('care-known', { kind: 'care.alert', vars: known })]);
       expect(created.map((c) => c.body)).toEqual(['【联动】关爱预警：关爱对象（北门）长时间无活动，请尽快上门查看。', '【联动】李*已12小时无活动（北门）']);
     } finally {

@@ -8,12 +8,12 @@ import type {
   SavedProcessVersion,
 } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
+import { PROCESS_CATALOG } from './engine-host.ts';
 import { describeDefinition, layoutDefinition, validateDefinition } from '../../engine/definitions/index.ts';
 import {
   activateProcessVersion,
   checkProcessDefinition,
   loadProcessVersion,
-  PROCESS_TEMPLATE_KINDS,
   saveProcessVersion,
 } from '../../engine/runtime/definition-store.ts';
 import { AppError } from '../../errors.ts';
@@ -90,7 +90,7 @@ function splitNote(body: unknown): { definition: unknown; note: string | null } 
  */
 export async function saveProcess(deps: ProcessDeps, principal: Principal, key: string, body: unknown, opts: { activate: boolean }): Promise<SavedProcessVersion> {
   const { definition: input, note } = splitNote(body);
-  const definition = checkProcessDefinition(key, input);
+  const definition = checkProcessDefinition(key, input, PROCESS_CATALOG);
   const at = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
     const saved = await saveProcessVersion(trx, { key, definition, at, by: principal.userId, note, activate: opts.activate });
@@ -129,7 +129,7 @@ export async function activateProcess(deps: ProcessDeps, principal: Principal, k
 /** Validates without saving, for the editor's live messages. */
 export function validateProcess(body: unknown): ProcessValidation {
   const { definition: input } = splitNote(body);
-  const result = validateDefinition(input, { templates: PROCESS_TEMPLATE_KINDS });
+  const result = validateDefinition(input, PROCESS_CATALOG);
   if (!result.ok) return { ok: false, problems: result.problems };
   const { version: _ignored, ...def } = result.definition;
   const definition = layoutDefinition(def);

@@ -59,7 +59,7 @@ export async function signalEvent(
   const row = await findSignalTarget(deps, principal, eventId);
   const senders = await declaredSenders(deps, row, name);
   const roleUnits = await Promise.all(
-    senders.map((s) => (s.kind === 'role' ? resolveAssigneeUnits(deps.db as unknown as Transaction<Database>, deps.territory, row, s.unit) : null)),
+    senders.map((s) => (s.kind === 'role' ? resolveAssigneeUnits(deps.db as unknown as Transaction<Database>, deps.engineHost, deps.territory, row, s.unit) : null)),
   );
   const decision = decideSignal(principal, senders, { reporterUserId: row.reporter_user_id, roleUnits });
   const audit = (action: string, details: Record<string, unknown>): AuditEntry => ({

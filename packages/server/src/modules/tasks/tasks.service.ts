@@ -14,7 +14,7 @@ import { canActOnTask, canApprove, isAdmin, isTaskHandler } from './tasks.policy
 import { presentTasks } from './tasks.presenter.ts';
 import { findTasks, findTaskRow } from './tasks.repository.ts';
 
-export type TasksDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'caches' | 'stream' | 'bus'>;
+export type TasksDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'caches' | 'stream' | 'bus' | 'engineHost'>;
 
 const OPEN = new Set(['open', 'claimed', 'shelved']);
 const DUE_SOON_MS = 4 * 3_600_000;
@@ -198,7 +198,7 @@ class TaskStep {
     this.log('task.transferred', { fromUnitId: from, fromUnitName: this.ctx.deps.territory.getUnit(from)?.name ?? '', toUnitId: to.id, toUnitName: to.name, note: body.note ?? null });
     if (this.task.node_id === node.id && node.eventStatus) this.ctx.patchEvent({ lead_unit_id: this.ctx.event.lead_unit_id === from ? to.id : this.ctx.event.lead_unit_id });
     const { unitMembers } = await import('../../engine/runtime/assignment.ts');
-    for (const m of await unitMembers(this.trx, to.id, this.task.role)) {
+    for (const m of await unitMembers(this.trx, this.ctx.host, to.id, this.task.role, { fresh: true })) {
       this.ctx.notify({
         channel: 'in_app',
         kind: 'task.assigned',

@@ -1,0 +1,162 @@
+import type { Transaction } from 'kysely';
+import { insertStatement, marks, rawQuery, runStatements } from '../../db/raw-sql.ts';
+import type { Database, EventsTable, EventTimelineTable } from '../../db/schema.ts';
+import type { AppDeps } from '../../deps.ts';
+import { actorUserId, type CategoryFacts, type EngineHost, type Member, type TimelineEntry } from '../../engine/host.ts';
+import { createEngineActions } from '../../engine/runtime/actions.ts';
+import type { DefinitionCatalog } from '../../engine/runtime/definition-store.ts';
+import { loadCalendar } from '../calendar/calendar.loader.ts';
+import { onDutyCacheOf } from '../duty/on-duty.ts';
+import { enqueueNotifications } from '../notify/outbox.ts';
+import { DEFAULT_TEMPLATES } from '../notify/templates.ts';
+import { pushNotifications } from '../stream/stream.publish.ts';
+import { maskName } from '../vehicles/vehicles.policy.ts';
+import { VEHICLE_ACTIONS } from '../vehicles/vehicles.actions.ts';
+
+type Trx = Transaction<Database>;
+
+/** The actions processes may use: the engine's own and the modules' registrations (one line per module). */
+const ACTIONS = createEngineActions(VEHICLE_ACTIONS);
+const TEMPLATES: readonly string[] = Object.keys(DEFAULT_TEMPLATES);
+
+/** What definitions are validated against (the same as the host's actions and templates), for seeding before the runtime exists. */
+export const PROCESS_CATALOG: DefinitionCatalog = { actions: ACTIONS.actions, templates: TEMPLATES };
+
+/** What the host is built from: every deps member but itself (runtime.ts adds it to the same object). */
+export type EngineHostDeps = Omit<AppDeps, 'engineHost'>;
+
+/**
+ * The modules' side of the process engine (engine/host.ts): the timeline, the outbox and the
+ * live push, who the members of a unit are (through the node's duty cache), the catalogue, the
+ * calendar, and the actions modules register (vehicles: the owner lookup). Built once per
+ * runtime from its deps; the engine reaches the modules only through it.
+ */
+export function createEngineHost(deps: EngineHostDeps): EngineHost {
+  return {
+    timeline: { append: (trx, entries, step) => appendEngineTimeline(trx, { dialect: deps.dialect, ids: step.ids }, entries) },
+    notifications: {
+      async enqueue(trx, requests, step) {
+        const result = await enqueueNotifications(trx, { ...deps, clock: step.clock, ids: step.ids }, requests, { skipInvalid: true });
+        const inApp = result.created.filter((n) => n.channel === 'in_app');
+        return inApp.length ? () => void pushNotifications(deps, inApp) : null;
+      },
+    },
+    people: {
+      unitMembers: (trx, unitId, roles, opts) => unitMembers(trx, unitId, roles, opts.cached ? deps : undefined),
+      async user(trx, userId) {
+        const u = await trx.selectFrom('users').select(['id', 'phone']).where('id', '=', userId).executeTakeFirst();
+        return u ? { userId: u.id, phone: u.phone } : null;
+      },
+      async firstUnitOf(trx, userId) {
+        const m = await trx.selectFrom('memberships').select('org_unit_id').where('user_id', '=', userId).orderBy('created_at').executeTakeFirst();
+        return m?.org_unit_id ?? null;
+      },
+      async coUnits(trx, eventId) {
+        const rows = await trx.selectFrom('event_units').select('org_unit_id').where('event_id', '=', eventId).where('role', '=', 'co').orderBy('org_unit_id').execute();
+        return rows.map((r) => r.org_unit_id);
+      },
+    },
+    territory: () => deps.territory,
+    lookups: { category: categoryFacts, processKeyFor },
+    calendar: () => loadCalendar(deps),
+    maskName,
+    actions: ACTIONS,
+    templates: TEMPLATES,
+  };
+}
+
+/**
+ * Active members of a unit with one of `roles` (any role when empty), each once. With `deps`,
+ * what was read a moment ago is reused (the node's duty cache: membership and account changes
+ * invalidate it); without, read afresh.
+ */
+export async function unitMembers(trx: Trx, unitId: string, roles: readonly string[], deps?: Pick<AppDeps, 'caches' | 'clock'>): Promise<Member[]> {
+  const cache = deps ? onDutyCacheOf(deps) : null;
+  const key = `${unitId}|${roles.join(',')}`;
+  const atMs = deps?.clock.now().getTime() ?? 0;
+  const hit = cache?.getMembers(key, atMs);
+  if (hit) return hit;
+  const generation = cache?.currentGeneration() ?? 0;
+  const rows = await rawQuery<Member>(
+    trx,
+    'select u."id" as "userId", u."phone" as "phone" from "memberships" as m inner join "users" as u on u."id" = m."user_id" where m."org_unit_id" = ? and u."is_active" = 1' +
+      (roles.length ? ` and m."role" in (${marks(roles.length)})` : ''),
+    [unitId, ...roles],
+  );
+  const seen = new Set<string>();
+  const users = rows.filter((r) => !seen.has(r.userId) && seen.add(r.userId));
+  cache?.storeMembers(generation, key, atMs, users);
+  return users;
+}
+
+async function categoryFacts(trx: Trx, code: string): Promise<CategoryFacts> {
+  const [row] = await rawQuery<{ name_zh: string | null; time_limit_minutes: number | null; time_limit_kind: string | null; requires_confirmation: number | null }>(
+    trx,
+    'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?',
+    [code],
+  );
+  return {
+    name: row?.name_zh ?? code,
+    timeLimitMinutes: row?.time_limit_minutes ?? null,
+    timeLimitKind: row?.time_limit_kind ?? 'working',
+    requiresConfirmation: row?.requires_confirmation === 1,
+  };
+}
+
+const MACHINE_SOURCES: ReadonlySet<string> = new Set(['video', 'iot']);
+
+/**
+ * The process a new event runs: a deputy's concern follows the deputy process (民生小事时时督)
+ * whatever its category; otherwise the category's process, else the standard loop.
+ */
+async function processKeyFor(trx: Trx, event: EventsTable): Promise<string> {
+  if (event.source === 'deputy') return 'deputy-concern';
+  const [row] = await rawQuery<{ process_key: string | null }>(trx, 'select "process_key" from "categories" where "code" = ?', [event.category_code]);
+  const key = row?.process_key ?? 'standard';
+  // Alarm confirmation is for machines' reports; a person's report of the same category is accepted as usual.
+  if (key === 'ai-alarm' && !MACHINE_SOURCES.has(event.source)) return 'standard';
+  return key;
+}
+
+/**
+ * A step's timeline entries, numbered after the event's last entry. The engine has already
+ * updated the event row in this transaction (on PostgreSQL that holds its lock), so the
+ * numbering sees every committed entry; on PostgreSQL it is done in the insert itself.
+ * TODO(issue 12.3): hand these to modules/events/timeline.ts once it is the single writer.
+ */
+async function appendEngineTimeline(trx: Trx, deps: Pick<AppDeps, 'dialect' | 'ids'>, entries: readonly TimelineEntry[]): Promise<void> {
+  const byEvent = new Map<string, EventTimelineTable[]>();
+  for (const e of entries) {
+    const rows = byEvent.get(e.eventId) ?? [];
+    if (!rows.length) byEvent.set(e.eventId, rows);
+    rows.push({
+      id: deps.ids.id(),
+      event_id: e.eventId,
+      seq: rows.length + 1,
+      at: e.at,
+      kind: e.kind,
+      actor_user_id: e.actor ? actorUserId(e.actor) : null,
+      actor_name: e.actor ? e.actor.name : null,
+      org_unit_id: e.orgUnitId,
+      data: JSON.stringify(e.data),
+    });
+  }
+  for (const [eventId, rows] of byEvent) {
+    if (deps.dialect === 'postgres') {
+      // Numbered in the statement itself: a subquery sees the entries committed before it, not its own.
+      const cols = Object.keys(rows[0]!) as Array<keyof EventTimelineTable>;
+      const tuple = `(${cols.map((c) => (c === 'seq' ? '(select coalesce(max("seq"), 0) from "event_timeline" where "event_id" = ?) + ?' : '?')).join(', ')})`;
+      await runStatements(trx, [
+        {
+          text: `insert into "event_timeline" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
+          params: rows.flatMap((r) => cols.flatMap((c) => (c === 'seq' ? [eventId, r.seq] : [r[c]]))),
+        },
+      ]);
+    } else {
+      const [last] = await rawQuery<{ seq: number | null }>(trx, 'select max("seq") as "seq" from "event_timeline" where "event_id" = ?', [eventId]);
+      const base = Number(last?.seq ?? 0);
+      for (const r of rows) r.seq += base;
+      await runStatements(trx, [insertStatement('event_timeline', rows)]);
+    }
+  }
+}
