@@ -4,7 +4,7 @@
 // section; run by bench/run.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { parseConfig } from '../packages/server/src/config.ts';
@@ -17,6 +17,9 @@ const DAYS = Number(process.env.BENCH_WEB_DAYS ?? 730);
 const PASSWORD = 'bench-password-2026';
 const WEB_DIR = join(ROOT, 'packages/web/dist');
 const FIRST_ROW = '[data-testid=events-table] tr.ant-table-row';
+// An earlier build (a copy of packages/web/dist) to measure beside this one, on the same data in the
+// same run: the ratio of the two is the figure to trust on a noisy machine.
+const BEFORE_DIR = process.env.BENCH_WEB_BEFORE;
 
 interface Load {
   firstRowMs: number;
@@ -34,6 +37,7 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
   const file = join(dir, 'bench.db');
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof startChild>> | undefined;
+  let beforeServer: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
     log(`  seeding the demo county (${DAYS} days of history)…`);
     const config = parseConfig({ http: {}, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
@@ -50,6 +54,17 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
       {},
       `${base}/readyz`,
     );
+    let beforeBase = '';
+    if (BEFORE_DIR) {
+      const beforePort = port + 1000;
+      beforeBase = `http://127.0.0.1:${beforePort}`;
+      beforeServer = await startChild(
+        join(ROOT, 'packages/server/src/main.ts'),
+        ['serve', '--db', file, '--port', String(beforePort), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', '--web-dir', BEFORE_DIR],
+        {},
+        `${beforeBase}/readyz`,
+      );
+    }
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -59,30 +74,44 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
     const gwToken = await login(base, gridWorker.username);
     const adminToken = await login(base, 'admin');
 
-    const scenarios: Array<{ name: string; token: string; context: Parameters<Browser['newContext']>[0]; headers?: Record<string, string> }> = [
-      { name: `grid worker (\`${gridWorker.username}\`), phone 390×844`, token: gwToken, context: phone },
-      { name: 'administrator (`admin`, whole county), desktop 1440×900', token: adminToken, context: desktop },
-      { name: 'baseline: grid worker, phone, `Accept-Encoding: identity`', token: gwToken, context: phone, headers: { 'accept-encoding': 'identity' } },
+    type Scenario = { name: string; base: string; token: string; context: Parameters<Browser['newContext']>[0]; headers?: Record<string, string>; before?: boolean };
+    const scenarios: Scenario[] = [
+      { name: `grid worker (\`${gridWorker.username}\`), phone 390×844`, base, token: gwToken, context: phone },
+      { name: 'administrator (`admin`, whole county), desktop 1440×900', base, token: adminToken, context: desktop },
+      { name: 'baseline: grid worker, phone, `Accept-Encoding: identity`', base, token: gwToken, context: phone, headers: { 'accept-encoding': 'identity' } },
+      ...(BEFORE_DIR
+        ? [
+            { name: 'before (the earlier build): grid worker, phone 390×844', base: beforeBase, token: gwToken, context: phone, before: true },
+            { name: 'before (the earlier build): administrator, desktop 1440×900', base: beforeBase, token: adminToken, context: desktop, before: true },
+          ]
+        : []),
     ];
-    const rows: string[] = [];
-    const verdicts: string[] = [];
-    for (const s of scenarios) {
-      const cold: Load[] = [];
-      const warm: Load[] = [];
-      for (let i = 0; i < RUNS; i++) {
+    const loadBefore = loadavg()[0];
+    // Runs interleave the scenarios (run 1 of each, then run 2…), so that a busy spell of the
+    // machine falls on all of them alike.
+    const results = scenarios.map(() => ({ cold: [] as Load[], warm: [] as Load[] }));
+    for (let i = 0; i < RUNS; i++) {
+      for (const [k, s] of scenarios.entries()) {
         const context = await browser.newContext(s.context);
         try {
           if (s.headers) await context.setExtraHTTPHeaders(s.headers);
-          cold.push(await loadPlaza(context, base, s.token));
-          warm.push(await loadPlaza(context, base, s.token));
+          results[k].cold.push(await loadPlaza(context, s.base, s.token));
+          results[k].warm.push(await loadPlaza(context, s.base, s.token));
         } finally {
           await context.close();
         }
       }
+    }
+    const rows: string[] = [];
+    const verdicts: string[] = [];
+    const medians: number[] = [];
+    for (const [k, s] of scenarios.entries()) {
+      const { cold, warm } = results[k];
       const c = summarize(cold);
+      medians.push(Number(c.firstRow));
       const w = summarize(warm);
       log(`  ${s.name}: cold ${c.firstRow} ms (${cold.map((l) => l.firstRowMs.toFixed(0)).join(', ')}), ${kb(c.total)}; warm ${w.firstRow} ms, ${kb(w.total)}`);
-      if (!s.headers) verdicts.push(`${s.name.split(' (')[0]}: ${kb(c.total)}${s.context?.isMobile ? (c.total < 400 * 1024 ? ' ✅' : ' ❌') : ''}, first row ${c.firstRow} ms ${Number(c.firstRow) < 1000 ? '✅' : '❌'}`);
+      if (!s.headers && !s.before) verdicts.push(`${s.name.split(' (')[0]}: ${kb(c.total)}${s.context?.isMobile ? (c.total < 400 * 1024 ? ' ✅' : ' ❌') : ''}, first row ${c.firstRow} ms ${Number(c.firstRow) < 1000 ? '✅' : '❌'}`);
       rows.push(
         `| ${s.name} | **${kb(c.code)}** | ${kb(c.bytes.api)} | ${kb(c.total)} (${c.requests}) | **${c.firstRow} ms** (${cold.map((l) => l.firstRowMs.toFixed(0)).join(', ')}) | ${kb(w.total)} | ${w.firstRow} ms |`,
       );
@@ -99,12 +128,19 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
       '',
       `Targets: the phone view's first load (all of it) under 400 KB compressed; the first row in under 1 s. Medians of this run: ${verdicts.join('; ')}.`,
       '',
+      ...(BEFORE_DIR
+        ? [
+            `Before and after in this run (\`BENCH_WEB_BEFORE=${BEFORE_DIR}\`, the earlier build served by a second server on the same database; runs interleaved): first row cold, phone ${medians[3]} → ${medians[0]} ms (**${(medians[0] / medians[3]).toFixed(2)}×**), desktop ${medians[4]} → ${medians[1]} ms (**${(medians[1] / medians[4]).toFixed(2)}×**). Load average (1 min) on 2 cores: ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`,
+            '',
+          ]
+        : [`Load average (1 min) on 2 cores: ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`, '']),
       `The build: ${dist.files} JavaScript files, ${kb(dist.js)} of JavaScript (${kb(dist.jsBr)} brotli, ${kb(dist.jsGz)} gzip), ${kb(dist.css)} of CSS. Each page is its own chunk (\`React.lazy\`) with the Ant Design components it uses; ECharts (${kb(dist.echartsBr)} brotli) is fetched only when a map is on screen, so the phone's list view goes without it. Assets are precompressed at build time (brotli quality 11 and gzip 9, \`vite.config.ts\`) and sent by \`Accept-Encoding\`; hashed assets are cached for a year as immutable, \`index.html\` is revalidated (\`no-cache\`), so a warm load fetches only the page and the API.`,
       '',
     ].join('\n');
   } finally {
     await browser?.close();
     if (server) await stopChild(server);
+    if (beforeServer) await stopChild(beforeServer);
     rmSync(dir, { recursive: true, force: true });
   }
 }

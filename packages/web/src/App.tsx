@@ -3,9 +3,10 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 // The ES modules: the CommonJS `antd/locale/*` came through the bundler wrapped (`{ default }`),
-// so Ant Design found no texts in it and fell back to English ("No data", "Preview").
+// so Ant Design found no texts in it and fell back to English ("No data", "Preview"). English
+// comes with the English texts (i18n/en-bundle.ts), loaded when chosen.
 import zhCN from 'antd/es/locale/zh_CN';
-import enUS from 'antd/es/locale/en_US';
+import { antdEnglishLocale } from './i18n/index.ts';
 import { useTranslation } from 'react-i18next';
 import { AuthProvider, useAuth } from './api/auth.tsx';
 import { ApiError } from './api/client.ts';
@@ -92,7 +93,7 @@ const pageFallback = <Spin style={{ display: 'block', marginTop: 80 }} />;
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={i18n.language === 'en' ? (antdEnglishLocale() ?? zhCN) : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       {/* Toasts open below the 56 px header: an urgent one stays until closed and must not cover the bell. */}
       <AntApp notification={{ top: 64 }}>
         <QueryClientProvider client={queryClient}>

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { unstableSetRender } from 'antd';
-import './i18n/index.ts';
+import { i18nReady } from './i18n/index.ts';
 import { App } from './App.tsx';
 import './styles.css';
 
@@ -17,8 +17,11 @@ unstableSetRender((node, container) => {
   };
 });
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// In English, once its texts have arrived (in Chinese, at once).
+void i18nReady.then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

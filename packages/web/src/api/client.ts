@@ -75,6 +75,19 @@ export function sameOriginUrl(path: string, origin: string = window.location.ori
   return url.origin === origin ? url : null;
 }
 
+/**
+ * A request index.html's early script started before the app's code arrived (GET /me and the
+ * first screen's list, with the token then stored), taken once: later calls fetch afresh.
+ */
+function takeEarly(url: URL, init: RequestInit, token: string | null): Promise<Response> | undefined {
+  const early = (window as { __ldEarly?: { token: string; requests: Record<string, Promise<Response>> } }).__ldEarly;
+  if (!early || (init.method ?? 'GET') !== 'GET' || init.headers || early.token !== token) return undefined;
+  const key = url.pathname + url.search;
+  const request = early.requests[key];
+  delete early.requests[key];
+  return request;
+}
+
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const url = sameOriginUrl(path);
   if (!url) throw new ApiError(0, 'CROSS_ORIGIN', 'The API client sends requests to its own origin only');
@@ -85,7 +98,8 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
   try {
     // What was checked is what is fetched; a redirect is not followed (it could lead elsewhere
     // with the header on), and the API answers none the app needs.
-    res = await fetch(url.href, { ...init, headers, credentials: 'same-origin', redirect: 'manual' });
+    const early = takeEarly(url, init, token);
+    res = (early && (await early.catch(() => undefined))) || (await fetch(url.href, { ...init, headers, credentials: 'same-origin', redirect: 'manual' }));
   } catch (e) {
     throw new ApiError(0, 'NETWORK_ERROR', (e as Error).message);
   }

@@ -5,8 +5,8 @@ import { Alert, Button, Card, Checkbox, Col, Form, Grid, Input, Row, Segmented, 
 import type { ColumnsType } from 'antd/es/table';
 import { FilterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
-import type { EventView, Page } from '../../api/types.ts';
+import type { EventView } from '../../api/types.ts';
+import { FILTER_KEYS, plazaEventsQuery, type Filters } from './plaza-query.ts';
 import { categoryTree, unitTree, useCategories, useCategoryName, useOrgUnits, useUnitName } from '../../api/catalog.ts';
 import { useBoundaries } from '../../api/geo.ts';
 import { CountyMap, type MapPoint } from '../../components/CountyMap.tsx';
@@ -15,9 +15,6 @@ import { EVENT_SOURCES, EVENT_STATUSES, STATUS_HEX } from '../../lib/constants.t
 import { errorText } from '../../lib/errors.ts';
 import { formatTime } from '../../lib/format.ts';
 import { isFinal, isOverdue } from '../events/event-helpers.ts';
-
-const FILTER_KEYS = ['status', 'category', 'source', 'orgUnitId', 'q', 'supervised', 'overdue'] as const;
-type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 export default function PlazaPage() {
   const { t, i18n } = useTranslation();
@@ -30,23 +27,22 @@ export default function PlazaPage() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   const showFilters = !isMobile || filtersOpen;
 
+  // What the first screen does not show is fetched when it is shown: the unit tree only for the
+  // filters (closed on a phone), the boundaries (the biggest answers) only for a visible map.
+  const mapShown = !isMobile || mobileView === 'map';
   const categories = useCategories();
   const categoryName = useCategoryName();
-  const units = useOrgUnits();
+  const units = useOrgUnits(showFilters);
   const unitName = useUnitName();
-  const grids = useBoundaries('grid');
-  const townships = useBoundaries('township');
+  const grids = useBoundaries('grid', mapShown);
+  const townships = useBoundaries('township', mapShown);
 
-  const events = useInfiniteQuery({
-    queryKey: ['events', filters],
-    queryFn: ({ pageParam }) => api.get<Page<EventView>>('/api/v1/events', { ...filters, cursor: pageParam, limit: 50 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const events = useInfiniteQuery(plazaEventsQuery(filters));
   const rows = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
 
   const categoryByCode = useMemo(() => new Map((categories.data ?? []).map((c) => [c.code, c])), [categories.data]);
   const catLabel = (code: string, fallback?: string) => categoryName(categoryByCode.get(code)) || fallback || code;
+  const rowMeta = (e: EventView) => `${e.code} · ${catLabel(e.category, e.categoryName)} · ${unitName(e.orgChain[e.orgChain.length - 1])}`;
 
   const points: MapPoint[] = useMemo(
     () =>
@@ -82,9 +78,10 @@ export default function PlazaPage() {
           <Link to={`/events/${e.id}`} data-testid="event-link">
             {title}
           </Link>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
-            {e.code} · {catLabel(e.category, e.categoryName)} · {unitName(e.orgChain[e.orgChain.length - 1])}
-          </Typography.Text>
+          {/* CSS ellipsis: Typography's `ellipsis` measures every row's text (a forced layout per row). */}
+          <span className="ld-row-meta" title={rowMeta(e)}>
+            {rowMeta(e)}
+          </span>
         </Space>
       ),
     },
