@@ -5,7 +5,7 @@ import type { AppDeps } from '../../deps.ts';
 import { authenticate, principalOf } from '../auth/guards.ts';
 import { registerAttachmentRoutes } from './attachments.routes.ts';
 import { addComment, rateEvent, reopenEvent, superviseEvent, urgeEvent } from './event-actions.service.ts';
-import { createEvent } from './event-create.service.ts';
+import { submitReport } from '../intake/intake.ts';
 import { getEventById, getEventTimeline, listEvents } from './event-query.service.ts';
 import { REPORTING_ROLES } from './events.policy.ts';
 
@@ -34,7 +34,8 @@ export function registerEventRoutes(app: Api, deps: AppDeps): void {
       preHandler: authenticate({ roles: REPORTING_ROLES, apiKeyScopes: ['events:write'] }),
     },
     async (req, reply) => {
-      const { outcome, event } = await createEvent(deps, principalOf(req), req.body);
+      // The body was read by the route's schema: the intake takes it as it is (read once).
+      const { outcome, event } = await submitReport(deps, principalOf(req), req.body);
       return reply.code(outcome === 'created' ? 201 : 200).send({ ...event, merged: outcome === 'merged' });
     },
   );

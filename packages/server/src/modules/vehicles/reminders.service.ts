@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import { createEvent } from '../events/event-create.service.ts';
 import { getEventById } from '../events/event-query.service.ts';
 import { keyBindingOf } from '../auth/scope.ts';
 import { presentCategory } from '../catalog/catalog.presenter.ts';
@@ -11,6 +10,7 @@ import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
 import { listEventUnits } from '../events/events.repository.ts';
 import { assertWithinKeyBinding, keyBindingCoversEvent } from '../events/key-binding.ts';
 import { routeEvent } from '../events/routing.policy.ts';
+import { submitReport } from '../intake/intake.ts';
 import { plateOrThrow } from './plate.ts';
 
 export interface PlateReminderInput {
@@ -53,10 +53,11 @@ export async function remindByPlate(deps: AppDeps, principal: Principal, input: 
     throw new AppError('OUTSIDE_KEY_SCOPE', `Plate ${plate} has an open parking event outside the API key's unit`, { plate });
   }
   if (open) return { status: 200, body: { ...(await getEventById(deps, principal, open.id)), merged: true } };
-  const { outcome, event } = await createEvent(deps, principal, {
+  // The officer's report goes through the one intake; the parking category's process reminds the owner.
+  const { outcome, event } = await submitReport(deps, principal, {
     category: category.code,
     title: `违停提醒 ${plate}`,
-    description: input.note,
+    ...(input.note === undefined ? {} : { description: input.note }),
     location: input.location,
     source: 'officer',
     plate,
