@@ -9,6 +9,7 @@ import { runSmsBench } from './sms.bench.ts';
 import { runProcessBench } from './process.bench.ts';
 import { runWebBench } from './web.bench.ts';
 import { runDocsBench } from './docs.bench.ts';
+import { runBusBench } from './bus.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
@@ -17,6 +18,7 @@ const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   process: runProcessBench,
   web: runWebBench,
   docs: runDocsBench,
+  bus: runBusBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
