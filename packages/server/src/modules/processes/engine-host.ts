@@ -1,12 +1,14 @@
 import type { Transaction } from 'kysely';
-import { insertStatement, marks, rawQuery, runStatements } from '../../db/raw-sql.ts';
-import type { Database, EventsTable, EventTimelineTable } from '../../db/schema.ts';
+import { marks, rawQuery } from '../../db/raw-sql.ts';
+import type { Database } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
-import { actorUserId, type CategoryFacts, type EngineHost, type Member, type TimelineEntry } from '../../engine/host.ts';
+import type { CategoryFacts, EngineHost, Member } from '../../engine/host.ts';
 import { createEngineActions } from '../../engine/runtime/actions.ts';
 import type { DefinitionCatalog } from '../../engine/runtime/definition-store.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 import { onDutyCacheOf } from '../duty/on-duty.ts';
+import { appendTimeline } from '../events/timeline.ts';
+import { processKeyFor } from '../intake/process-choice.ts';
 import { enqueueNotifications } from '../notify/outbox.ts';
 import { DEFAULT_TEMPLATES } from '../notify/templates.ts';
 import { pushNotifications } from '../stream/stream.publish.ts';
@@ -33,7 +35,8 @@ export type EngineHostDeps = Omit<AppDeps, 'engineHost'>;
  */
 export function createEngineHost(deps: EngineHostDeps): EngineHost {
   return {
-    timeline: { append: (trx, entries, step) => appendEngineTimeline(trx, { dialect: deps.dialect, ids: step.ids }, entries) },
+    // The single timeline writer numbers the entries; the step has already written the event row (its lock on PostgreSQL).
+    timeline: { append: (trx, entries, step) => appendTimeline(trx, step.ids, entries, { eventRowsWritten: true }).then(() => undefined) },
     notifications: {
       async enqueue(trx, requests, step) {
         const result = await enqueueNotifications(trx, { ...deps, clock: step.clock, ids: step.ids }, requests, { skipInvalid: true });
@@ -57,7 +60,7 @@ export function createEngineHost(deps: EngineHostDeps): EngineHost {
       },
     },
     territory: () => deps.territory,
-    lookups: { category: categoryFacts, processKeyFor },
+    lookups: { category: categoryFacts, processKeyFor: (trx, event) => processKeyFor(trx, event) },
     calendar: () => loadCalendar(deps),
     maskName,
     actions: ACTIONS,
@@ -103,60 +106,3 @@ async function categoryFacts(trx: Trx, code: string): Promise<CategoryFacts> {
   };
 }
 
-const MACHINE_SOURCES: ReadonlySet<string> = new Set(['video', 'iot']);
-
-/**
- * The process a new event runs: a deputy's concern follows the deputy process (民生小事时时督)
- * whatever its category; otherwise the category's process, else the standard loop.
- */
-async function processKeyFor(trx: Trx, event: EventsTable): Promise<string> {
-  if (event.source === 'deputy') return 'deputy-concern';
-  const [row] = await rawQuery<{ process_key: string | null }>(trx, 'select "process_key" from "categories" where "code" = ?', [event.category_code]);
-  const key = row?.process_key ?? 'standard';
-  // Alarm confirmation is for machines' reports; a person's report of the same category is accepted as usual.
-  if (key === 'ai-alarm' && !MACHINE_SOURCES.has(event.source)) return 'standard';
-  return key;
-}
-
-/**
- * A step's timeline entries, numbered after the event's last entry. The engine has already
- * updated the event row in this transaction (on PostgreSQL that holds its lock), so the
- * numbering sees every committed entry; on PostgreSQL it is done in the insert itself.
- * TODO(issue 12.3): hand these to modules/events/timeline.ts once it is the single writer.
- */
-async function appendEngineTimeline(trx: Trx, deps: Pick<AppDeps, 'dialect' | 'ids'>, entries: readonly TimelineEntry[]): Promise<void> {
-  const byEvent = new Map<string, EventTimelineTable[]>();
-  for (const e of entries) {
-    const rows = byEvent.get(e.eventId) ?? [];
-    if (!rows.length) byEvent.set(e.eventId, rows);
-    rows.push({
-      id: deps.ids.id(),
-      event_id: e.eventId,
-      seq: rows.length + 1,
-      at: e.at,
-      kind: e.kind,
-      actor_user_id: e.actor ? actorUserId(e.actor) : null,
-      actor_name: e.actor ? e.actor.name : null,
-      org_unit_id: e.orgUnitId,
-      data: JSON.stringify(e.data),
-    });
-  }
-  for (const [eventId, rows] of byEvent) {
-    if (deps.dialect === 'postgres') {
-      // Numbered in the statement itself: a subquery sees the entries committed before it, not its own.
-      const cols = Object.keys(rows[0]!) as Array<keyof EventTimelineTable>;
-      const tuple = `(${cols.map((c) => (c === 'seq' ? '(select coalesce(max("seq"), 0) from "event_timeline" where "event_id" = ?) + ?' : '?')).join(', ')})`;
-      await runStatements(trx, [
-        {
-          text: `insert into "event_timeline" (${cols.map((c) => `"${c}"`).join(', ')}) values ${rows.map(() => tuple).join(', ')}`,
-          params: rows.flatMap((r) => cols.flatMap((c) => (c === 'seq' ? [eventId, r.seq] : [r[c]]))),
-        },
-      ]);
-    } else {
-      const [last] = await rawQuery<{ seq: number | null }>(trx, 'select max("seq") as "seq" from "event_timeline" where "event_id" = ?', [eventId]);
-      const base = Number(last?.seq ?? 0);
-      for (const r of rows) r.seq += base;
-      await runStatements(trx, [insertStatement('event_timeline', rows)]);
-    }
-  }
-}
