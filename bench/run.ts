@@ -10,6 +10,8 @@ import { runProcessBench } from './process.bench.ts';
 import { runWebBench } from './web.bench.ts';
 import { runDocsBench } from './docs.bench.ts';
 import { runBusBench } from './bus.bench.ts';
+import { runLinkageBench } from './linkage.bench.ts';
+import { runReadsBench } from './reads.bench.ts';
 
 const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   locate: runLocateBench,
@@ -19,6 +21,8 @@ const BENCHES: Record<string, (log: (s: string) => void) => Promise<string>> = {
   web: runWebBench,
   docs: runDocsBench,
   bus: runBusBench,
+  linkage: runLinkageBench,
+  reads: runReadsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
