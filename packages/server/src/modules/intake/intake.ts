@@ -38,7 +38,26 @@ export interface SubmitResult {
  * the event; in the same transaction notify's queue takes its linkage with the process chosen
  * (process-choice.ts) and the variables, worked off right after the commit.
  */
-export async function submitReport(deps: IntakeDeps, actor: EventActor, submitted: Report, opts: SubmitOptions = {}): Promise<SubmitResult> {
+export async function submitReport(deps: IntakeDeps, actor: EventActor, report: Report, opts: SubmitOptions = {}): Promise<SubmitResult> {
+  const recorded = await recordReport(deps, actor, report, opts);
+  if (recorded.linkageQueued) {
+    if (!deps.engineHost) throw new Error('submitReport with linkage needs the runtime’s engine host');
+    kickLinkage(deps as IntakeDeps & Pick<AppDeps, 'engineHost'>);
+  }
+  return { outcome: recorded.outcome, event: recorded.event };
+}
+
+export interface RecordedReport extends SubmitResult {
+  /** The event's linkage is queued (committed with it) and waits for the linkage worker. */
+  linkageQueued: boolean;
+}
+
+/**
+ * submitReport up to its commit, without waking the linkage worker: for a channel that submits
+ * a batch and wakes it once (`kickLinkage`), and what a node that died right after the commit
+ * leaves behind (the queue is worked off at the next start).
+ */
+export async function recordReport(deps: IntakeDeps, actor: EventActor, submitted: Report, opts: SubmitOptions = {}): Promise<RecordedReport> {
   const report = normalizedReport(actor, submitted);
   const linkage = opts.linkage ?? true;
   const vars = checkedVars(opts.vars);
@@ -67,20 +86,14 @@ export async function submitReport(deps: IntakeDeps, actor: EventActor, submitte
     }
     throw err;
   }
-  if (written.outcome === 'created') {
-    if (linkage) {
-      if (!deps.engineHost) throw new Error('submitReport with linkage needs the runtime’s engine host');
-      kickLinkage(deps as IntakeDeps & Pick<AppDeps, 'engineHost'>);
-    }
-    return { outcome: 'created', event: written.view };
-  }
+  if (written.outcome === 'created') return { outcome: 'created', event: written.view, linkageQueued: linkage };
   const row = (await deps.db.selectFrom('events').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow()) as EventsTable;
-  return { outcome: 'merged', event: await loadEventView(deps, actor, row, { showTrackingToken: true }) };
+  return { outcome: 'merged', event: await loadEventView(deps, actor, row, { showTrackingToken: true }), linkageQueued: false };
 }
 
-async function answerExisting(deps: IntakeDeps, actor: EventActor, row: EventsTable): Promise<SubmitResult> {
+async function answerExisting(deps: IntakeDeps, actor: EventActor, row: EventsTable): Promise<RecordedReport> {
   await assertKeyMayAnswer(deps, actor, row);
-  return { outcome: 'existing', event: await loadEventView(deps, actor, row, { showTrackingToken: true }) };
+  return { outcome: 'existing', event: await loadEventView(deps, actor, row, { showTrackingToken: true }), linkageQueued: false };
 }
 
 async function assertActiveProcess(deps: Pick<AppDeps, 'db'>, key: string): Promise<void> {
