@@ -43,7 +43,7 @@ export function useSetDay(id: string) {
   return useMutation({
     mutationFn: async ({ date, kind, note }: { date: string; kind: 'holiday' | 'workday' | null; note?: string }): Promise<void> => {
       if (kind) await api.put<CalendarDay>(`/api/v1/calendars/${id}/days/${date}`, { kind, note: note || null });
-      else await api.delete<void>(`/api/v1/calendars/${id}/days/${date}`);
+      else await api.delete<unknown>(`/api/v1/calendars/${id}/days/${date}`);
     },
     onSuccess: () => qc.invalidateQueries({ queryKey: ['calendars'] }),
   });

@@ -80,7 +80,7 @@ export default function ProcessEditorPage() {
     };
   }, [draft, editable]);
 
-  const problems: ProcessProblem[] = validation?.problems ?? [];
+  const problems = useMemo((): ProcessProblem[] => validation?.problems ?? [], [validation]);
   const problemsByNode = useMemo(() => {
     const m = new Map<string, number>();
     for (const p of problems) if (p.nodeId) m.set(p.nodeId, (m.get(p.nodeId) ?? 0) + 1);

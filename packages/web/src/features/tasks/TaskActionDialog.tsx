@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal, Radio, Select, Space, TreeSelect, Typography, type UploadFile } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client.ts';
 import { useAuth } from '../../api/auth.tsx';
 import { unitTree, useOrgUnits, useUnitName } from '../../api/catalog.ts';
-import { errorText } from '../../lib/errors.ts';
 import { PhotoUpload, uploadedIds } from '../../components/PhotoUpload.tsx';
 import { useTaskAction, type TaskAction, type TaskActionRequest, type TaskView } from './tasks.api.ts';
 import { isApprover, isTaskHandler, localTitle, shortTime, taskErrorText } from './task-helpers.ts';

@@ -11,6 +11,7 @@ declare module 'smpp' {
     isResponse(): boolean;
     response(options?: Record<string, unknown>): Pdu;
     toBuffer(): Buffer;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped package: a PDU carries any field of the SMPP spec by name
     [field: string]: any;
   }
 
@@ -28,6 +29,7 @@ declare module 'smpp' {
     destroy(callback?: () => void): void;
     pause(): void;
     resume(): void;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped package: a session has a method per SMPP command
     [command: string]: any;
   }
 
