@@ -29,8 +29,7 @@ export type Urgency = z.infer<typeof Urgency>;
 
 export const EventStatus = z.enum(EVENT_STATUSES);
 export type EventStatus = z.infer<typeof EventStatus>;
-/** Statuses after which an event needs no more work. */
-export const FINAL_STATUSES: readonly EventStatus[] = ['closed', 'rejected', 'void'];
+// FINAL_STATUSES and isFinalStatus are in values.ts (the web app uses them without zod).
 
 export const ClosingKind = z.enum(CLOSING_KINDS);
 export type ClosingKind = z.infer<typeof ClosingKind>;

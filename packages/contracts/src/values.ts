@@ -37,6 +37,12 @@ export const EVENT_STATUSES = [
   'void',
 ] as const;
 
+/** Statuses after which an event needs no more work: the one definition (server, engine and web app use it). */
+export const FINAL_STATUSES: ReadonlyArray<(typeof EVENT_STATUSES)[number]> = ['closed', 'rejected', 'void'];
+const FINAL_STATUS_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
+/** Whether an event in this status needs no more work. */
+export const isFinalStatus = (status: string): boolean => FINAL_STATUS_SET.has(status);
+
 export const CLOSING_KINDS = ['normal', 'overdue', 'self_corrected', 'erroneous', 'special'] as const;
 
 export const API_KEY_SCOPES = [

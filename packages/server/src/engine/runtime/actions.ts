@@ -1,10 +1,10 @@
-import { ACTION_PARAMS, type ActionName, type ActionNode } from '@liandong/contracts';
+import { ACTION_PARAMS, isFinalStatus, type ActionName, type ActionNode } from '@liandong/contracts';
 import { BUILTIN_ACTIONS } from '../definitions/action-registry.ts';
 import type { NotificationRequest } from '../host.ts';
 import type { ActionOutcome, ActionRegistration, EngineAction, EngineActions, SmsRecipientLookup } from './action-types.ts';
 import { placeOfEvent } from './event-place.ts';
 import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
-import { ActionError, FINAL_STATUSES, type StepContext, type TokenState } from './step-context.ts';
+import { ActionError, type StepContext, type TokenState } from './step-context.ts';
 
 export type { ActionOutcome, ActionRegistration, EngineAction, EngineActions, SmsRecipientLookup } from './action-types.ts';
 
@@ -20,7 +20,7 @@ function builtin<N extends ActionName>(name: N, run: (ctx: StepContext, token: T
 /** The actions the engine itself implements. Others (the vehicle owner lookup) are registered by their modules. */
 export const ENGINE_ACTIONS: Readonly<Record<string, EngineAction>> = {
   set_status: builtin('set_status', async (ctx, _token, node, { status }) => {
-    ctx.patchEvent(FINAL_STATUSES.has(status) ? { status, is_open: 0, closed_at: ctx.nowIso } : { status });
+    ctx.patchEvent(isFinalStatus(status) ? { status, is_open: 0, closed_at: ctx.nowIso } : { status });
     ctx.log('status.changed', { nodeId: node.id, title: node.title, status });
     return 'done';
   }),

@@ -1,4 +1,4 @@
-import type { ProcessDefinition, ProcessNode } from '@liandong/contracts';
+import { isFinalStatus, type ProcessDefinition, type ProcessNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
 import type {
   Database,
@@ -39,9 +39,6 @@ export const ENGINE_ACTOR = { kind: 'system', name: '流程引擎 Process engine
 
 /** An automatic step that failed for a reason the process may route around (its `onError`). */
 export class ActionError extends Error {}
-
-/** Statuses after which an event needs no more work. */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['closed', 'rejected', 'void']);
 
 export interface TokenState {
   row: ProcessTokensTable;
@@ -122,7 +119,7 @@ export class StepContext {
 
   /** Closes the event (once) and tells its reporter, who may then rate the handling. */
   closeEvent(kind: string): void {
-    if (FINAL_STATUSES.has(this.current.status)) return;
+    if (isFinalStatus(this.current.status)) return;
     this.patchEvent({ status: 'closed', closing_kind: kind, is_open: 0, closed_at: this.nowIso });
     const reporter = this.event.reporter_user_id;
     if (reporter && kind !== 'self_corrected' && this.def.key !== 'self-handled') {

@@ -1,4 +1,4 @@
-import { FINAL_STATUSES, ROLES, type EventStatus, type Role, type Urgency } from '@liandong/contracts';
+import { ROLES, type EventStatus, type Role, type Urgency } from '@liandong/contracts';
 import type { EventsTable } from '../../db/schema.ts';
 import type { Principal } from '../auth/principal.ts';
 
@@ -9,7 +9,8 @@ export const SUPERVISING_ROLES: Role[] = ['admin', 'leader', 'duty_officer'];
 /** Who may reopen a closed event besides its reporter. */
 export const REOPENING_ROLES: Role[] = ['admin', 'leader', 'duty_officer', 'dispatcher'];
 
-export const isFinalStatus = (s: string) => FINAL_STATUSES.includes(s as EventStatus);
+// Final statuses are defined once, in contracts.
+export { isFinalStatus } from '@liandong/contracts';
 
 export const isReporter = (p: Principal, e: Pick<EventsTable, 'reporter_user_id'>) =>
   p.kind === 'user' && p.userId !== null && e.reporter_user_id === p.userId;

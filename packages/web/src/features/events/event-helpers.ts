@@ -1,6 +1,5 @@
+import { isFinalStatus } from '@liandong/contracts/values';
 import type { EventView, TimelineEntry } from '../../api/types.ts';
-
-const FINAL = new Set(['closed', 'rejected', 'void']);
 
 /**
  * The red tag: the server's `overdue` (open and past its deadline by the server's clock — the one
@@ -10,9 +9,8 @@ export function isOverdue(e: Pick<EventView, 'overdue'>): boolean {
   return e.overdue === true;
 }
 
-export function isFinal(status: string): boolean {
-  return FINAL.has(status);
-}
+/** The contract's final statuses (closed, rejected, void). */
+export const isFinal = isFinalStatus;
 
 /**
  * Whether the signed-in user may rate the handling (the server's rule: the reporter, once, after
