@@ -11,7 +11,8 @@ import { categoryTree, useCategories, useCategoryName } from '../../api/catalog.
 import { useBoundaries } from '../../api/geo.ts';
 import type { EventSource, EventView, OrgChainEntry, Urgency } from '../../api/types.ts';
 import { CountyMap } from '../../components/CountyMap.tsx';
-import { defaultSourceFor, EVENT_SOURCES, URGENCIES } from '../../lib/constants.ts';
+import { PERSON_SOURCES } from '@liandong/contracts/source-profiles';
+import { defaultSourceFor, URGENCIES } from '../../lib/constants.ts';
 import { errorText } from '../../lib/errors.ts';
 import { dataIdOf, PhotoUpload } from '../../components/PhotoUpload.tsx';
 import { formatLngLat } from '../../lib/format.ts';
@@ -169,7 +170,7 @@ export default function ReportPage() {
               </Col>
               <Col xs={24} sm={10}>
                 <Form.Item name="source" label={t('report.source')}>
-                  <Select options={EVENT_SOURCES.filter((s) => s !== 'iot' && s !== 'video').map((s) => ({ value: s, label: t(`source.${s}`) }))} />
+                  <Select options={PERSON_SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))} />
                 </Form.Item>
               </Col>
             </Row>
