@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseQuietHours } from './modules/notify/schedule.policy.ts';
+import { parseQuietHours } from './lib/quiet-hours.ts';
 
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])

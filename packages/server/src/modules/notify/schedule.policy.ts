@@ -4,28 +4,13 @@
  * offset (China keeps one zone, Asia/Shanghai = UTC+8, without daylight saving).
  */
 
+// Parsed where the configuration is read too (config.ts), which imports no module.
+import type { QuietHours } from '../../lib/quiet-hours.ts';
+export { parseQuietHours, type QuietHours } from '../../lib/quiet-hours.ts';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** Quiet period in local minutes of the day, [start, end); start > end crosses midnight. */
-export interface QuietHours {
-  startMinute: number;
-  endMinute: number;
-}
-
-/** Parses "22:00-07:00"; "", "off" or "none" mean no quiet hours. Throws a readable Error otherwise. */
-export function parseQuietHours(text: string): QuietHours | null {
-  const t = text.trim().toLowerCase();
-  if (t === '' || t === 'off' || t === 'none') return null;
-  const m = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/.exec(t);
-  const valid = m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3]) < 24 && Number(m[4]) < 60;
-  if (!m || !valid) throw new Error(`quiet hours must look like 22:00-07:00 (or "off"), not "${text}"`);
-  const startMinute = Number(m[1]) * 60 + Number(m[2]);
-  const endMinute = Number(m[3]) * 60 + Number(m[4]);
-  if (startMinute === endMinute) throw new Error(`quiet hours "${text}" start and end at the same time; use "off" for none`);
-  return { startMinute, endMinute };
-}
 
 /** The end of the quiet period `at` falls in, or null when `at` is outside quiet hours. */
 export function quietHoursEnd(at: number, quiet: QuietHours | null, utcOffsetMinutes: number): number | null {
