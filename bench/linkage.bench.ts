@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SmscSimulator } from '../packages/server/src/testing/smsc-simulator.ts';
-import { buildEventsStore } from './lib/events-store.ts';
+import { buildEventsStore, type EventsStore } from './lib/events-store.ts';
 import { ROOT, startChild, stopChild } from './lib/child.ts';
 import { epochNow, openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
 import { prng } from './lib/populate.ts';
@@ -37,19 +37,42 @@ interface RateRun {
   settledS: number;
 }
 
+/**
+ * BENCH_LINKAGE_BEFORE=dir: a checkout of an earlier commit (a git worktree with node_modules)
+ * measured in the same run, before this code, each on a store its own code built.
+ */
+const BEFORE = process.env.BENCH_LINKAGE_BEFORE;
+
+/** The demo county without its history, built by the code of `root` (its migrations and seed). */
+async function buildStoreWith(root: string, file: string, log: (s: string) => void): Promise<EventsStore> {
+  if (root === ROOT) return buildEventsStore(file, { stored: STORED, password: PASSWORD, log });
+  const src = join(root, 'packages/server/src');
+  const { parseConfig } = (await import(join(src, 'config.ts'))) as typeof import('../packages/server/src/config.ts');
+  const { createRuntime } = (await import(join(src, 'runtime.ts'))) as typeof import('../packages/server/src/runtime.ts');
+  const { seedDemoCounty } = (await import(join(src, 'demo/demo.ts'))) as typeof import('../packages/server/src/demo/demo.ts');
+  const config = parseConfig({ http: {}, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
+  const runtime = await createRuntime(config);
+  await seedDemoCounty(runtime.deps, { password: PASSWORD, seed: 20261128, days: 0 });
+  await runtime.close();
+  return { grids: [], categories: [] };
+}
+
 export async function runLinkageBench(log: (s: string) => void): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-linkage-bench-'));
-  const file = join(dir, 'linkage.db');
   const sim = await SmscSimulator.start({ record: false, receipts: true });
   try {
-    const { grids, categories } = await buildEventsStore(file, { stored: STORED, password: PASSWORD, log });
-    const db = new Database(file, { readonly: true });
+    const trees = [...(BEFORE ? [{ label: 'before', root: BEFORE }] : []), { label: 'this code', root: ROOT }];
+    const files = new Map(trees.map((t, i) => [t.label, join(dir, `linkage-${i}.db`)]));
+    for (const t of trees.slice(0, -1)) await buildStoreWith(t.root, files.get(t.label)!, log);
+    const file = files.get('this code')!;
+    const { grids, categories } = await buildStoreWith(ROOT, file, log);
+    const countyDb = new Database(file, { readonly: true });
     // Reports in one township (its grids), so that the urgent ones share their lead unit.
     const byTownship = new Map<string, typeof grids>();
     for (const g of grids) byTownship.set(g.townshipId, [...(byTownship.get(g.townshipId) ?? []), g]);
     const township = [...byTownship.values()].sort((a, b) => b.length - a.length)[0]!;
     const urgent = (
-      db
+      countyDb
         .prepare(
           `select code from categories where parent_code is not null and dedup_window_minutes = 0 and requires_confirmation = 0
            and default_urgency in ('urgent', 'critical') order by code`,
@@ -70,76 +93,117 @@ export async function runLinkageBench(log: (s: string) => void): Promise<string>
       });
     };
     const bodies = Array.from({ length: 20_000 }, (_, i) => bodyOf(i, i % URGENT_EVERY === 0 ? urgent[0]! : normal[Math.floor(rnd() * normal.length)]!));
-
+    countyDb.close();
     const port = 19_000 + Math.floor(Math.random() * 1000);
-    const base = `http://127.0.0.1:${port}`;
+    const results: Array<{ label: string; runs: RateRun[] }> = [];
+    let who = '';
     const submits: Array<{ text: string; at: number }> = [];
     sim.on('submit', (r: { shortMessage: Buffer; dataCoding: number }) => {
       // Emitted as the submit_sm_resp goes out; the text (UCS-2) carries the event's code.
       submits.push({ text: r.dataCoding === 8 ? ucs2(r.shortMessage) : r.shortMessage.toString('latin1'), at: epochNow() });
     });
-    const server = await startChild(
-      join(ROOT, 'packages/server/src/main.ts'),
-      ['serve', '--db', file, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', '--sms', sim.url('window=50'), '--sms-concurrency', '50'],
-      { LIANDONG_DEMO_PASSWORD: PASSWORD },
-      `${base}/healthz`,
-    );
-    const runs: RateRun[] = [];
-    let who = '';
-    try {
-      const token = await login(base, 'admin');
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-      // A probe: an urgent report, then one of those its linkage told in-app as a member of its lead unit.
-      const probe = await post(`${base}/api/v1/events`, headers, bodyOf(-1, urgent[0]!));
-      await settled(db);
-      const member = db
-        .prepare(
-          `select u.username, o.name from notifications n join events e on e.id = n.event_id join users u on u.id = n.recipient_user_id
+    async function measureTree(root: string, file: string, port: number): Promise<{ runs: RateRun[]; who: string }> {
+      const base = `http://127.0.0.1:${port}`;
+      submits.length = 0;
+      const server = await startChild(
+        join(root, 'packages/server/src/main.ts'),
+        [
+          'serve',
+          '--db',
+          file,
+          '--port',
+          String(port),
+          '--host',
+          '127.0.0.1',
+          '--log-level',
+          'warn',
+          '--mqtt-port',
+          '0',
+          '--sms',
+          sim.url('window=50'),
+          '--sms-concurrency',
+          '50',
+        ],
+        { LIANDONG_DEMO_PASSWORD: PASSWORD },
+        `${base}/healthz`,
+        // BENCH_LINKAGE_PROF=dir: a CPU profile of the server (node --cpu-prof), written when it stops.
+        process.env.BENCH_LINKAGE_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LINKAGE_PROF}`] : [],
+      );
+      const runs: RateRun[] = [];
+      let who: string | undefined;
+      const db = new Database(file, { readonly: true });
+      try {
+        const token = await login(base, 'admin');
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        // A probe: an urgent report, then one of those its linkage told in-app as a member of its lead unit.
+        const probe = await post(`${base}/api/v1/events`, headers, bodyOf(-1, urgent[0]!));
+        await settled(db);
+        const member = db
+          .prepare(
+            `select u.username, o.name from notifications n join events e on e.id = n.event_id join users u on u.id = n.recipient_user_id
            join memberships m on m.user_id = u.id and m.org_unit_id = e.lead_unit_id join org_units o on o.id = e.lead_unit_id
            where n.event_id = ? and n.channel = 'in_app' order by u.username limit 1`,
-        )
-        .get(probe.id) as { username: string; name: string } | undefined;
-      if (!member) throw new Error('the probe report notified no member of its lead unit');
-      who = `${member.username}, on duty for ${member.name}`;
-      const stream = await openStream(base, await login(base, member.username));
-      try {
-        log(`  SSE client: ${who}`);
-        await openLoopInChild(`${base}/api/v1/events`, { rate: 100, durationS: 5, headers, bodies });
-        await settled(db);
-        for (const rate of RATES) {
-          submits.length = 0;
-          stream.notified.clear();
-          const intake = await openLoopInChild(`${base}/api/v1/events`, { rate, durationS: DURATION, headers, bodies, record: true });
-          const ended = Date.now();
+          )
+          .get(probe.id) as { username: string; name: string } | undefined;
+        if (!member) throw new Error('the probe report notified no member of its lead unit');
+        who = `${member.username}, on duty for ${member.name}`;
+        const stream = await openStream(base, await login(base, member.username));
+        try {
+          log(`  SSE client: ${who}`);
+          await openLoopInChild(`${base}/api/v1/events`, { rate: 100, durationS: 5, headers, bodies });
           await settled(db);
-          const settledS = (Date.now() - ended) / 1000;
-          const created = new Map(intake.responses!.map((r) => [r.id, r.at]));
-          const byCode = new Map(intake.responses!.map((r) => [r.code, r.at]));
-          const sseLat: number[] = [];
-          for (const [id, at] of stream.notified) {
-            const t0 = created.get(id);
-            if (t0 !== undefined) sseLat.push(at - t0);
+          for (const rate of RATES) {
+            submits.length = 0;
+            stream.notified.clear();
+            const intake = await openLoopInChild(`${base}/api/v1/events`, { rate, durationS: DURATION, headers, bodies, record: true });
+            const ended = Date.now();
+            await settled(db);
+            const settledS = (Date.now() - ended) / 1000;
+            const created = new Map(intake.responses!.map((r) => [r.id, r.at]));
+            const byCode = new Map(intake.responses!.map((r) => [r.code, r.at]));
+            const sseLat: number[] = [];
+            for (const [id, at] of stream.notified) {
+              const t0 = created.get(id);
+              if (t0 !== undefined) sseLat.push(at - t0);
+            }
+            const smsLat: number[] = [];
+            const smsEvents = new Set<string>();
+            for (const s of submits) {
+              // Event codes are YYYYMMDD and a 5-digit daily sequence (event-code.ts).
+              const code = /\d{13,}/.exec(s.text)?.[0];
+              const t0 = code ? byCode.get(code) : undefined;
+              if (t0 === undefined) continue;
+              smsLat.push(s.at - t0);
+              smsEvents.add(code!);
+            }
+            const run: RateRun = {
+              rate,
+              intake,
+              settledS,
+              sms: { ...figures(smsLat), events: smsEvents.size },
+              sse: { ...figures(sseLat), events: sseLat.length },
+            };
+            runs.push(run);
+            log(
+              `  ${rate}/s: intake p99 ${intake.p99.toFixed(1)} ms; SMS p99 ${run.sms.p99.toFixed(0)} ms (${run.sms.n}); SSE p99 ${run.sse.p99.toFixed(0)} ms (${run.sse.n}); settled ${settledS.toFixed(1)} s after`,
+            );
           }
-          const smsLat: number[] = [];
-          const smsEvents = new Set<string>();
-          for (const s of submits) {
-            // Event codes are YYYYMMDD and a 5-digit daily sequence (event-code.ts).
-            const code = /\d{13,}/.exec(s.text)?.[0];
-            const t0 = code ? byCode.get(code) : undefined;
-            if (t0 === undefined) continue;
-            smsLat.push(s.at - t0);
-            smsEvents.add(code!);
-          }
-          const run: RateRun = { rate, intake, settledS, sms: { ...figures(smsLat), events: smsEvents.size }, sse: { ...figures(sseLat), events: sseLat.length } };
-          runs.push(run);
-          log(`  ${rate}/s: intake p99 ${intake.p99.toFixed(1)} ms; SMS p99 ${run.sms.p99.toFixed(0)} ms (${run.sms.n}); SSE p99 ${run.sse.p99.toFixed(0)} ms (${run.sse.n}); settled ${settledS.toFixed(1)} s after`);
+        } finally {
+          stream.close();
         }
       } finally {
-        stream.close();
+        db.close();
+        await stopChild(server);
       }
-    } finally {
-      db.close();
-      await stopChild(server);
+
+      return { runs, who: who ?? '' };
+    }
+
+    for (const [i, tree] of trees.entries()) {
+      log(`  ${tree.label}${tree.root === ROOT ? '' : ` (${tree.root})`}`);
+      const measured = await measureTree(tree.root, files.get(tree.label)!, port + 2 + i);
+      who = measured.who;
+      results.push({ label: tree.label, runs: measured.runs });
     }
 
     // Baseline: bare Fastify + one INSERT into the same file, at the highest rate.
@@ -147,7 +211,12 @@ export async function runLinkageBench(log: (s: string) => void): Promise<string>
     const bare = await startChild(join(ROOT, 'bench/lib/bare-server.ts'), [file, String(port + 1)], {}, `http://127.0.0.1:${port + 1}/nowhere`);
     let barePaced: OpenLoopResult;
     try {
-      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, { rate: top, durationS: DURATION, headers: { 'content-type': 'application/json' }, bodies });
+      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, {
+        rate: top,
+        durationS: DURATION,
+        headers: { 'content-type': 'application/json' },
+        bodies,
+      });
     } finally {
       await stopChild(bare);
     }
@@ -159,13 +228,16 @@ export async function runLinkageBench(log: (s: string) => void): Promise<string>
       '',
       `Command: \`npm run bench -- linkage\`. A real \`serve\` child on SQLite (the demo county without its history${STORED ? `, ${STORED.toLocaleString()} events stored` : ''}), ${DURATION} s of open-loop load per rate (\`bench/lib/open-loop.ts\`, a process of its own); reports in the grids of one township, one in ${URGENT_EVERY} of the urgent category ${urgent[0]} (SMS to everyone notified, over SMPP 3.4 to the local SMSC simulator, window 50), the others of the non-urgent leaf categories. An SSE client (\`GET /api/v1/stream\`) is connected as ${who}. From each 201 (its end, at the load generator) to (a) the SMSC's \`submit_sm_resp\` of every SMS of that event and (b) the \`notification\` message for that event at the SSE client; clocks are the same machine's. Intake: from each request's due time to its response.`,
       '',
-      '| rate | intake p50 / p99 ms | → SMS submit_sm_resp p50 / p99 / max ms (SMS) | → SSE notification p50 / p99 / max ms (events) | all settled | target p99 < 1 s |',
-      '|---|---|---|---|---|---|',
-      ...runs.map(
-        (r) =>
-          `| ${r.rate.toLocaleString('en-US')}/s (achieved ${ms(r.intake.achieved)}/s, ${r.intake.failed} failed) | ${r.intake.p50.toFixed(1)} / ${r.intake.p99.toFixed(1)} | ${ms(r.sms.p50)} / **${ms(r.sms.p99)}** / ${ms(r.sms.max)} (${r.sms.n.toLocaleString('en-US')}) | ${ms(r.sse.p50)} / **${ms(r.sse.p99)}** / ${ms(r.sse.max)} (${r.sse.n.toLocaleString('en-US')}) | ${r.settledS.toFixed(1)} s after | ${ok(r) ? '✅' : '❌'} |`,
+      '| code | rate | intake p50 / p99 ms | → SMS submit_sm_resp p50 / p99 / max ms (SMS) | → SSE notification p50 / p99 / max ms (events) | all settled | target p99 < 1 s |',
+      '|---|---|---|---|---|---|---|',
+      ...results.flatMap(({ label, runs }) =>
+        runs.map(
+          (r) =>
+            `| ${label} | ${r.rate.toLocaleString('en-US')}/s (achieved ${ms(r.intake.achieved)}/s, ${r.intake.failed} failed) | ${r.intake.p50.toFixed(1)} / ${r.intake.p99.toFixed(1)} | ${ms(r.sms.p50)} / **${ms(r.sms.p99)}** / ${ms(r.sms.max)} (${r.sms.n.toLocaleString('en-US')}) | ${ms(r.sse.p50)} / **${ms(r.sse.p99)}** / ${ms(r.sse.max)} (${r.sse.n.toLocaleString('en-US')}) | ${r.settledS.toFixed(1)} s after | ${ok(r) ? '✅' : '❌'} |`,
+        ),
       ),
-      `| baseline: bare Fastify route, one INSERT, same file, ${top.toLocaleString('en-US')}/s | ${barePaced.p50.toFixed(1)} / ${barePaced.p99.toFixed(1)} | — | — | — | — |`,
+      `| baseline: bare Fastify route, one INSERT, same file | ${top.toLocaleString('en-US')}/s | ${barePaced.p50.toFixed(1)} / ${barePaced.p99.toFixed(1)} | — | — | — | — |`,
+      ...(BEFORE ? ['', `"before" is ${BEFORE}, measured in the same run on a store its own code built; "this code" is the working tree.`] : []),
       '',
     ].join('\n');
   } finally {
@@ -201,7 +273,11 @@ async function settled(db: Database.Database): Promise<void> {
 }
 
 async function login(base: string, username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;
 }

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
-/** Starts a TypeScript entry in a child process and resolves when `url` answers. */
-export async function startChild(entry: string, args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(TSX, [entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+/**
+ * Starts a TypeScript entry in a child process and resolves when `url` answers. `nodeArgs`
+ * (e.g. `--cpu-prof`) run it as `node <nodeArgs> --import tsx <entry>`.
+ */
+export async function startChild(entry: string, args: string[], env: Record<string, string>, readyUrl: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const [cmd, argv] = nodeArgs.length ? [process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args]] : [TSX, [entry, ...args]];
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
