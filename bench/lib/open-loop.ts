@@ -39,10 +39,7 @@ export const epochNow = (): number => performance.timeOrigin + performance.now()
  * `overallRate` instead lets each connection send back to back until its quota for the current
  * second is used, then idle: 1,000/s arrives as a burst at the top of each second.
  */
-export async function openLoop(
-  url: string,
-  opts: OpenLoopOptions,
-): Promise<OpenLoopResult> {
+export async function openLoop(url: string, opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const responses: OpenLoopResult['responses'] = opts.record ? [] : undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
   const target = new URL(url);
@@ -56,7 +53,14 @@ export async function openLoop(
     new Promise<void>((resolve) => {
       const body = opts.bodies[i % opts.bodies.length]!;
       const req = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           if (responses) res.on('data', (c: Buffer) => chunks.push(c));
@@ -116,7 +120,18 @@ export async function openLoop(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { rate: opts.rate, sent, ok: latencies.length, failed, achieved: latencies.length / elapsed, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? Number.NaN, responses };
+  return {
+    rate: opts.rate,
+    sent,
+    ok: latencies.length,
+    failed,
+    achieved: latencies.length / elapsed,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    responses,
+  };
 }
 
 /**
@@ -124,10 +139,7 @@ export async function openLoop(
  * county and keeps its leftovers in memory; its garbage collection would pause the generator and
  * count against whatever server it measures.
  */
-export async function openLoopInChild(
-  url: string,
-  opts: OpenLoopOptions,
-): Promise<OpenLoopResult> {
+export async function openLoopInChild(url: string, opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const dir = mkdtempSync(join(tmpdir(), 'liandong-open-loop-'));
   const input = join(dir, 'input.json');
   try {

@@ -4,7 +4,11 @@ import { BEHIND_BATCH, BEHIND_FULL_MS, BEHIND_MS, BatchPacer, IDLE_BATCH, LIVE_B
 /** A pacer on a hand-driven clock and load, as the write path builds it (share grows as the queue falls behind). */
 function pacerAt(load: number) {
   const clock = { ms: 0, load };
-  const pacer = new BatchPacer({ minShare: 0.2, maxShare: 0.6, behindFullMs: BEHIND_FULL_MS, saturated: 0.75, windowMs: 250 }, () => clock.load, () => clock.ms);
+  const pacer = new BatchPacer(
+    { minShare: 0.2, maxShare: 0.6, behindFullMs: BEHIND_FULL_MS, saturated: 0.75, windowMs: 250 },
+    () => clock.load,
+    () => clock.ms,
+  );
   const batch = (ms: number) => pacer.time(async () => void (clock.ms += ms));
   return { clock, pacer, batch };
 }

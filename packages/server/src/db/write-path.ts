@@ -98,7 +98,10 @@ function groupCommit(db: Kysely<Database>, maxBatch: number): WritePath['transac
       await trx.commit().execute();
     } catch (err) {
       // The batch itself failed (the commit, or a savepoint command): nothing of it was written.
-      await trx.rollback().execute().catch(() => {});
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => {});
       for (const j of jobs) j.reject(err);
       return;
     }
