@@ -57,7 +57,14 @@ export async function buildEventsStore(file: string, opts: { stored: number; pas
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = OFF');
     const t0 = Date.now();
-    populateEvents(sqlite, { count: stored, grids, categories, endMs: Date.now() - 60_000, days: 730, onProgress: (d) => d % 200_000 === 0 && log(`    ${d.toLocaleString()}`) });
+    populateEvents(sqlite, {
+      count: stored,
+      grids,
+      categories,
+      endMs: Date.now() - 60_000,
+      days: 730,
+      onProgress: (d) => d % 200_000 === 0 && log(`    ${d.toLocaleString()}`),
+    });
     sqlite.exec('ANALYZE');
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     sqlite.close();

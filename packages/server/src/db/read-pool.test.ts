@@ -24,7 +24,11 @@ describe.each(TEST_DIALECTS)('heavy reads on %s without a file', (dialect) => {
   it('answers on the normal connection what the connection answers', async () => {
     const reads = createReads(h);
     expect(reads.mode).toBe('connection');
-    const q = h.db.selectFrom('t' as never).select(['id', 'name'] as never[]).where('id' as never, '>=', 2).orderBy('id' as never);
+    const q = h.db
+      .selectFrom('t' as never)
+      .select(['id', 'name'] as never[])
+      .where('id' as never, '>=', 2)
+      .orderBy('id' as never);
     expect(await reads.query(q)).toEqual([
       { id: 2, name: 'b' },
       { id: 3, name: 'c' },
@@ -61,7 +65,13 @@ describe('read pool on a SQLite file', () => {
     expect(await pool.query(count)).toEqual([{ n: 3 }]);
     await sql`insert into t (id, name) values (4, 'd')`.execute(h.db);
     expect(await pool.query(count)).toEqual([{ n: 4 }]);
-    const rows = await pool.query(h.db.selectFrom('t' as never).selectAll().where('name' as never, 'in', ['b', 'd']).orderBy('id' as never));
+    const rows = await pool.query(
+      h.db
+        .selectFrom('t' as never)
+        .selectAll()
+        .where('name' as never, 'in', ['b', 'd'])
+        .orderBy('id' as never),
+    );
     expect(rows).toEqual([
       { id: 2, name: 'b' },
       { id: 4, name: 'd' },
@@ -145,7 +155,13 @@ describe('the plaza on a SQLite file', () => {
     ];
     for (let i = 0; i < 3; i++) {
       for (const [user, over] of reports) {
-        const res = await t.as(user)('POST', '/api/v1/events', { category: '0201', source: 'patrol', ...over, title: `${over.title as string} ${i}`, location: { ...(over.location as object), address: `测试路${i}号` } });
+        const res = await t.as(user)('POST', '/api/v1/events', {
+          category: '0201',
+          source: 'patrol',
+          ...over,
+          title: `${over.title as string} ${i}`,
+          location: { ...(over.location as object), address: `测试路${i}号` },
+        });
         if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body}`);
       }
     }

@@ -166,7 +166,14 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
         queue.push({ sql, parameters, resolve: resolve as (rows: unknown[]) => void, reject });
         dispatch();
       }),
-    stats: () => ({ workers: slots.length, ready: slots.filter((s) => s.ready).length, busy: slots.filter((s) => s.job).length, queued: queue.length, served, replaced }),
+    stats: () => ({
+      workers: slots.length,
+      ready: slots.filter((s) => s.ready).length,
+      busy: slots.filter((s) => s.job).length,
+      queued: queue.length,
+      served,
+      replaced,
+    }),
     workers: () => slots.map((s) => s.worker),
     close: async () => {
       closed = true;

@@ -8,14 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { isSystemActor, type EventActor } from './event-actor.ts';
 import { isFinalStatus } from './events.policy.ts';
 import { presentEvent, presentTimelineEntry } from './events.presenter.ts';
-import {
-  findEventRow,
-  findEventsPage,
-  listAttachments,
-  listEventUnits,
-  listTimelineRows,
-  type PlazaFilter,
-} from './events.repository.ts';
+import { findEventRow, findEventsPage, listAttachments, listEventUnits, listTimelineRows, type PlazaFilter } from './events.repository.ts';
 
 type QueryDeps = Pick<AppDeps, 'db' | 'territory' | 'clock'>;
 
@@ -36,13 +29,21 @@ export function canActorSee(actor: EventActor, row: EventsTable, units: EventUni
 
 async function categoryNames(deps: QueryDeps, codes: string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map();
-  const rows = await deps.db.selectFrom('categories').select(['code', 'name_zh']).where('code', 'in', [...new Set(codes)]).execute();
+  const rows = await deps.db
+    .selectFrom('categories')
+    .select(['code', 'name_zh'])
+    .where('code', 'in', [...new Set(codes)])
+    .execute();
   return new Map(rows.map((r) => [r.code, r.name_zh]));
 }
 
 /** Full view of one event for an actor already allowed to see it (or a system actor). */
 export async function loadEventView(deps: QueryDeps, actor: EventActor, row: EventsTable, o: { showTrackingToken: boolean }): Promise<EventView> {
-  const [units, attachments, names] = await Promise.all([listEventUnits(deps.db, [row.id]), listAttachments(deps.db, row.id), categoryNames(deps, [row.category_code])]);
+  const [units, attachments, names] = await Promise.all([
+    listEventUnits(deps.db, [row.id]),
+    listAttachments(deps.db, row.id),
+    categoryNames(deps, [row.category_code]),
+  ]);
   return presentEvent(row, {
     territory: deps.territory,
     units,
@@ -137,9 +138,15 @@ export async function listEvents(
   if (input.status) {
     if (input.status === 'open') filter.isOpen = 1;
     else {
-      const statuses = input.status.split(',').map((s) => s.trim()).filter(Boolean);
+      const statuses = input.status
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = statuses.filter((s) => !(EVENT_STATUSES as readonly string[]).includes(s));
-      if (bad.length) throw new AppError('VALIDATION_FAILED', `Unknown status: ${bad.join(', ')}`, [{ path: 'querystring.status', message: `one of open, ${EVENT_STATUSES.join(', ')}` }]);
+      if (bad.length)
+        throw new AppError('VALIDATION_FAILED', `Unknown status: ${bad.join(', ')}`, [
+          { path: 'querystring.status', message: `one of open, ${EVENT_STATUSES.join(', ')}` },
+        ]);
       filter.statuses = statuses;
       // Lets the (<level>_id, is_open, id) indexes serve status lists too.
       if (statuses.every((s) => !isFinalStatus(s))) filter.isOpen = 1;
@@ -147,14 +154,24 @@ export async function listEvents(
     }
   }
   if (input.category) {
-    if (!/^[0-9]{1,16}$/.test(input.category)) throw new AppError('VALIDATION_FAILED', 'category is a category code or its major prefix', [{ path: 'querystring.category', message: 'digits' }]);
+    if (!/^[0-9]{1,16}$/.test(input.category))
+      throw new AppError('VALIDATION_FAILED', 'category is a category code or its major prefix', [{ path: 'querystring.category', message: 'digits' }]);
     filter.categoryPrefix = input.category;
   }
   if (input.orgUnitId) {
     const unit = deps.territory.getUnit(input.orgUnitId);
     if (!unit) throw new AppError('UNKNOWN_ORG_UNIT', `Unknown org unit ${input.orgUnitId}`);
     if (unit.kind === 'department') {
-      filter.unit = { kind: 'units', ids: [unit.id, ...deps.territory.children(unit.id).filter((c) => c.kind === 'station').map((c) => c.id)] };
+      filter.unit = {
+        kind: 'units',
+        ids: [
+          unit.id,
+          ...deps.territory
+            .children(unit.id)
+            .filter((c) => c.kind === 'station')
+            .map((c) => c.id),
+        ],
+      };
     } else if (unit.kind === 'station') filter.unit = { kind: 'units', ids: [unit.id] };
     else filter.unit = { kind: 'territorial', level: unit.kind, id: unit.id };
   }
@@ -169,10 +186,26 @@ export async function listEvents(
   const heavy = isHeavyPlazaRead(parts, filter, input.limit + 1);
   const rows = await findEventsPage(deps.db, parts, filter, input.limit + 1, heavy ? (q) => deps.reads.query(q) : undefined);
   const page = rows.slice(0, input.limit);
-  const [units, names] = await Promise.all([listEventUnits(deps.db, page.map((r) => r.id)), categoryNames(deps, page.map((r) => r.category_code))]);
+  const [units, names] = await Promise.all([
+    listEventUnits(
+      deps.db,
+      page.map((r) => r.id),
+    ),
+    categoryNames(
+      deps,
+      page.map((r) => r.category_code),
+    ),
+  ]);
   return {
     items: page.map((row) =>
-      presentEvent(row, { territory: deps.territory, units, categoryName: names.get(row.category_code), showReporterPhone: false, showTrackingToken: false, now }),
+      presentEvent(row, {
+        territory: deps.territory,
+        units,
+        categoryName: names.get(row.category_code),
+        showReporterPhone: false,
+        showTrackingToken: false,
+        now,
+      }),
     ),
     nextCursor: rows.length > input.limit ? encodeCursor(deps.secret, page[page.length - 1].id) : null,
   };
