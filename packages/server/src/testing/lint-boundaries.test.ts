@@ -37,6 +37,10 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryMessages(file, `export const load = () => import('../../modules/calendar/calendar.loader.ts');\n`)).toEqual([
       expect.stringMatching(MODULES),
     ]);
+    // Its test set-up (engine/testing/) is held to it as well.
+    expect(await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../modules/events/timeline.ts';\nexport { a };\n`)).toEqual([
+      expect.stringMatching(MODULES),
+    ]);
     // Its own folders and lib/ stay allowed.
     expect(await boundaryMessages(file, `import { systemClock } from '../../lib/clock.ts';\nimport { x } from '../time/x.ts';\nexport { systemClock, x };\n`)).toEqual([]);
   });
@@ -77,6 +81,7 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryMessages('e2e/lint-probe.test.ts', demoAndTesting)).toEqual([]);
     expect(await boundaryMessages('packages/server/src/main.ts', `import { seedDemo } from './demo/demo.ts';\nexport { seedDemo };\n`)).toEqual([]);
     expect(await boundaryMessages('packages/server/src/testing/lint-probe.ts', `import { personName } from '../demo/names.ts';\nexport { personName };\n`)).toEqual([]);
+    expect(await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../testing/fixtures.ts';\nexport { a };\n`)).toEqual([]);
     expect(await boundaryMessages('packages/server/src/demo/lint-probe.ts', `import { personName } from './names.ts';\nexport { personName };\n`)).toEqual([]);
     // A module's demo part belongs to the demo: it may use demo/, not the tests.
     expect(await boundaryMessages('packages/server/src/modules/vehicles/vehicles.demo.ts', `import { personName } from '../../demo/names.ts';\nexport { personName };\n`)).toEqual([]);
