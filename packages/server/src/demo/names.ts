@@ -1,6 +1,9 @@
 import type { Rng } from './prng.ts';
 
+// The tables below are laid out by hand, several entries a line (`prettier-ignore` keeps them so).
+
 /** Chinese syllables used for place names, with their pinyin (no tones). */
+// prettier-ignore
 const PLACE_FIRST: ReadonlyArray<readonly [string, string]> = [
   ['东', 'dong'], ['西', 'xi'], ['南', 'nan'], ['北', 'bei'], ['大', 'da'], ['小', 'xiao'], ['长', 'chang'],
   ['石', 'shi'], ['沙', 'sha'], ['山', 'shan'], ['海', 'hai'], ['龙', 'long'], ['凤', 'feng'], ['桥', 'qiao'],
@@ -10,6 +13,7 @@ const PLACE_FIRST: ReadonlyArray<readonly [string, string]> = [
   ['蒲', 'pu'], ['渔', 'yu'], ['盐', 'yan'], ['礁', 'jiao'], ['岙', 'ao'], ['峰', 'feng'], ['平', 'ping'],
   ['安', 'an'], ['丰', 'feng'], ['福', 'fu'], ['华', 'hua'], ['兴', 'xing'], ['永', 'yong'], ['和', 'he'],
 ];
+// prettier-ignore
 const PLACE_SECOND: ReadonlyArray<readonly [string, string]> = [
   ['岙', 'ao'], ['塘', 'tang'], ['浦', 'pu'], ['港', 'gang'], ['湾', 'wan'], ['山', 'shan'], ['岭', 'ling'],
   ['头', 'tou'], ['门', 'men'], ['桥', 'qiao'], ['沙', 'sha'], ['峰', 'feng'], ['林', 'lin'], ['田', 'tian'],
@@ -43,12 +47,14 @@ export function placeNames(rng: Rng, count: number, taken: Set<string>): Array<{
 }
 
 /** Common surnames, roughly by frequency (the heavier ones first). */
+// prettier-ignore
 const SURNAMES: ReadonlyArray<readonly [string, number]> = [
   ['王', 7], ['李', 7], ['张', 7], ['刘', 5], ['陈', 6], ['杨', 3], ['黄', 3], ['赵', 2], ['吴', 3], ['周', 3],
   ['徐', 3], ['孙', 2], ['马', 1], ['朱', 2], ['胡', 2], ['郭', 1], ['何', 1], ['林', 2], ['罗', 1], ['郑', 2],
   ['梁', 1], ['谢', 1], ['宋', 1], ['唐', 1], ['许', 1], ['邵', 1], ['应', 1], ['虞', 1], ['邬', 1], ['金', 1],
   ['蒋', 1], ['沈', 1], ['韩', 1], ['冯', 1], ['董', 1], ['叶', 1], ['方', 1], ['俞', 1], ['傅', 1], ['戴', 1],
 ];
+// prettier-ignore
 const GIVEN = [
   '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平',
   '刚', '桂', '英', '华', '建', '国', '海', '波', '红', '玲', '晓', '东', '志', '文', '斌', '宁', '丹', '萍', '辉', '燕',
@@ -61,7 +67,11 @@ export function personName(rng: Rng): string {
   return surname + given;
 }
 
-const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '147', '150', '151', '152', '153', '155', '157', '158', '159', '166', '177', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '198', '199'];
+// prettier-ignore
+const PHONE_PREFIXES = [
+  '130', '131', '132', '133', '135', '136', '137', '138', '139', '147', '150', '151', '152', '153', '155', '157',
+  '158', '159', '166', '177', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '198', '199',
+];
 
 /** A mobile number 1[3-9]xxxxxxxxx, unique within `taken`. */
 export function phoneNumber(rng: Rng, taken: Set<string>): string {
