@@ -30,6 +30,8 @@ describe('checkAreaGeometry', () => {
     expect(checkAreaGeometry({ type: 'MultiPolygon', coordinates: [square.coordinates] }).problems).toEqual([]);
   });
 
+  // A table of cases, one a line.
+  // prettier-ignore
   it.each([
     [{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }, /not closed/],
     [{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] }, /at least 4/],
