@@ -80,11 +80,11 @@ export function sameOriginUrl(path: string, origin: string = window.location.ori
  * first screen's list, with the token then stored), taken once: later calls fetch afresh.
  */
 function takeEarly(url: URL, init: RequestInit, token: string | null): Promise<Response> | undefined {
-  const early = (window as { __ldEarly?: { token: string; requests: Record<string, Promise<Response>> } }).__ldEarly;
+  const early = (window as { __ldEarly?: { token: string; requests: Map<string, Promise<Response>> } }).__ldEarly;
   if (!early || (init.method ?? 'GET') !== 'GET' || init.headers || early.token !== token) return undefined;
   const key = url.pathname + url.search;
-  const request = early.requests[key];
-  delete early.requests[key];
+  const request = early.requests.get(key);
+  early.requests.delete(key);
   return request;
 }
 
