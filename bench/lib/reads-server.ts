@@ -8,7 +8,6 @@ import { parseConfig } from '../../packages/server/src/config.ts';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { createRuntime } from '../../packages/server/src/runtime.ts';
 import { createSmsProvider } from '../../packages/server/src/modules/notify/providers/index.ts';
-import type { SmsProvider } from '../../packages/server/src/modules/notify/notify.types.ts';
 
 const [file, portArg, mode] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main'];
 const port = Number(portArg);
@@ -17,7 +16,8 @@ const runtime = await createRuntime(config);
 const { deps } = runtime;
 const smsProvider = createSmsProvider('inbox', { logger: deps.logger, clock: deps.clock, ids: deps.ids });
 const app = await buildApp(deps);
-const stopWorkers = await startWorkers(smsProvider);
+// The background work of `serve` (linkage, the SMS dispatcher, the scheduler); close() stops it.
+await runtime.startWorkers({ smsProvider });
 
 /** The statistics module's kind of query: counts by township × status × category over all events. */
 const aggregate = deps.db
@@ -57,24 +57,7 @@ process.once('SIGTERM', () => {
     running = false;
     await loop;
     await app.close();
-    await stopWorkers();
     await runtime.close();
     process.exit(0);
   })();
 });
-
-/** The background work of `serve`: through the runtime where it owns the workers, else started here. */
-async function startWorkers(provider: SmsProvider): Promise<() => Promise<void>> {
-  const owner = runtime as unknown as { startWorkers?: (o: { smsProvider: SmsProvider }) => Promise<void> };
-  if (owner.startWorkers) {
-    await owner.startWorkers({ smsProvider: provider });
-    return async () => {};
-  }
-  const { startLinkageWorker } = await import('../../packages/server/src/modules/notify/linkage.worker.ts');
-  const { startDispatcher } = await import('../../packages/server/src/modules/notify/dispatcher.ts');
-  const { startScheduler } = await import('../../packages/server/src/engine/runtime/scheduler.ts');
-  const workers = [startLinkageWorker(deps), await startDispatcher(deps, provider), startScheduler(deps)];
-  return async () => {
-    for (const w of workers.reverse()) await w.stop();
-  };
-}
