@@ -183,7 +183,7 @@ export async function listEvents(
 
   const parts = splitScope(dataScopeOf(principal));
   if (parts.length === 0) return { items: [], nextCursor: null };
-  const heavy = isHeavyPlazaRead(parts, filter, input.limit + 1);
+  const heavy = isHeavyPlazaRead(parts, filter, input.limit);
   const rows = await findEventsPage(deps.db, parts, filter, input.limit + 1, heavy ? (q) => deps.reads.query(q) : undefined);
   const page = rows.slice(0, input.limit);
   const [units, names] = await Promise.all([
