@@ -13,7 +13,10 @@ type Params<N extends ActionName> = ReturnType<(typeof ACTION_PARAMS)[N]['parse'
 const URGENCIES = ['normal', 'urgent', 'critical'];
 
 /** A built-in action: its spec (contracts' parameters, what it uses and produces) and its handler. */
-function builtin<N extends ActionName>(name: N, run: (ctx: StepContext, token: TokenState, node: ActionNode, params: Params<N>) => Promise<ActionOutcome>): EngineAction {
+function builtin<N extends ActionName>(
+  name: N,
+  run: (ctx: StepContext, token: TokenState, node: ActionNode, params: Params<N>) => Promise<ActionOutcome>,
+): EngineAction {
   return { ...BUILTIN_ACTIONS[name]!, run: (ctx, token, node, params) => run(ctx, token, node, params as Params<N>) };
 }
 
@@ -146,11 +149,17 @@ export function careVars(vars: Readonly<Record<string, unknown>>, maskName: (nam
   };
 }
 
-async function sendSms(ctx: StepContext, token: TokenState, node: ActionNode, p: { template: string; to: string; unit?: unknown; role?: string }): Promise<void> {
+async function sendSms(
+  ctx: StepContext,
+  token: TokenState,
+  node: ActionNode,
+  p: { template: string; to: string; unit?: unknown; role?: string },
+): Promise<void> {
   const phones: Array<{ phone: string; userId: string | null }> = [];
   if (p.to === 'unit') {
     const units = await resolveAssigneeUnits(ctx.trx, ctx.host, ctx.territory, ctx.current, p.unit as never);
-    for (const u of units) for (const m of await unitMembers(ctx.trx, ctx.host, u.unitId, p.role)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
+    for (const u of units)
+      for (const m of await unitMembers(ctx.trx, ctx.host, u.unitId, p.role)) if (m.phone) phones.push({ phone: m.phone, userId: m.userId });
   } else {
     const lookup = Object.prototype.hasOwnProperty.call(ctx.host.actions.smsRecipients, p.to) ? ctx.host.actions.smsRecipients[p.to] : undefined;
     if (!lookup) throw new ActionError(`No one can send an SMS to the ${p.to} here`);

@@ -54,7 +54,13 @@ export async function resolveAssigneeUnits(
  * Active members of a unit with a role (one of several, or any role), for notifying them. What
  * was read a moment ago may be reused (`fresh: false`, the default for steps: the duty cache).
  */
-export function unitMembers(trx: Transaction<Database>, host: Pick<EngineHost, 'people'>, unitId: string, role?: string | readonly string[] | null, opts: { fresh?: boolean } = {}): Promise<Member[]> {
+export function unitMembers(
+  trx: Transaction<Database>,
+  host: Pick<EngineHost, 'people'>,
+  unitId: string,
+  role?: string | readonly string[] | null,
+  opts: { fresh?: boolean } = {},
+): Promise<Member[]> {
   const roles = typeof role === 'string' ? [role] : role?.length ? [...role] : [];
   return host.people.unitMembers(trx, unitId, roles, { cached: !opts.fresh });
 }

@@ -64,10 +64,16 @@ const STAMP: ActionRegistration = {
 
 const UNITS = [
   { id: 'county', kind: 'county', name: '县', parentId: null },
-  { id: 'village', kind: 'village', name: '南浦村', parentId: 'county', members: [
-    { userId: 'u-handler', phone: '13800000001', role: 'handler' },
-    { userId: 'u-other', phone: null, role: 'grid_worker' },
-  ] },
+  {
+    id: 'village',
+    kind: 'village',
+    name: '南浦村',
+    parentId: 'county',
+    members: [
+      { userId: 'u-handler', phone: '13800000001', role: 'handler' },
+      { userId: 'u-other', phone: null, role: 'grid_worker' },
+    ],
+  },
   { id: 'reporters', kind: 'grid', name: '一网格', parentId: 'village', members: [{ userId: 'u-reporter', phone: '13800000002', role: 'grid_worker' }] },
 ];
 
@@ -81,7 +87,13 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
   beforeAll(async () => {
     database = await openTestDatabase(dialect);
     await migrateToLatest(database.db);
-    host = createFakeHost({ units: UNITS, categories: { road: { name: '道路破损' } }, processKey: 'flow', registrations: [STAMP], templates: ['task.assigned', 'event.closed'] });
+    host = createFakeHost({
+      units: UNITS,
+      categories: { road: { name: '道路破损' } },
+      processKey: 'flow',
+      registrations: [STAMP],
+      templates: ['task.assigned', 'event.closed'],
+    });
     deps = {
       db: database.db,
       dialect: database.dialect,
@@ -96,9 +108,21 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
     const at = clock.now().toISOString();
     await database.db
       .insertInto('categories')
-      .values({ code: 'road', parent_code: null, family: 'city', name_zh: '道路破损', name_en: 'Road damage', default_urgency: 'normal', time_limit_minutes: null, time_limit_kind: 'working', updated_at: at } as never)
+      .values({
+        code: 'road',
+        parent_code: null,
+        family: 'city',
+        name_zh: '道路破损',
+        name_en: 'Road damage',
+        default_urgency: 'normal',
+        time_limit_minutes: null,
+        time_limit_kind: 'working',
+        updated_at: at,
+      } as never)
       .execute();
-    await database.db.transaction().execute((trx) => saveProcessVersion(trx, { key: 'flow', definition: checkProcessDefinition('flow', FLOW, catalogOf(host)), at, by: null }));
+    await database.db
+      .transaction()
+      .execute((trx) => saveProcessVersion(trx, { key: 'flow', definition: checkProcessDefinition('flow', FLOW, catalogOf(host)), at, by: null }));
   });
   afterAll(async () => {
     await database.close();
@@ -108,11 +132,41 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
     n++;
     const at = clock.now().toISOString();
     const row = {
-      id: defaultIds.id(), code: `E${dialect}${n}`, category_code: 'road', title: '路面塌陷', description: null, status: 'reported', is_open: 1, closing_kind: null,
-      urgency: 'normal', source: 'grid', external_id: null, lng: 120.1, lat: 30.2, address: null, county_id: 'county', township_id: null, village_id: 'village',
-      grid_id: 'reporters', lead_unit_id: null, reporter_user_id: 'u-reporter', reporter_name: null, reporter_phone: null, tracking_token: defaultIds.id(),
-      occurred_at: at, created_at: at, updated_at: at, closed_at: null, due_at: null, supervised: 0, urge_count: 0, duplicate_count: 0, rating_score: null,
-      version: 1, plate: null, overdue: 0,
+      id: defaultIds.id(),
+      code: `E${dialect}${n}`,
+      category_code: 'road',
+      title: '路面塌陷',
+      description: null,
+      status: 'reported',
+      is_open: 1,
+      closing_kind: null,
+      urgency: 'normal',
+      source: 'grid',
+      external_id: null,
+      lng: 120.1,
+      lat: 30.2,
+      address: null,
+      county_id: 'county',
+      township_id: null,
+      village_id: 'village',
+      grid_id: 'reporters',
+      lead_unit_id: null,
+      reporter_user_id: 'u-reporter',
+      reporter_name: null,
+      reporter_phone: null,
+      tracking_token: defaultIds.id(),
+      occurred_at: at,
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      due_at: null,
+      supervised: 0,
+      urge_count: 0,
+      duplicate_count: 0,
+      rating_score: null,
+      version: 1,
+      plate: null,
+      overdue: 0,
     } satisfies EventsTable;
     await database.db.insertInto('events').values(row).execute();
     return row;
@@ -128,7 +182,11 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
     const cal = await host.calendar();
     const after = await inTrx(async (trx) => {
       const ctx = (await openInstance(trx, deps, task!.instance_id, cal))!;
-      await trx.updateTable('tasks').set({ status: 'completed', outcome: 'done', completed_at: ctx.nowIso, updated_at: ctx.nowIso }).where('id', '=', task!.id).execute();
+      await trx
+        .updateTable('tasks')
+        .set({ status: 'completed', outcome: 'done', completed_at: ctx.nowIso, updated_at: ctx.nowIso })
+        .where('id', '=', task!.id)
+        .execute();
       ctx.log('task.completed', { taskId: task!.id, outcome: 'done' });
       await continueFrom(ctx, ctx.tokens.get(task!.token_id)!, 'stamp');
       await ctx.flush();
@@ -150,14 +208,21 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
     expect(task!.due_at).toBe(new Date(clock.now().getTime() + 60 * 60_000).toISOString());
     expect(await eventRow(event.id)).toMatchObject({ status: 'accepted', is_open: 1 });
     expect(host.notified.filter((x) => x.eventId === event.id)).toEqual([
-      expect.objectContaining({ channel: 'in_app', kind: 'task.assigned', recipientUserId: 'u-handler', vars: expect.objectContaining({ category: '道路破损', unit: '南浦村', task: '受理' }) }),
+      expect.objectContaining({
+        channel: 'in_app',
+        kind: 'task.assigned',
+        recipientUserId: 'u-handler',
+        vars: expect.objectContaining({ category: '道路破损', unit: '南浦村', task: '受理' }),
+      }),
     ]);
     expect(host.pushed.map((p) => p.recipientUserId)).toContain('u-handler');
 
     await completeTask(event.id);
     expect((await instanceOf(event.id)).vars).toContain('"stamped":"A"');
 
-    const signal = await inTrx((trx) => deliverSignal(trx, deps, { eventId: event.id, name: 'issue.gone', data: { cameraId: 'c1' }, actor: { kind: 'system', name: 'camera' }, cal }));
+    const signal = await inTrx((trx) =>
+      deliverSignal(trx, deps, { eventId: event.id, name: 'issue.gone', data: { cameraId: 'c1' }, actor: { kind: 'system', name: 'camera' }, cal }),
+    );
     for (const f of signal.afterCommit) f();
     expect(signal.delivered).toBe(1);
     expect(await eventRow(event.id)).toMatchObject({ status: 'closed', closing_kind: 'normal', is_open: 0 });
@@ -171,9 +236,14 @@ describe.each(TEST_DIALECTS)('the engine on a fake host (%s)', (dialect) => {
     // Every step is on the timeline, in order, numbered 1..n with no gap.
     expect(host.kindsOf(event.id)).toEqual(['process.started', 'task.created', 'task.completed', 'stamped', 'signal.received', 'process.ended']);
     expect(host.entries.filter((e) => e.eventId === event.id).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(host.entries.find((e) => e.eventId === event.id && e.kind === 'signal.received')).toMatchObject({ actor: { kind: 'system', name: 'camera' }, data: { name: 'issue.gone', data: { cameraId: 'c1' } } });
+    expect(host.entries.find((e) => e.eventId === event.id && e.kind === 'signal.received')).toMatchObject({
+      actor: { kind: 'system', name: 'camera' },
+      data: { name: 'issue.gone', data: { cameraId: 'c1' } },
+    });
     // A second signal finds nothing waiting.
-    expect((await inTrx((trx) => deliverSignal(trx, deps, { eventId: event.id, name: 'issue.gone', actor: { kind: 'system', name: 'camera' }, cal }))).delivered).toBe(0);
+    expect(
+      (await inTrx((trx) => deliverSignal(trx, deps, { eventId: event.id, name: 'issue.gone', actor: { kind: 'system', name: 'camera' }, cal }))).delivered,
+    ).toBe(0);
   });
 
   it('the wait times out on the injected clock: the scheduler fires it once and ends the process by the timer path', async () => {

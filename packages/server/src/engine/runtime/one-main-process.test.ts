@@ -1,9 +1,8 @@
-import { Migrator, type Transaction } from 'kysely';
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/database.ts';
 import { migrations } from '../../db/migrations/index.ts';
-import type { Database, EventsTable } from '../../db/schema.ts';
-import { loadCalendar } from '../../modules/calendar/calendar.loader.ts';
+import type { EventsTable } from '../../db/schema.ts';
 import { createEvent } from '../../modules/events/event-create.service.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -24,8 +23,8 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
     return (await t.deps.db.selectFrom('events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow()) as EventsTable;
   };
   const start = async (event: EventsTable, opts: Parameters<typeof startInstance>[4] = {}) => {
-    const cal = await loadCalendar(t.deps);
-    return t.deps.writes.transaction((trx: Transaction<any>) => startInstance(trx as Transaction<Database>, t.deps, event, cal, opts));
+    const cal = await t.deps.engineHost.calendar();
+    return t.deps.writes.transaction((trx) => startInstance(trx, t.deps, event, cal, opts));
   };
   const stateOf = async (eventId: string) => {
     const db = t.deps.db;
@@ -43,9 +42,8 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
 
   it('starting an event process twice, in one transaction, gives one instance, one task, one notification per person', async () => {
     const event = await bareEvent();
-    const cal = await loadCalendar(t.deps);
-    const [first, second, after] = await t.deps.writes.transaction(async (t0: Transaction<any>) => {
-      const trx = t0 as Transaction<Database>;
+    const cal = await t.deps.engineHost.calendar();
+    const [first, second, after] = await t.deps.writes.transaction(async (trx) => {
       const a = await startInstance(trx, t.deps, event, cal);
       const b = await startInstance(trx, t.deps, event, cal);
       // The transaction goes on (on PostgreSQL a unique violation would have aborted it).

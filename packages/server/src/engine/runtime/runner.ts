@@ -50,7 +50,13 @@ export interface StartOptions {
  * after a crash, two nodes) runs and writes nothing — no second task, no second notification —
  * and answers a step with `skipped` set, without aborting the caller's transaction.
  */
-export async function startInstance(trx: Transaction<Database>, deps: EngineDeps, event: EventsTable, cal: Calendar, opts: StartOptions = {}): Promise<StepContext> {
+export async function startInstance(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  event: EventsTable,
+  cal: Calendar,
+  opts: StartOptions = {},
+): Promise<StepContext> {
   const key = opts.processKey ?? (await deps.engineHost.lookups.processKeyFor(trx, event));
   const facts = await startFacts(trx, deps, event, key);
   const version = facts.version;
@@ -152,8 +158,18 @@ async function startFacts(trx: Transaction<Database>, deps: EngineDeps, event: E
  * Opens an existing instance for a step: the instance (row-locked on PostgreSQL, so two nodes
  * never advance one instance at once), its definition version, event and live tokens.
  */
-export async function openInstance(trx: Transaction<Database>, deps: EngineDeps, instanceId: string, cal: Calendar, actor: EngineActor = ENGINE_ACTOR): Promise<StepContext | null> {
-  const [instance] = await rawQuery<ProcessInstancesTable>(trx, `select * from "process_instances" where "id" = ?${deps.dialect === 'postgres' ? ' for update' : ''}`, [instanceId]);
+export async function openInstance(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  instanceId: string,
+  cal: Calendar,
+  actor: EngineActor = ENGINE_ACTOR,
+): Promise<StepContext | null> {
+  const [instance] = await rawQuery<ProcessInstancesTable>(
+    trx,
+    `select * from "process_instances" where "id" = ?${deps.dialect === 'postgres' ? ' for update' : ''}`,
+    [instanceId],
+  );
   if (!instance) return null;
   const def = await loadProcessVersion(deps.db, trx, instance.process_key, instance.version);
   const [event] = await rawQuery<EventsTable>(trx, 'select * from "events" where "id" = ?', [instance.event_id]);
@@ -165,8 +181,20 @@ export async function openInstance(trx: Transaction<Database>, deps: EngineDeps,
 }
 
 /** Stops every live instance of an event (before it starts afresh, e.g. when reopened): tasks and timers go with them. */
-export async function cancelInstancesOf(trx: Transaction<Database>, deps: EngineDeps, eventId: string, cal: Calendar, actor: EngineActor, reason: string): Promise<StepContext[]> {
-  const live = await trx.selectFrom('process_instances').select('id').where('event_id', '=', eventId).where('status', 'in', ['running', 'suspended', 'failed']).execute();
+export async function cancelInstancesOf(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  eventId: string,
+  cal: Calendar,
+  actor: EngineActor,
+  reason: string,
+): Promise<StepContext[]> {
+  const live = await trx
+    .selectFrom('process_instances')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('status', 'in', ['running', 'suspended', 'failed'])
+    .execute();
   const steps: StepContext[] = [];
   for (const { id } of live) {
     const ctx = await openInstance(trx, deps, id, cal, actor);
@@ -339,10 +367,30 @@ export async function cancelTokens(ctx: StepContext, which: (t: TokenState) => b
   const gone = new Set(victims.map((v) => v.row.id));
   ctx.newTimers.splice(0, ctx.newTimers.length, ...ctx.newTimers.filter((tm) => !tm.token_id || !gone.has(tm.token_id)));
   if (!ids.length) return;
-  const open = await ctx.trx.selectFrom('tasks').select(['id', 'node_id', 'title_zh', 'title_en']).where('token_id', 'in', ids).where('status', 'in', OPEN_TASK).execute();
+  const open = await ctx.trx
+    .selectFrom('tasks')
+    .select(['id', 'node_id', 'title_zh', 'title_en'])
+    .where('token_id', 'in', ids)
+    .where('status', 'in', OPEN_TASK)
+    .execute();
   if (open.length) {
-    await ctx.trx.updateTable('tasks').set({ status: 'cancelled', updated_at: ctx.nowIso, completed_at: ctx.nowIso }).where('id', 'in', open.map((t) => t.id)).execute();
-    await ctx.trx.deleteFrom('process_timers').where('task_id', 'in', open.map((t) => t.id)).execute();
+    await ctx.trx
+      .updateTable('tasks')
+      .set({ status: 'cancelled', updated_at: ctx.nowIso, completed_at: ctx.nowIso })
+      .where(
+        'id',
+        'in',
+        open.map((t) => t.id),
+      )
+      .execute();
+    await ctx.trx
+      .deleteFrom('process_timers')
+      .where(
+        'task_id',
+        'in',
+        open.map((t) => t.id),
+      )
+      .execute();
     for (const t of open) ctx.log('task.cancelled', { taskId: t.id, nodeId: t.node_id, title: { zh: t.title_zh, en: t.title_en }, reason });
   }
   await ctx.trx.deleteFrom('process_timers').where('token_id', 'in', ids).execute();
@@ -356,7 +404,16 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
   const facts = await ctx.categoryFacts();
   const warnShare = node.warnShare ?? 0.8;
   // Step × urgency limits, and the rule that keeps them within the event's deadline: task-limits.ts.
-  const plan = planTaskDeadline({ def: ctx.def, node, urgency: ctx.current.urgency, category: facts, cal: ctx.cal, now: ctx.now, warnShare, eventDueAt: ctx.current.due_at });
+  const plan = planTaskDeadline({
+    def: ctx.def,
+    node,
+    urgency: ctx.current.urgency,
+    category: facts,
+    cal: ctx.cal,
+    now: ctx.now,
+    warnShare,
+    eventDueAt: ctx.current.due_at,
+  });
   const limit = plan.limit;
   const deadline = plan.dueAt && plan.warnAt ? { dueAt: plan.dueAt, warnAt: plan.warnAt } : null;
   const category = facts.name;
@@ -395,7 +452,11 @@ async function createTasks(ctx: StepContext, token: TokenState, node: TaskNode):
     if (task.warn_at) ctx.addTimer('warn', task.warn_at, { taskId: task.id, tokenId: token.row.id });
     if (task.due_at) ctx.addTimer('due', task.due_at, { taskId: task.id, tokenId: token.row.id });
     const unitName = ctx.territory.getUnit(unit.unitId)?.name ?? '';
-    ctx.log('task.created', { taskId: task.id, nodeId: node.id, title: node.title, unitId: unit.unitId, unitName, role: task.role, dueAt: task.due_at }, { orgUnitId: unit.unitId });
+    ctx.log(
+      'task.created',
+      { taskId: task.id, nodeId: node.id, title: node.title, unitId: unit.unitId, unitName, role: task.role, dueAt: task.due_at },
+      { orgUnitId: unit.unitId },
+    );
     const members = unit.userId ? [{ userId: unit.userId }] : await unitMembers(ctx.trx, ctx.host, unit.unitId, task.role);
     for (const m of members) {
       if (ctx.alreadyTold?.has(m.userId)) continue;

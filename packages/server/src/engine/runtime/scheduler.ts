@@ -1,6 +1,4 @@
-import type { Transaction } from 'kysely';
 import { Histogram, type Registry } from 'prom-client';
-import type { Database } from '../../db/schema.ts';
 import type { WriteBatcher } from '../../db/write-batcher.ts';
 import { rawQuery } from '../../db/raw-sql.ts';
 import type { EngineDeps } from './step-context.ts';
@@ -45,7 +43,7 @@ export async function fireDueTimers(deps: SchedulerDeps, opts: { onFired?: (late
     histogram.observe(lateMs / 1000);
     opts.onFired?.(lateMs);
   };
-  const fire = (ids: string[]) => deps.writes.transaction((trx: Transaction<any>) => fireTimers(trx as Transaction<Database>, deps, ids, cal, shared));
+  const fire = (ids: string[]) => deps.writes.transaction((trx) => fireTimers(trx, deps, ids, cal, shared));
   const one = async (id: string): Promise<number> => {
     try {
       const [r] = await fire([id]);

@@ -1,20 +1,20 @@
 import { isFinalStatus, type ProcessDefinition, type ProcessNode } from '@liandong/contracts';
 import type { Transaction } from 'kysely';
-import type {
-  Database,
-  EventsTable,
-  ProcessInstancesTable,
-  ProcessTimersTable,
-  ProcessTokensTable,
-  TasksTable,
-  TimerKind,
-} from '../../db/schema.ts';
+import type { Database, EventsTable, ProcessInstancesTable, ProcessTimersTable, ProcessTokensTable, TasksTable, TimerKind } from '../../db/schema.ts';
 import type { Db, Dialect } from '../../db/database.ts';
 import type { WriteBatcher } from '../../db/write-batcher.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Ids } from '../../lib/ids.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { isSystemActor, type CategoryFacts, type EngineActor, type EngineHost, type EngineTerritory, type NotificationRequest, type TimelineEntry } from '../host.ts';
+import {
+  isSystemActor,
+  type CategoryFacts,
+  type EngineActor,
+  type EngineHost,
+  type EngineTerritory,
+  type NotificationRequest,
+  type TimelineEntry,
+} from '../host.ts';
 import type { Calendar } from '../time/calendar.ts';
 import { insertStatement, marks, runStatements, type Statement } from '../../db/raw-sql.ts';
 
@@ -217,7 +217,10 @@ export class StepContext {
         if (!t.isNew) deletes.push(t.row.id);
       } else if (t.isNew) inserts.push(t.row);
       else if (t.dirty) {
-        writes.push({ text: 'update "process_tokens" set "node_id" = ?, "state" = ?, "fork_id" = ?, "signal" = ? where "id" = ?', params: [t.row.node_id, t.row.state, t.row.fork_id, t.row.signal, t.row.id] });
+        writes.push({
+          text: 'update "process_tokens" set "node_id" = ?, "state" = ?, "fork_id" = ?, "signal" = ? where "id" = ?',
+          params: [t.row.node_id, t.row.state, t.row.fork_id, t.row.signal, t.row.id],
+        });
       }
     }
     if (deletes.length) {
@@ -230,7 +233,15 @@ export class StepContext {
     if (this.instanceDirty) {
       writes.push({
         text: 'update "process_instances" set "vars" = ?, "status" = ?, "error" = ?, "version" = ?, "updated_at" = ?, "ended_at" = ? where "id" = ?',
-        params: [JSON.stringify(this.vars), this.instance.status, this.instance.error, this.instance.version, this.nowIso, this.instance.ended_at, this.instance.id],
+        params: [
+          JSON.stringify(this.vars),
+          this.instance.status,
+          this.instance.error,
+          this.instance.version,
+          this.nowIso,
+          this.instance.ended_at,
+          this.instance.id,
+        ],
       });
     }
     const patchKeys = Object.keys(this.eventPatch) as Array<keyof EventsTable>;

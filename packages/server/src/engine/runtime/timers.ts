@@ -182,9 +182,8 @@ export async function runWebhookTimer(deps: EngineDeps, timerId: string): Promis
   }
   const cal = await deps.engineHost.calendar();
   const after: Array<() => void> = [];
-  const write = deps.writes ?? { transaction: <T>(work: (trx: Transaction<any>) => Promise<T>) => deps.db.transaction().execute(work) };
-  await write.transaction(async (t) => {
-    const trx = t as Transaction<Database>;
+  const write = deps.writes ?? { transaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) => deps.db.transaction().execute(work) };
+  await write.transaction(async (trx) => {
     const gone = await trx.deleteFrom('process_timers').where('id', '=', timer.id).executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) return;
     const ctx = await openInstance(trx, deps, inst.id, cal);

@@ -108,7 +108,12 @@ export function createFakeHost(opts: FakeHostOptions = {}): FakeHost {
     lookups: {
       async category(_trx, code) {
         const c = opts.categories?.[code];
-        return { name: c?.name ?? code, timeLimitMinutes: c?.timeLimitMinutes ?? null, timeLimitKind: c?.timeLimitKind ?? 'working', requiresConfirmation: c?.requiresConfirmation ?? false };
+        return {
+          name: c?.name ?? code,
+          timeLimitMinutes: c?.timeLimitMinutes ?? null,
+          timeLimitKind: c?.timeLimitKind ?? 'working',
+          requiresConfirmation: c?.requiresConfirmation ?? false,
+        };
       },
       processKeyFor: async () => opts.processKey ?? 'standard',
     },

@@ -55,7 +55,13 @@ export function createEngineHost(deps: EngineHostDeps): EngineHost {
         return m?.org_unit_id ?? null;
       },
       async coUnits(trx, eventId) {
-        const rows = await trx.selectFrom('event_units').select('org_unit_id').where('event_id', '=', eventId).where('role', '=', 'co').orderBy('org_unit_id').execute();
+        const rows = await trx
+          .selectFrom('event_units')
+          .select('org_unit_id')
+          .where('event_id', '=', eventId)
+          .where('role', '=', 'co')
+          .orderBy('org_unit_id')
+          .execute();
         return rows.map((r) => r.org_unit_id);
       },
     },
@@ -93,11 +99,12 @@ export async function unitMembers(trx: Trx, unitId: string, roles: readonly stri
 }
 
 async function categoryFacts(trx: Trx, code: string): Promise<CategoryFacts> {
-  const [row] = await rawQuery<{ name_zh: string | null; time_limit_minutes: number | null; time_limit_kind: string | null; requires_confirmation: number | null }>(
-    trx,
-    'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?',
-    [code],
-  );
+  const [row] = await rawQuery<{
+    name_zh: string | null;
+    time_limit_minutes: number | null;
+    time_limit_kind: string | null;
+    requires_confirmation: number | null;
+  }>(trx, 'select "name_zh", "time_limit_minutes", "time_limit_kind", "requires_confirmation" from "categories" where "code" = ?', [code]);
   return {
     name: row?.name_zh ?? code,
     timeLimitMinutes: row?.time_limit_minutes ?? null,
@@ -105,4 +112,3 @@ async function categoryFacts(trx: Trx, code: string): Promise<CategoryFacts> {
     requiresConfirmation: row?.requires_confirmation === 1,
   };
 }
-

@@ -13,7 +13,11 @@ type Owner = { name: string; phone: string | null };
 async function vehicleOwner(ctx: StepContext): Promise<Owner | null> {
   if (ctx.scratch.has('owner')) return ctx.scratch.get('owner') as Owner | null;
   const plate = ctx.current.plate;
-  const [row] = plate ? await rawQuery<{ owner_name: string; owner_phone: string | null }>(ctx.trx, 'select "owner_name", "owner_phone" from "vehicles" where "plate" = ?', [plate]) : [];
+  const [row] = plate
+    ? await rawQuery<{ owner_name: string; owner_phone: string | null }>(ctx.trx, 'select "owner_name", "owner_phone" from "vehicles" where "plate" = ?', [
+        plate,
+      ])
+    : [];
   const owner = row ? { name: row.owner_name, phone: row.owner_phone } : null;
   ctx.scratch.set('owner', owner);
   return owner;
