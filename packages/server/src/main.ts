@@ -22,10 +22,10 @@ function addCommonOptions(cmd: Command): Command {
 }
 
 function loadConfig(flags: Record<string, unknown>): Config {
-  const input = configFromEnv(process.env) as ConfigInput & Record<string, any>;
+  const input = configFromEnv(process.env) as ConfigInput & Record<string, unknown>;
   const set = (group: string, key: string, v: unknown) => {
     if (v === undefined) return;
-    input[group] = { ...(input[group] ?? {}), [key]: v };
+    input[group] = { ...((input[group] as Record<string, unknown> | undefined) ?? {}), [key]: v };
   };
   set('db', 'url', flags.db);
   if (flags.dataDir) input.dataDir = flags.dataDir as string;
@@ -87,7 +87,12 @@ async function runDemo(config: Config, deps: Parameters<typeof seedDemoCounty>[0
   const result = await seedDemoCounty(deps, { password: config.demo.password, seed: config.demo.seed, onProgress: (s, d, t) => bar.update(s, d, t) });
   bar.stop();
   await deps.territory.reload();
-  if (result.created) console.log(`Demo county created: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  if (result.created)
+    console.log(
+      `Demo county created: ${Object.entries(result.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+    );
   else console.log('Demo county already present; nothing changed.');
   if (result.password && !config.demo.password) return { kind: 'generated', password: result.password };
   if (result.password) return { kind: 'from-env' };
@@ -108,17 +113,32 @@ addCommonOptions(
     .addOption(new Option('--web-dir <dir>', 'built web app to serve').env('LIANDONG_WEB_DIR'))
     .addOption(new Option('--demo', 'seed the demo county once (idempotent)').env('LIANDONG_DEMO'))
     .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
-    .addOption(new Option('--sms <url>', 'inbox | smpp://id:pw@host:port?bind=&source=&window=&throughput= | https://gateway | aliyun://KeyId:KeySecret@dysmsapi.aliyuncs.com?sign=&template=').env('LIANDONG_SMS'))
+    .addOption(
+      new Option(
+        '--sms <url>',
+        'inbox | smpp://id:pw@host:port?bind=&source=&window=&throughput= | https://gateway | aliyun://KeyId:KeySecret@dysmsapi.aliyuncs.com?sign=&template=',
+      ).env('LIANDONG_SMS'),
+    )
     .addOption(new Option('--sms-secret <key>', 'HMAC key of the HTTP SMS gateway (requests and receipt webhooks)').env('LIANDONG_SMS_SECRET'))
     .addOption(new Option('--sms-quiet-hours <period>', 'local hours without non-urgent SMS, e.g. 22:00-07:00, or off').env('LIANDONG_SMS_QUIET_HOURS'))
     .addOption(new Option('--sms-rate-per-hour <n>', 'non-urgent SMS per number per hour, 0 = no limit').env('LIANDONG_SMS_RATE_PER_HOUR'))
     .addOption(new Option('--sms-max-attempts <n>', 'attempts before an SMS is dead-lettered').env('LIANDONG_SMS_MAX_ATTEMPTS'))
     .addOption(new Option('--sms-concurrency <n>', 'SMS sent in parallel').env('LIANDONG_SMS_CONCURRENCY'))
-    .addOption(new Option('--sms-on-ambiguous <policy>', 'after a crash between send and ack, for providers without idempotency: resend | hold').env('LIANDONG_SMS_ON_AMBIGUOUS'))
+    .addOption(
+      new Option('--sms-on-ambiguous <policy>', 'after a crash between send and ack, for providers without idempotency: resend | hold').env(
+        'LIANDONG_SMS_ON_AMBIGUOUS',
+      ),
+    )
     .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port, 0 = off').env('LIANDONG_MQTT_PORT'))
     .addOption(new Option('--mqtt-url <url>', 'use an external MQTT broker').env('LIANDONG_MQTT_URL'))
-    .addOption(new Option('--go-live <date>', "the county's go-live: events that say they occurred before it are refused (default 2020-01-01)").env('LIANDONG_GO_LIVE'))
-    .addOption(new Option('--occurred-at-max-future-minutes <n>', 'how far ahead of the server clock an event may say it occurred (default 5)').env('LIANDONG_OCCURRED_AT_MAX_FUTURE_MINUTES')),
+    .addOption(
+      new Option('--go-live <date>', "the county's go-live: events that say they occurred before it are refused (default 2020-01-01)").env('LIANDONG_GO_LIVE'),
+    )
+    .addOption(
+      new Option('--occurred-at-max-future-minutes <n>', 'how far ahead of the server clock an event may say it occurred (default 5)').env(
+        'LIANDONG_OCCURRED_AT_MAX_FUTURE_MINUTES',
+      ),
+    ),
 ).action(async (flags) => {
   const config = loadConfig(flags);
   const runtime = await createRuntime(config);
@@ -160,7 +180,7 @@ addCommonOptions(program.command('migrate').description('apply database migratio
 addCommonOptions(
   program
     .command('demo')
-    .description('seed the deterministic demo county (idempotent), or set its accounts\' password')
+    .description("seed the deterministic demo county (idempotent), or set its accounts' password")
     .addOption(new Option('--demo-password <password>', 'password of every demo account').env('LIANDONG_DEMO_PASSWORD'))
     .option('--reset-password', "set every demo account's password: --demo-password / LIANDONG_DEMO_PASSWORD, else a new random one (printed)"),
 ).action(async (flags) => {

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Role } from '@liandong/contracts';
+import { HANDLING_ROLES } from '@liandong/contracts';
 import type { Database } from '../../db/schema.ts';
 import { BUS_TOPICS, type Bus } from '../../lib/bus.ts';
 import { findMembersWithRoles, findRosterCandidates } from './duty.repository.ts';
 
 /**
  * Roles whose members handle events: when a unit's roster has nobody on duty, these members are.
- * Deputies, integrators and admins are not dispatched work.
+ * Deputies, integrators and admins are not dispatched work. Defined in contracts (the web app shows the stand-ins).
  */
-export const HANDLING_ROLES: readonly Role[] = ['handler', 'dispatcher', 'duty_officer', 'grid_worker', 'officer', 'leader'];
+export { HANDLING_ROLES };
 
 /** How long a unit's duty data is reused (in terms of the `at` asked about) before it is read again. */
 export const ON_DUTY_CACHE_MS = 15_000;
@@ -124,7 +124,9 @@ export async function findOnDutyUsers(db: Kysely<Database>, unitIds: string[], a
     ]);
     for (const id of missing) loaded.set(id, { fromMs: atMs, toMs, roster: [], members: [] });
     for (const r of roster) {
-      loaded.get(r.org_unit_id)!.roster.push({ userId: r.user_id, name: r.display_name, phone: r.phone, startsMs: Date.parse(r.starts_at), endsMs: Date.parse(r.ends_at) });
+      loaded
+        .get(r.org_unit_id)!
+        .roster.push({ userId: r.user_id, name: r.display_name, phone: r.phone, startsMs: Date.parse(r.starts_at), endsMs: Date.parse(r.ends_at) });
     }
     for (const m of members) {
       const unit = loaded.get(m.org_unit_id)!;
@@ -138,7 +140,8 @@ export async function findOnDutyUsers(db: Kysely<Database>, unitIds: string[], a
     const unit = loaded.get(id)!;
     const rostered: OnDutyUser[] = [];
     for (const r of unit.roster) {
-      if (r.startsMs <= atMs && atMs < r.endsMs && !rostered.some((u) => u.userId === r.userId)) rostered.push({ userId: r.userId, name: r.name, phone: r.phone });
+      if (r.startsMs <= atMs && atMs < r.endsMs && !rostered.some((u) => u.userId === r.userId))
+        rostered.push({ userId: r.userId, name: r.name, phone: r.phone });
     }
     result.set(id, rostered.length ? { source: 'roster', users: rostered } : { source: 'members', users: unit.members });
   }
