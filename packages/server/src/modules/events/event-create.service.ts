@@ -18,6 +18,11 @@ export interface CreateEventOptions {
  * and handed to the intake, the one way a report becomes an event (modules/intake/intake.ts);
  * the events module writes it (event-write.ts).
  */
-export async function createEvent(deps: CreateEventDeps, actor: EventActor, rawInput: CreateEventRequest, opts: CreateEventOptions = {}): Promise<CreateEventResult> {
+export async function createEvent(
+  deps: CreateEventDeps,
+  actor: EventActor,
+  rawInput: CreateEventRequest,
+  opts: CreateEventOptions = {},
+): Promise<CreateEventResult> {
   return submitReport(deps, actor, parseReport(rawInput), { linkage: opts.linkage });
 }

@@ -82,7 +82,11 @@ export async function writeReportedEvent(trx: Transaction<Database>, deps: Event
   if (report.mergeNearby && category.dedupWindowMinutes > 0) {
     await lockDedupScope(trx, deps.dialect, category.code);
     const since = new Date(now.getTime() - category.dedupWindowMinutes * 60_000).toISOString();
-    const candidates = await findDedupCandidates(trx, { categoryCode: category.code, sinceIso: since, box: boundingBox(input.location, category.dedupRadiusM) });
+    const candidates = await findDedupCandidates(trx, {
+      categoryCode: category.code,
+      sinceIso: since,
+      box: boundingBox(input.location, category.dedupRadiusM),
+    });
     const nearest = candidates
       .map((c) => ({ id: c.id, distanceM: haversineM(input.location, { lng: Number(c.lng), lat: Number(c.lat) }) }))
       .filter((c) => c.distanceM <= category.dedupRadiusM)
@@ -111,7 +115,8 @@ export async function writeReportedEvent(trx: Transaction<Database>, deps: Event
 
   const id = deps.ids.id();
   // Working-time limits need the calendar, which the process engine owns; natural time is plain arithmetic.
-  const dueAt = category.timeLimitMinutes && category.timeLimitKind === 'natural' ? new Date(now.getTime() + category.timeLimitMinutes * 60_000).toISOString() : null;
+  const dueAt =
+    category.timeLimitMinutes && category.timeLimitKind === 'natural' ? new Date(now.getTime() + category.timeLimitMinutes * 60_000).toISOString() : null;
   const row: EventsTable = {
     id,
     code: await nextEventCode(trx, now),

@@ -63,7 +63,10 @@ async function reachedFamily(db: Kysely<Database>, eventId: string): Promise<boo
 }
 
 async function instancesOf(db: Kysely<Database>, eventId: string) {
-  return (await db.selectFrom('process_instances').select(['process_key', 'vars']).where('event_id', '=', eventId).execute()).map((i) => ({ process: i.process_key, vars: JSON.parse(i.vars) }));
+  return (await db.selectFrom('process_instances').select(['process_key', 'vars']).where('event_id', '=', eventId).execute()).map((i) => ({
+    process: i.process_key,
+    vars: JSON.parse(i.vars),
+  }));
 }
 
 describe.each(TEST_DIALECTS)('process variables travel with the report (%s)', (dialect) => {
@@ -80,20 +83,39 @@ describe.each(TEST_DIALECTS)('process variables travel with the report (%s)', (d
     const plain = await submitReport(t.deps, careRule, careReport(t, '水电气24小时无活动'));
     await linkageDrainerOf(t.deps).idle();
     expect([first.outcome, plain.outcome]).toEqual(['created', 'created']);
-    expect(await instancesOf(t.deps.db, first.event.id)).toEqual([{ process: 'care-inactivity', vars: expect.objectContaining({ familyFirst: true, silentHours: 36 }) }]);
+    expect(await instancesOf(t.deps.db, first.event.id)).toEqual([
+      { process: 'care-inactivity', vars: expect.objectContaining({ familyFirst: true, silentHours: 36 }) },
+    ]);
     expect(await reachedFamily(t.deps.db, first.event.id)).toBe(true);
     expect(await instancesOf(t.deps.db, plain.event.id)).toEqual([{ process: 'care-inactivity', vars: expect.not.objectContaining({ familyFirst: true }) }]);
     expect(await reachedFamily(t.deps.db, plain.event.id)).toBe(false);
     // Both go on to the grid worker's visit.
-    const visits = await t.deps.db.selectFrom('tasks').select('event_id').where('node_id', '=', 'visit').where('event_id', 'in', [first.event.id, plain.event.id]).execute();
+    const visits = await t.deps.db
+      .selectFrom('tasks')
+      .select('event_id')
+      .where('node_id', '=', 'visit')
+      .where('event_id', 'in', [first.event.id, plain.event.id])
+      .execute();
     expect(visits.map((v) => v.event_id).sort()).toEqual([first.event.id, plain.event.id].sort());
   });
 
   it('refuses variables that are not an object, and a process that does not exist, with a 4xx before writing', async () => {
-    const before = await t.deps.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    await expect(submitReport(t.deps, careRule, careReport(t, 'x'), { vars: [1, 2] as never })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
-    await expect(submitReport(t.deps, careRule, careReport(t, 'x'), { processKey: 'no-such-process' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
-    const after = await t.deps.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(submitReport(t.deps, careRule, careReport(t, 'x'), { vars: [1, 2] as never })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+    });
+    await expect(submitReport(t.deps, careRule, careReport(t, 'x'), { processKey: 'no-such-process' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+    });
+    const after = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });
@@ -104,7 +126,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.each(TEST_DIALECTS)('a restart after a crash with the linkage queue full (%s)', (dialect) => {
   it('starts each queued event’s process once, with its variables', async () => {
     const COUNT = 24;
-    const first = dialect === 'sqlite' ? { ...openDatabase(join(dir, 'intake-crash.db')), url: join(dir, 'intake-crash.db') } : await openTestDatabase('postgres');
+    const first =
+      dialect === 'sqlite' ? { ...openDatabase(join(dir, 'intake-crash.db')), url: join(dir, 'intake-crash.db') } : await openTestDatabase('postgres');
     let second: DatabaseHandle | null = null;
     try {
       // The first node takes reports and dies right after each commit, before its linkage worker ran.

@@ -63,13 +63,19 @@ export async function recordReport(deps: IntakeDeps, actor: EventActor, submitte
   const vars = checkedVars(opts.vars);
   const profile = sourceProfile(report.source);
   if (opts.processKey) await assertActiveProcess(deps, opts.processKey);
-  const existing = () => (profile.dedup.externalId && report.externalId ? findEventByExternalId(deps.db, report.source, report.externalId) : Promise.resolve(undefined));
+  const existing = () =>
+    profile.dedup.externalId && report.externalId ? findEventByExternalId(deps.db, report.source, report.externalId) : Promise.resolve(undefined);
 
   const repeat = await existing();
   if (repeat) return answerExisting(deps, actor, repeat);
   const accepted = await acceptReport(deps, actor, report);
   const { input, category } = accepted;
-  const processKey = chooseProcessKey({ source: input.source, categoryProcess: category.processKey, requested: opts.processKey, selfHandled: input.selfHandled });
+  const processKey = chooseProcessKey({
+    source: input.source,
+    categoryProcess: category.processKey,
+    requested: opts.processKey,
+    selfHandled: input.selfHandled,
+  });
 
   let written: WrittenEvent;
   try {
@@ -98,5 +104,6 @@ async function answerExisting(deps: IntakeDeps, actor: EventActor, row: EventsTa
 
 async function assertActiveProcess(deps: Pick<AppDeps, 'db'>, key: string): Promise<void> {
   const row = await deps.db.selectFrom('processes').select('active_version').where('key', '=', key).executeTakeFirst();
-  if (!row?.active_version) throw new AppError('VALIDATION_FAILED', `No active version of process ${key}`, [{ path: 'processKey', message: 'Unknown or inactive process' }]);
+  if (!row?.active_version)
+    throw new AppError('VALIDATION_FAILED', `No active version of process ${key}`, [{ path: 'processKey', message: 'Unknown or inactive process' }]);
 }

@@ -21,7 +21,11 @@ export type Report = CreateEventRequest;
 export function parseReport(raw: unknown): Report {
   const parsed = CreateEventRequest.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError(errorCodeOfIssues(parsed.error.issues), 'Invalid event', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new AppError(
+      errorCodeOfIssues(parsed.error.issues),
+      'Invalid event',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return parsed.data;
 }
@@ -51,15 +55,19 @@ export async function acceptReport(deps: AcceptDeps, actor: EventActor, input: R
     throw new AppError('UNKNOWN_CATEGORY', `Category ${input.category} is no longer in use`, { category: input.category, reason: 'inactive' });
   }
   if (await hasActiveSubcategoriesCached(deps, category.code)) {
-    throw new AppError('CATEGORY_NOT_LEAF', `Category ${input.category} is a major category (大类): file the event under one of its subcategories`, { category: input.category });
+    throw new AppError('CATEGORY_NOT_LEAF', `Category ${input.category} is a major category (大类): file the event under one of its subcategories`, {
+      category: input.category,
+    });
   }
-  const occurredAtError = input.occurredAt === undefined ? null : occurredAtProblem(input.occurredAt, deps.clock.now(), deps.config?.events ?? DEFAULT_OCCURRED_AT_BOUNDS);
+  const occurredAtError =
+    input.occurredAt === undefined ? null : occurredAtProblem(input.occurredAt, deps.clock.now(), deps.config?.events ?? DEFAULT_OCCURRED_AT_BOUNDS);
   if (occurredAtError) throw new AppError('OCCURRED_AT_OUT_OF_RANGE', occurredAtError, [{ path: 'body.occurredAt', message: occurredAtError }]);
 
   const chain = deps.territory.locate(input.location.lng, input.location.lat);
   if (!chain) throw new AppError('OUTSIDE_JURISDICTION', 'The location is outside the county', { lng: input.location.lng, lat: input.location.lat });
   const routing = routeEvent(deps.territory, chain, category);
-  if (routing.unresolved.length) deps.logger.warn({ category: category.code, departments: routing.unresolved }, 'routing rule names a department the org tree lacks');
+  if (routing.unresolved.length)
+    deps.logger.warn({ category: category.code, departments: routing.unresolved }, 'routing rule names a department the org tree lacks');
   if (!isSystemActor(actor)) assertWithinKeyBinding(deps, actor, chain, [routing.lead.id, ...routing.co.map((u) => u.id)]);
 
   const profile = sourceProfile(input.source);
@@ -77,6 +85,7 @@ export function checkedVars(vars: unknown): Record<string, unknown> | null {
     throw new AppError('VALIDATION_FAILED', 'Process variables must be an object', [{ path: 'vars', message: 'Expected an object' }]);
   }
   const text = JSON.stringify(vars);
-  if (text.length > MAX_VARS_CHARS) throw new AppError('VALIDATION_FAILED', `Process variables exceed ${MAX_VARS_CHARS} characters`, [{ path: 'vars', message: 'Too large' }]);
+  if (text.length > MAX_VARS_CHARS)
+    throw new AppError('VALIDATION_FAILED', `Process variables exceed ${MAX_VARS_CHARS} characters`, [{ path: 'vars', message: 'Too large' }]);
   return JSON.parse(text) as Record<string, unknown>;
 }
