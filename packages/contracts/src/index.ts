@@ -11,3 +11,6 @@ export * from './processes-api.ts';
 export * from './vehicles.ts';
 export * from './tasks.ts';
 export * from './source-profiles.ts';
+export * from './calendar.ts';
+export * from './duty.ts';
+export * from './stream.ts';

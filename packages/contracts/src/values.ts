@@ -21,6 +21,9 @@ export const ROLES = [
   'integrator',
 ] as const;
 
+/** Roles whose members stand in for a unit when no roster entry covers the moment (modules/duty/on-duty.ts). */
+export const HANDLING_ROLES: ReadonlyArray<(typeof ROLES)[number]> = ['handler', 'dispatcher', 'duty_officer', 'grid_worker', 'officer', 'leader'];
+
 export const EVENT_SOURCES = ['patrol', 'citizen', 'deputy', 'hotline', 'officer', 'iot', 'video', 'superior'] as const;
 
 export const URGENCIES = ['normal', 'urgent', 'critical'] as const;

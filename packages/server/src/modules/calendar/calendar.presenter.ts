@@ -1,28 +1,11 @@
+import type { CalendarDay, CalendarView, WorkingPeriod } from '@liandong/contracts';
 import type { CalendarDaysTable, CalendarsTable } from '../../db/schema.ts';
 import { fromDbBool } from '../../db/database.ts';
 
-export interface WorkingPeriodView {
-  start: string;
-  end: string;
-}
-
-export interface CalendarView {
-  id: string;
-  name: string;
-  tzOffsetMinutes: number;
-  workingPeriods: WorkingPeriodView[];
-  weeklyWorkingDays: number[];
-  /** Working minutes in one working day: what "1 working day" means in minutes for this calendar. */
-  workingMinutesPerDay: number;
-  isDefault: boolean;
-  updatedAt: string;
-}
-
-export interface CalendarDayView {
-  date: string;
-  kind: 'holiday' | 'workday';
-  note: string | null;
-}
+// The API's shapes are the contract's (packages/contracts/src/calendar.ts).
+export type WorkingPeriodView = WorkingPeriod;
+export type { CalendarView };
+export type CalendarDayView = CalendarDay;
 
 export function parseWorkingPeriods(row: Pick<CalendarsTable, 'working_periods'>): WorkingPeriodView[] {
   return JSON.parse(row.working_periods) as WorkingPeriodView[];

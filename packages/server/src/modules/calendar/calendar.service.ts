@@ -1,6 +1,7 @@
+import type { CalendarDaysQuery, CalendarDetail, DeadlineQuery, DeadlineView, ListedCalendarView, UpdateCalendarRequest } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
 import { type CalendarSpec, dateToDayIndex, isValidDate, validateCalendarSpec } from '../../engine/time/calendar.ts';
-import { type TimeKind, computeDeadline, DEFAULT_WARN_SHARE } from '../../engine/time/deadline.ts';
+import { computeDeadline, DEFAULT_WARN_SHARE } from '../../engine/time/deadline.ts';
 import { AppError } from '../../errors.ts';
 import { writeAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -8,7 +9,6 @@ import { invalidateCalendarCache, loadCalendar } from './calendar.loader.ts';
 import {
   type CalendarDayView,
   type CalendarView,
-  type WorkingPeriodView,
   parseWeeklyWorkingDays,
   parseWorkingPeriods,
   presentCalendar,
@@ -43,7 +43,7 @@ async function calendarRowOrThrow(deps: CalendarDeps, id: string) {
 }
 
 /** A calendar as listed: with the years it should have holidays for and has none (calendar.coverage.ts). */
-export type CalendarListView = CalendarView & { missingHolidayYears: number[] };
+export type CalendarListView = ListedCalendarView;
 
 export async function listCalendars(deps: CalendarDeps): Promise<{ items: CalendarListView[] }> {
   await seeded(deps);
@@ -52,13 +52,10 @@ export async function listCalendars(deps: CalendarDeps): Promise<{ items: Calend
   return { items: await Promise.all(rows.map(async (row) => ({ ...presentCalendar(row), missingHolidayYears: await calendarMissingHolidayYears(deps.db, row, now) }))) };
 }
 
-export interface DayRange {
-  from?: string;
-  to?: string;
-}
+export type DayRange = CalendarDaysQuery;
 
 /** A calendar with its holidays and adjusted working days in [from, to] (default: this year and the next, local). */
-export async function getCalendar(deps: CalendarDeps, id: string, range: DayRange): Promise<CalendarListView & { from: string; to: string; days: CalendarDayView[] }> {
+export async function getCalendar(deps: CalendarDeps, id: string, range: DayRange): Promise<CalendarDetail> {
   if (range.from) dateOrThrow(range.from, 'from');
   if (range.to) dateOrThrow(range.to, 'to');
   const row = await calendarRowOrThrow(deps, id);
@@ -74,12 +71,7 @@ export async function getCalendar(deps: CalendarDeps, id: string, range: DayRang
   return { ...presentCalendar(row), missingHolidayYears, from, to, days: days.map(presentCalendarDay) };
 }
 
-export interface UpdateCalendarInput {
-  name?: string;
-  tzOffsetMinutes?: number;
-  workingPeriods?: WorkingPeriodView[];
-  weeklyWorkingDays?: number[];
-}
+export type UpdateCalendarInput = UpdateCalendarRequest;
 
 /** Changes the working periods, weekdays, offset or name; every problem of the result is listed (422 CALENDAR_INVALID). */
 export async function updateCalendar(deps: CalendarDeps, principal: Principal, id: string, input: UpdateCalendarInput): Promise<CalendarView> {
@@ -182,15 +174,9 @@ export async function removeCalendarDay(deps: CalendarDeps, principal: Principal
   invalidateCalendarCache(deps);
 }
 
-export interface DeadlineQuery {
-  start: string;
-  minutes: number;
-  kind: TimeKind;
-  warnShare?: number;
-}
 
 /** The due and warning instants of a limit on this calendar, to check the arithmetic. */
-export async function checkDeadline(deps: CalendarDeps, id: string, q: DeadlineQuery) {
+export async function checkDeadline(deps: CalendarDeps, id: string, q: DeadlineQuery): Promise<DeadlineView> {
   await calendarRowOrThrow(deps, id);
   const cal = await loadCalendar(deps, id);
   const start = new Date(q.start);

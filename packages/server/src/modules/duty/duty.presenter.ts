@@ -1,15 +1,8 @@
+import type { RosterEntry } from '@liandong/contracts';
 import type { DutyRostersTable } from '../../db/schema.ts';
 
-export interface DutyRosterEntryView {
-  id: string;
-  orgUnitId: string;
-  userId: string;
-  userName: string;
-  startsAt: string;
-  endsAt: string;
-  note: string | null;
-  createdAt: string;
-}
+/** A roster entry as the API shows it: the contract's RosterEntry (packages/contracts/src/duty.ts). */
+export type DutyRosterEntryView = RosterEntry;
 
 export function presentRosterEntry(row: DutyRostersTable, userName: string): DutyRosterEntryView {
   return {

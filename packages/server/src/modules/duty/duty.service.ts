@@ -1,3 +1,4 @@
+import type { CreateRosterEntryRequest, RosterQuery } from '@liandong/contracts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { writeAudit } from '../auth/audit.ts';
@@ -23,19 +24,8 @@ const MAX_ENTRY_MS = 31 * DAY_MS;
 
 type DutyDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'territory' | 'bus'>;
 
-export interface RosterQuery {
-  orgUnitId: string;
-  from?: string;
-  to?: string;
-}
-
-export interface CreateRosterEntryInput {
-  orgUnitId: string;
-  userId: string;
-  startsAt: string;
-  endsAt: string;
-  note?: string | null;
-}
+export type { RosterQuery };
+export type CreateRosterEntryInput = CreateRosterEntryRequest;
 
 function unitOrThrow(deps: DutyDeps, orgUnitId: string): UnitInfo {
   const unit = deps.territory.getUnit(orgUnitId);

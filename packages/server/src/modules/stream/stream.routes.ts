@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { StreamQuery, type StreamMessages } from '@liandong/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Api } from '../../http/api.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -34,7 +34,7 @@ export function registerStreamRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['stream'],
         summary: 'Server-Sent Events: notification (yours), event.created (within your scope); send Authorization or ?access_token=',
-        querystring: z.object({ orgUnitId: z.string().min(1).max(64).optional(), access_token: z.string().min(1).max(256).optional() }),
+        querystring: StreamQuery,
       },
     },
     async (req, reply) => {
@@ -87,7 +87,7 @@ export function registerStreamRoutes(app: Api, deps: AppDeps): void {
       const beat = async () => {
         if (!open) return;
         if (token && !(await stillValid(deps, token))) {
-          sub.write(formatSse('end', { reason: 'session_ended' }));
+          sub.write(formatSse('end', { reason: 'session_ended' } satisfies StreamMessages['end']));
           end();
           return;
         }
@@ -96,7 +96,7 @@ export function registerStreamRoutes(app: Api, deps: AppDeps): void {
       req.raw.on('close', end);
       res.on('error', end);
       hub.add(sub);
-      res.write(`retry: 5000\n\n${formatSse('ready', { userId: principal.userId, orgUnitId: unitFilter?.id ?? null })}`);
+      res.write(`retry: 5000\n\n${formatSse('ready', { userId: principal.userId, orgUnitId: unitFilter?.id ?? null } satisfies StreamMessages['ready'])}`);
     },
   );
 }

@@ -1,25 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, itemsOf } from '../../api/client.ts';
 import type { User } from '../../api/types.ts';
+import type { CreateRosterEntryRequest, RosterEntry, RosterList } from '@liandong/contracts';
+import { HANDLING_ROLES } from '@liandong/contracts/values';
 
-export interface RosterEntry {
-  id: string;
-  orgUnitId: string;
-  userId: string;
-  userName: string;
-  startsAt: string;
-  endsAt: string;
-  note: string | null;
-  createdAt: string;
-}
-
-/** Roles whose members stand in when nobody is rostered (server: modules/duty/on-duty.ts). */
-export const HANDLING_ROLES = ['handler', 'dispatcher', 'duty_officer', 'grid_worker', 'officer', 'leader'];
+// The shapes and the stand-in roles are the contract's (packages/contracts/src/duty.ts, values.ts), as the server uses them.
+export type { RosterEntry };
+export { HANDLING_ROLES };
 
 export function useRoster(orgUnitId: string | undefined, from: string, to: string) {
   return useQuery({
     queryKey: ['duty-rosters', orgUnitId, from, to],
-    queryFn: () => api.get<{ items: RosterEntry[] }>('/api/v1/duty-rosters', { orgUnitId, from, to }),
+    queryFn: () => api.get<RosterList>('/api/v1/duty-rosters', { orgUnitId, from, to }),
     enabled: !!orgUnitId,
   });
 }
@@ -36,7 +28,7 @@ export function useUnitMembers(orgUnitId: string | undefined) {
 export function useAddRosterEntry() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { orgUnitId: string; userId: string; startsAt: string; endsAt: string; note?: string }) => api.post<RosterEntry>('/api/v1/duty-rosters', body),
+    mutationFn: (body: CreateRosterEntryRequest) => api.post<RosterEntry>('/api/v1/duty-rosters', body),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['duty-rosters'] }),
   });
 }

@@ -3,7 +3,8 @@ import { useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { useAuth } from '../../api/auth.tsx';
-import { addToInbox, INBOX_KEY, type InboxNotification, type InboxPage } from './notifications.api.ts';
+import type { StreamMessages } from '@liandong/contracts';
+import { addToInbox, INBOX_KEY, type InboxPage } from './notifications.api.ts';
 
 /** Lists refetch at most this often however many events arrive (a busy county files several a second). */
 const LIST_REFRESH_MS = 3_000;
@@ -29,7 +30,7 @@ export function useLiveUpdates(): void {
 
     source.addEventListener('ready', () => void queryClient.invalidateQueries({ queryKey: INBOX_KEY }));
     source.addEventListener('notification', (e) => {
-      const n = JSON.parse((e as MessageEvent<string>).data) as InboxNotification;
+      const n = JSON.parse((e as MessageEvent<string>).data) as StreamMessages['notification'];
       const cached = queryClient.getQueryData<InboxPage>(INBOX_KEY);
       if (cached) queryClient.setQueryData<InboxPage>(INBOX_KEY, addToInbox(cached, n));
       else void queryClient.invalidateQueries({ queryKey: INBOX_KEY });
