@@ -10,12 +10,12 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { parseConfig } from '../packages/server/src/config.ts';
 import { createRuntime, type Runtime } from '../packages/server/src/runtime.ts';
 import { openDatabase } from '../packages/server/src/db/database.ts';
 import { insertRows } from '../packages/server/src/db/fast-insert.ts';
-import type { Database as Schema, EventsTable } from '../packages/server/src/db/schema.ts';
+import type { EventsTable } from '../packages/server/src/db/schema.ts';
 import { seedDemoCounty } from '../packages/server/src/demo/demo.ts';
 import { loadCalendar } from '../packages/server/src/modules/calendar/calendar.loader.ts';
 import { startInstance } from '../packages/server/src/engine/runtime/runner.ts';
@@ -189,7 +189,7 @@ export async function createEvents(rt: Runtime, w: World, count: number, tag: st
 }
 
 async function start(rt: Runtime, event: EventsTable, cal: Awaited<ReturnType<typeof loadCalendar>>): Promise<void> {
-  const step = await rt.deps.writes.transaction((trx: Transaction<any>) => startInstance(trx as Transaction<Schema>, rt.deps, event, cal, { processKey: 'parking' }));
+  const step = await rt.deps.writes.transaction((trx) => startInstance(trx, rt.deps, event, cal, { processKey: 'parking' }));
   for (const f of step.afterCommit) f();
 }
 
@@ -202,7 +202,7 @@ export async function measureStarts(rt: Runtime, events: EventsTable[], n: numbe
   // PostgreSQL) carrying one row per start into a table shaped like process_instances.
   await sql`create table bench_starts (id text primary key, event_id text not null references events(id), process_key text not null, version integer not null, status text not null, vars text not null, started_at text not null)`.execute(deps.db);
   const baseline = async (e: EventsTable) =>
-    deps.writes.transaction((trx: Transaction<any>) =>
+    deps.writes.transaction((trx) =>
       insertRows(trx, 'bench_starts', [{ id: deps.ids.id(), event_id: e.id, process_key: 'parking', version: 1, status: 'running', vars: '{}', started_at: deps.clock.now().toISOString() }]),
     );
   await inFlight(events.slice(0, WARM), inFlightN, baseline);
