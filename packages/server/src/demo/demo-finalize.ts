@@ -1,3 +1,4 @@
+import { isMachineSource } from '@liandong/contracts';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { defaultIds } from '../lib/ids.ts';
@@ -80,13 +81,13 @@ function stepsOf(e: PlannedEvent, s: DemoEventState, actors: ActorResolver, anch
       kind: 'rejected',
       person: duty,
       orgUnitId: null,
-      data: { reason: e.source === 'video' || e.source === 'iot' ? '智能识别误报' : '经核实情况不属实', status: 'rejected' },
+      data: { reason: isMachineSource(e.source) ? '智能识别误报' : '经核实情况不属实', status: 'rejected' },
     });
     return steps;
   }
   const selfHandled = e.steps.closedMs && !e.steps.acceptedMs;
   if (e.steps.acceptedMs) {
-    const confirmed = e.source === 'video' || e.source === 'iot';
+    const confirmed = isMachineSource(e.source);
     steps.push({ at: e.steps.acceptedMs, kind: confirmed ? 'confirmed' : 'accepted', person: duty, orgUnitId: null, data: { status: 'accepted' } });
   }
   if (e.steps.dispatchedMs) {

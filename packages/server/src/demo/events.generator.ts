@@ -1,4 +1,4 @@
-import type { EventSource, EventStatus } from '@liandong/contracts';
+import { isMachineSource, sourceProfile, type EventSource, type EventStatus } from '@liandong/contracts';
 import { personName, phoneNumber } from './names.ts';
 import { createRng, hashString, type Rng } from './prng.ts';
 import { samplePointInPolygon, type PolygonGeometry } from './territory.generator.ts';
@@ -147,7 +147,7 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
       const source = rng.weighted(weekday === 0 || weekday === 6 ? SOURCES.map(([s, w]) => [s, s === 'patrol' || s === 'officer' ? w * 0.4 : w] as const) : SOURCES);
       const options = CATEGORIES_BY_SOURCE[source].filter(([c]) => categories.has(c));
       const category = options.length ? categories.get(rng.weighted(options))! : rng.pick(o.categories);
-      const hours = source === 'patrol' || source === 'officer' || source === 'superior' ? HOURS_WORK : source === 'video' || source === 'iot' ? HOURS_DAY : HOURS_PUBLIC;
+      const hours = source === 'patrol' || source === 'officer' || source === 'superior' ? HOURS_WORK : isMachineSource(source) ? HOURS_DAY : HOURS_PUBLIC;
       const hour = rng.weighted(hours.map((w, h) => [h, w] as const));
       const createdMs = dayMs + hour * 3_600_000 + rng.int(0, 3_599_999);
       if (createdMs >= o.anchorMs - MIN_MS || createdMs < startMs) continue;
@@ -191,7 +191,7 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
       seq,
       externalId: `demo-${String(seq).padStart(6, '0')}`,
       createdMs: dr.createdMs,
-      occurredMs: dr.createdMs - er.int(1, dr.source === 'video' || dr.source === 'iot' ? 5 : 90) * MIN_MS,
+      occurredMs: dr.createdMs - er.int(1, isMachineSource(dr.source) ? 5 : 90) * MIN_MS,
       category: cat.code,
       title: dr.source === 'superior' ? `上级交办：${where}${cat.name}` : `${where}${cat.name}`,
       description: `${SOURCE_PHRASE[dr.source]}：${grid.townshipName}${where}${cat.name}，请及时处置。`,
@@ -217,7 +217,7 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
 
 function planHandling(rng: Rng, e: PlannedEvent, cat: PlanCategory, anchorMs: number): void {
   const created = e.createdMs;
-  const pending = cat.requiresConfirmation && (e.source === 'video' || e.source === 'iot');
+  const pending = cat.requiresConfirmation && sourceProfile(e.source).needsConfirmation;
   e.status = pending ? 'pending_confirmation' : 'reported';
   // Working minutes are turned into calendar time at 24 h per 450 working minutes (nights and weekends).
   const limitMs = cat.timeLimitMinutes === null ? null : cat.timeLimitMinutes * MIN_MS * (cat.timeLimitKind === 'working' ? 3.2 : 1);

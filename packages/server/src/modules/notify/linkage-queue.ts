@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { insertRows } from '../../db/fast-insert.ts';
 import type { Database } from '../../db/schema.ts';
 import { linkageDrainerOf, type LinkageWorkerDeps } from './linkage.worker.ts';
@@ -35,4 +35,10 @@ export async function enqueueLinkage(trx: Transaction<Database>, requests: reado
 /** Wakes the linkage worker after a commit that queued linkage. */
 export function kickLinkage(deps: LinkageWorkerDeps): void {
   linkageDrainerOf(deps).kick();
+}
+
+/** The process an event waiting for its linkage will start, when the intake chose one (null: not queued, or the engine chooses at the start). */
+export async function queuedProcessKey(db: Kysely<Database>, eventId: string): Promise<string | null> {
+  const row = await db.selectFrom('linkage_queue').select('process_key').where('event_id', '=', eventId).executeTakeFirst();
+  return row?.process_key ?? null;
 }

@@ -15,6 +15,8 @@ import { findEventRow, listEventUnits } from '../events/events.repository.ts';
 import { keyBindingCoversEvent } from '../events/key-binding.ts';
 import { decideSignal } from './signals.policy.ts';
 import type { TasksDeps } from './tasks.service.ts';
+import { processKeyFor } from '../intake/process-choice.ts';
+import { queuedProcessKey } from '../notify/linkage-queue.ts';
 
 export async function presentInstance(db: TasksDeps['db'], row: ProcessInstancesTable): Promise<InstanceView> {
   const [tokens, timers] = await Promise.all([
@@ -100,14 +102,15 @@ async function findSignalTarget(deps: TasksDeps, principal: Principal, eventId: 
 /**
  * Who the event's processes let send `name`: the senders of every wait for it, in every process
  * version the event has run on (a late signal after the wait is over is still judged by them),
- * or, before its process starts, in the active version of its category's process.
+ * or, before its process starts, in the active version of the process it will start.
  */
 async function declaredSenders(deps: TasksDeps, row: EventsTable, name: string): Promise<SignalSender[]> {
   let versions = await deps.db.selectFrom('process_instances').select(['process_key', 'version']).distinct().where('event_id', '=', row.id).execute();
   if (versions.length === 0) {
-    const category = await deps.db.selectFrom('categories').select('process_key').where('code', '=', row.category_code).executeTakeFirst();
-    const active = category?.process_key ? await activeProcessVersion(deps.db, category.process_key) : null;
-    versions = category?.process_key && active ? [{ process_key: category.process_key, version: active }] : [];
+    // The process the intake queued for it, else the one the engine will choose (modules/intake/process-choice.ts).
+    const key = (await queuedProcessKey(deps.db, row.id)) ?? (await processKeyFor(deps.db, row));
+    const active = await activeProcessVersion(deps.db, key);
+    versions = active ? [{ process_key: key, version: active }] : [];
   }
   const senders: SignalSender[] = [];
   for (const v of versions) {
