@@ -33,7 +33,10 @@ export const BOUNDARIES = {
  */
 const restrict = (...names) => ({
   'no-restricted-imports': ['error', { patterns: names.map((n) => BOUNDARIES[n]) }],
-  'no-restricted-syntax': ['error', ...names.map((n) => ({ selector: `ImportExpression[source.value=/${BOUNDARIES[n].regex.replaceAll('/', '\\/')}/]`, message: BOUNDARIES[n].message }))],
+  'no-restricted-syntax': [
+    'error',
+    ...names.map((n) => ({ selector: `ImportExpression[source.value=/${BOUNDARIES[n].regex.replaceAll('/', '\\/')}/]`, message: BOUNDARIES[n].message })),
+  ],
 });
 const unrestricted = { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' };
 

@@ -75,7 +75,12 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     let bareFull: autocannon.Result;
     let barePaced: OpenLoopResult;
     try {
-      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, { rate: 1000, durationS: DURATION, headers: { 'content-type': 'application/json' }, bodies });
+      barePaced = await openLoopInChild(`http://127.0.0.1:${port + 1}/rows`, {
+        rate: 1000,
+        durationS: DURATION,
+        headers: { 'content-type': 'application/json' },
+        bodies,
+      });
       bareFull = await cannon(`http://127.0.0.1:${port + 1}/rows`, null, bodies, { connections: 16, duration: DURATION });
     } finally {
       await stopChild(bare);
@@ -105,9 +110,9 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
       linkageRow('at 1,000/s', pacedLinkage),
       linkageRow('flood', fullLinkage),
       '',
-      'While the thread has time to spare, linkage takes all it needs and follows within milliseconds; when the main thread is more than three quarters busy while reports come in (a flood, or 1,000/s sustained) it keeps at least a fifth of the thread and works the queue off in order, and the rest goes to taking reports in, so that none is refused or times out. Once no request has come for 100 ms it takes the whole thread, in batches of 32 events instead of 8. Nothing is lost either way: the queue row is written in the event\'s own transaction.',
+      "While the thread has time to spare, linkage takes all it needs and follows within milliseconds; when the main thread is more than three quarters busy while reports come in (a flood, or 1,000/s sustained) it keeps at least a fifth of the thread and works the queue off in order, and the rest goes to taking reports in, so that none is refused or times out. Once no request has come for 100 ms it takes the whole thread, in batches of 32 events instead of 8. Nothing is lost either way: the queue row is written in the event's own transaction.",
       '',
-      'What sets p99 at 1,000/s: everything runs on the one main thread, and at 1,000/s taking reports in and linking them all would keep it more than fully busy (per-thread CPU of 28 November 2026; per event: linkage and the process start ~0.36 ms, commits ~0.11 ms, taking the report in ~0.13 ms, the SMS dispatcher ~0.07 ms). A request waits for at most one linkage batch (4 events, ~3 ms, while requests come in), and, about every 5 s, for the checkpoint with which the main thread starts the write-ahead log over (2–15 ms, mostly flushing). In a run with the server instrumented, its own p99 per 2-second window was 12–23 ms; the rest is time before the server reads a request, while its event loop runs a batch. That wait grows steeply as the thread nears full use, so linkage yields above three quarters: with the threshold at 0.9, p50 was 6–7 ms and p99 20–30 ms in alternating runs of 29 November 2026; at 0.75, p50 3 ms and p99 17–24 ms (one run of six 32 ms), while linkage linked about 400 events/s during the run instead of 550–850/s. Larger batches link more events per second of the thread but cost latency: with 16, p99 was 31–40 ms (28 November 2026, linkage yielding above 0.9); with 8, 15–36 ms against 14–21 ms with 4 (ten alternating runs each, 29 November 2026). So linkage falls behind during a 1,000/s run, and once the requests stop it works the rest of the queue off in batches of 32 (table above). Runs of the same code vary: on 29 November 2026, five runs with the checkpointer thread at the default priority gave p99 at 1,000/s of 20.4, 15.5, 32.0, 28.0 and 16.2 ms; five with it at nice 10 (this code, `db/checkpointer.worker.cjs`) gave 14.3, 18.4, 16.1, 20.7 and 14.8 ms, with single stalls of 88 and 144 ms in two of them. Tried and dropped: linkage on a second thread with its own connection, taking turns at writing through a lock in shared memory. SQLite empties a connection\'s page cache whenever another connection has committed, so both threads read cold pages: p50 33 ms, p99 79 ms, and linkage slower than on the one thread.',
+      "What sets p99 at 1,000/s: everything runs on the one main thread, and at 1,000/s taking reports in and linking them all would keep it more than fully busy (per-thread CPU of 28 November 2026; per event: linkage and the process start ~0.36 ms, commits ~0.11 ms, taking the report in ~0.13 ms, the SMS dispatcher ~0.07 ms). A request waits for at most one linkage batch (4 events, ~3 ms, while requests come in), and, about every 5 s, for the checkpoint with which the main thread starts the write-ahead log over (2–15 ms, mostly flushing). In a run with the server instrumented, its own p99 per 2-second window was 12–23 ms; the rest is time before the server reads a request, while its event loop runs a batch. That wait grows steeply as the thread nears full use, so linkage yields above three quarters: with the threshold at 0.9, p50 was 6–7 ms and p99 20–30 ms in alternating runs of 29 November 2026; at 0.75, p50 3 ms and p99 17–24 ms (one run of six 32 ms), while linkage linked about 400 events/s during the run instead of 550–850/s. Larger batches link more events per second of the thread but cost latency: with 16, p99 was 31–40 ms (28 November 2026, linkage yielding above 0.9); with 8, 15–36 ms against 14–21 ms with 4 (ten alternating runs each, 29 November 2026). So linkage falls behind during a 1,000/s run, and once the requests stop it works the rest of the queue off in batches of 32 (table above). Runs of the same code vary: on 29 November 2026, five runs with the checkpointer thread at the default priority gave p99 at 1,000/s of 20.4, 15.5, 32.0, 28.0 and 16.2 ms; five with it at nice 10 (this code, `db/checkpointer.worker.cjs`) gave 14.3, 18.4, 16.1, 20.7 and 14.8 ms, with single stalls of 88 and 144 ms in two of them. Tried and dropped: linkage on a second thread with its own connection, taking turns at writing through a lock in shared memory. SQLite empties a connection's page cache whenever another connection has committed, so both threads read cold pages: p50 33 ms, p99 79 ms, and linkage slower than on the one thread.",
       '',
       `### Plaza: first page of open events in a township's scope (${STORED.toLocaleString()} events stored)`,
       '',
@@ -165,7 +170,11 @@ function linkageFigures(store: Database.Database, since: string): LinkageFigures
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function login(base: string, username: string): Promise<string> {
-  const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;
 }

@@ -81,7 +81,7 @@ export async function runLocateBench(log: (s: string) => void): Promise<string> 
   return [
     '### locate(lng, lat)',
     '',
-    'Command: `npm run bench -- locate`. Single core, 200,000 uniformly random points in the county\'s bounding box (so some fall outside), ≥ 3 s per figure.',
+    "Command: `npm run bench -- locate`. Single core, 200,000 uniformly random points in the county's bounding box (so some fall outside), ≥ 3 s per figure.",
     '',
     '| county | grids | R-tree + exact PIP (lookups/s) | naive scan with @turf/boolean-point-in-polygon (lookups/s) | ratio | points inside | disagreements on 1,000 points | target |',
     '|---|---|---|---|---|---|---|---|',

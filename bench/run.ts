@@ -45,7 +45,8 @@ for (const name of names) {
   const started = new Date();
   const text = await BENCHES[name]((s) => console.log(s));
   const sections = readSections();
-  sections[name] = `<!-- ${name}: ${started.toISOString()} -->\n_Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}._\n\n${text}`;
+  sections[name] =
+    `<!-- ${name}: ${started.toISOString()} -->\n_Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}._\n\n${text}`;
   console.log(text);
   writeFileSync(sectionsFile, JSON.stringify(sections, null, 2));
   writeFileSync(

@@ -91,7 +91,11 @@ export async function runSmsBench(log: (s: string) => void): Promise<string> {
     }
     const achieved = total / ((performance.now() - tStart) / 1000);
     for (;;) {
-      const left = await deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'queued').executeTakeFirstOrThrow();
+      const left = await deps.db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'queued')
+        .executeTakeFirstOrThrow();
       if (Number(left.n) === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -101,7 +105,10 @@ export async function runSmsBench(log: (s: string) => void): Promise<string> {
       .where('idempotency_key', 'like', 'paced:%')
       .where('created_at', '>=', pacedStart)
       .execute();
-    const lat = rows.filter((r) => r.sent_at).map((r) => Date.parse(r.sent_at!) - Date.parse(r.created_at)).sort((a, b) => a - b);
+    const lat = rows
+      .filter((r) => r.sent_at)
+      .map((r) => Date.parse(r.sent_at!) - Date.parse(r.created_at))
+      .sort((a, b) => a - b);
     const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
     log(`  enqueue→submit at 100/s: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`);
     await dispatcher.stop();
@@ -128,4 +135,15 @@ export async function runSmsBench(log: (s: string) => void): Promise<string> {
   }
 }
 
-const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child() { return silent; }, level: 'silent' } as never;
+const silent = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child() {
+    return silent;
+  },
+  level: 'silent',
+} as never;

@@ -43,7 +43,12 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
     const config = parseConfig({ http: {}, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
     const runtime = await createRuntime(config);
     const seeded = await seedDemoCounty(runtime.deps, { password: PASSWORD, seed: config.demo.seed, days: DAYS });
-    const gridWorker = await runtime.deps.db.selectFrom('users').select('username').where('username', 'like', 'gw-%').orderBy('username').executeTakeFirstOrThrow();
+    const gridWorker = await runtime.deps.db
+      .selectFrom('users')
+      .select('username')
+      .where('username', 'like', 'gw-%')
+      .orderBy('username')
+      .executeTakeFirstOrThrow();
     await runtime.close();
 
     const port = 19_000 + Math.floor(Math.random() * 1000);
@@ -74,7 +79,14 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
     const gwToken = await login(base, gridWorker.username);
     const adminToken = await login(base, 'admin');
 
-    type Scenario = { name: string; base: string; token: string; context: Parameters<Browser['newContext']>[0]; headers?: Record<string, string>; before?: boolean };
+    type Scenario = {
+      name: string;
+      base: string;
+      token: string;
+      context: Parameters<Browser['newContext']>[0];
+      headers?: Record<string, string>;
+      before?: boolean;
+    };
     const scenarios: Scenario[] = [
       { name: `grid worker (\`${gridWorker.username}\`), phone 390×844`, base, token: gwToken, context: phone },
       { name: 'administrator (`admin`, whole county), desktop 1440×900', base, token: adminToken, context: desktop },
@@ -111,7 +123,10 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
       medians.push(Number(c.firstRow));
       const w = summarize(warm);
       log(`  ${s.name}: cold ${c.firstRow} ms (${cold.map((l) => l.firstRowMs.toFixed(0)).join(', ')}), ${kb(c.total)}; warm ${w.firstRow} ms, ${kb(w.total)}`);
-      if (!s.headers && !s.before) verdicts.push(`${s.name.split(' (')[0]}: ${kb(c.total)}${s.context?.isMobile ? (c.total < 400 * 1024 ? ' ✅' : ' ❌') : ''}, first row ${c.firstRow} ms ${Number(c.firstRow) < 1000 ? '✅' : '❌'}`);
+      if (!s.headers && !s.before)
+        verdicts.push(
+          `${s.name.split(' (')[0]}: ${kb(c.total)}${s.context?.isMobile ? (c.total < 400 * 1024 ? ' ✅' : ' ❌') : ''}, first row ${c.firstRow} ms ${Number(c.firstRow) < 1000 ? '✅' : '❌'}`,
+        );
       rows.push(
         `| ${s.name} | **${kb(c.code)}** | ${kb(c.bytes.api)} | ${kb(c.total)} (${c.requests}) | **${c.firstRow} ms** (${cold.map((l) => l.firstRowMs.toFixed(0)).join(', ')}) | ${kb(w.total)} | ${w.firstRow} ms |`,
       );
@@ -146,7 +161,11 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
 }
 
 async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -178,7 +197,15 @@ async function loadPlaza(context: BrowserContext, base: string, token: string): 
     const url = new URL(e.request.url);
     kinds.set(
       e.requestId,
-      url.pathname.startsWith('/api/') ? 'api' : /\.js$/.test(url.pathname) ? 'js' : /\.css$/.test(url.pathname) ? 'css' : e.type === 'Document' ? 'html' : 'other',
+      url.pathname.startsWith('/api/')
+        ? 'api'
+        : /\.js$/.test(url.pathname)
+          ? 'js'
+          : /\.css$/.test(url.pathname)
+            ? 'css'
+            : e.type === 'Document'
+              ? 'html'
+              : 'other',
     );
   });
   const done = (id: string, length: number) => {

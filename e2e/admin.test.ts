@@ -47,7 +47,10 @@ describe.each(TEST_DIALECTS)('administration in the web app on %s', (dialect) =>
 
     const row = page.locator('tr', { hasText: '东港镇AI盒子' });
     await row.getByRole('button', { name: label('吊销') }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: label('吊销') }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: label('吊销') })
+      .click();
     await expect.poll(() => row.textContent()).toContain('已吊销');
     const after = await server.test.app.inject({ method: 'GET', url: '/api/v1/categories', headers: { 'x-api-key': key } });
     expect(after.statusCode).toBe(401);
@@ -55,7 +58,10 @@ describe.each(TEST_DIALECTS)('administration in the web app on %s', (dialect) =>
 
   it('changes a category’s time limit from the catalogue editor', async () => {
     await page.getByRole('tab', { name: '事件类别' }).click();
-    await page.locator('tr', { hasText: '暴露垃圾' }).getByRole('button', { name: label('编辑') }).click();
+    await page
+      .locator('tr', { hasText: '暴露垃圾' })
+      .getByRole('button', { name: label('编辑') })
+      .click();
     const drawer = page.locator('.ant-drawer-content');
     await drawer.getByLabel('处置时限（分钟）').fill('120');
     await drawer.getByRole('button', { name: label('保存') }).click();

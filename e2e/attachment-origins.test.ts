@@ -62,7 +62,14 @@ describe('the web API client', () => {
   it('resolves request URLs against its own origin and refuses every other origin', () => {
     expect(sameOriginUrl('/api/v1/events', origin)?.href).toBe(`${origin}/api/v1/events`);
     expect(sameOriginUrl(`${origin}/api/v1/attachments/1`, origin)?.href).toBe(`${origin}/api/v1/attachments/1`);
-    for (const url of [...badUrls('http://127.0.0.1:9'), 'HTTP://attacker.example/x', 'http:/\\attacker.example/x', '//attacker.example/x', 'https://attacker.example/x', 'http://127.0.0.1:8081/x']) {
+    for (const url of [
+      ...badUrls('http://127.0.0.1:9'),
+      'HTTP://attacker.example/x',
+      'http:/\\attacker.example/x',
+      '//attacker.example/x',
+      'https://attacker.example/x',
+      'http://127.0.0.1:8081/x',
+    ]) {
       expect(sameOriginUrl(url, origin), url).toBeNull();
     }
   });
@@ -170,7 +177,12 @@ describe.each(TEST_DIALECTS)('attachments in the browser on %s: no request to an
     const created = await server.test.as('gwA1a')(
       'POST',
       '/api/v1/events',
-      eventBody(server.test, { attachments: [{ dataId, kind: 'photo' }, { url: `${CDN}/snap.png`, kind: 'photo' }] }),
+      eventBody(server.test, {
+        attachments: [
+          { dataId, kind: 'photo' },
+          { url: `${CDN}/snap.png`, kind: 'photo' },
+        ],
+      }),
     );
     expect(created.statusCode).toBe(201);
     const eventId = created.json().id as string;

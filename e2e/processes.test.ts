@@ -81,7 +81,10 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
   it('shows the problems of a broken process and highlights the node', async () => {
     await page.getByTestId('node-enforce').click();
     await page.getByTestId('node-delete').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /删\s*除/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /删\s*除/ })
+      .click();
     await expect.poll(() => page.getByTestId('validation-problems').count()).toBe(1);
     await page.getByTestId('validation-problems').click();
     await expect.poll(() => page.getByTestId('problem-list').textContent()).toContain('连接到了不存在的节点');
@@ -118,7 +121,9 @@ describe.each(TEST_DIALECTS)('process configuration center on %s', (dialect) => 
     const today = new Date();
     const month = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}`;
     const marked = new Set(
-      ((await server.test.as('admin')('GET', `/api/v1/calendars/${calendarId}?from=${month}-01&to=${month}-28`)).json().days as Array<{ date: string }>).map((d) => d.date),
+      ((await server.test.as('admin')('GET', `/api/v1/calendars/${calendarId}?from=${month}-01&to=${month}-28`)).json().days as Array<{ date: string }>).map(
+        (d) => d.date,
+      ),
     );
     const date = Array.from({ length: 28 }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`).find((x) => {
       const wd = new Date(`${x}T00:00:00Z`).getUTCDay();

@@ -77,7 +77,10 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
     await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('垃圾已堆放两天，气味较大');
     await page.getByRole('button', { name: /催\s*办/ }).click();
     await page.getByRole('dialog').getByPlaceholder('说明（可选）').fill('请尽快处理');
-    await page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await expect.poll(() => page.locator('[data-testid=timeline-entry][data-kind=urged]').textContent()).toContain('请尽快处理');
   });
 
@@ -88,7 +91,10 @@ describe.each(TEST_DIALECTS)('web app on %s: a grid worker reports from the map 
     await duty.goto(eventUrl);
     await duty.getByRole('button', { name: /督\s*办/ }).click();
     await duty.getByRole('dialog').getByPlaceholder('说明（可选）').fill('列入县级督办');
-    await duty.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await duty
+      .getByRole('dialog')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await expect.poll(() => duty.locator('[data-testid=timeline-entry][data-kind=supervised]').textContent()).toContain('列入县级督办');
     expect(await duty.getByRole('button', { name: /督\s*办/ }).count()).toBe(0);
     await duty.close();

@@ -49,7 +49,11 @@ for (const [name, viewport] of [
         await page.goto(`${server.baseUrl}/admin?tab=${tab}`);
         await page.waitForTimeout(900);
         if (tab === 'units') {
-          await page.getByText('东港镇').first().click().catch(() => {});
+          await page
+            .getByText('东港镇')
+            .first()
+            .click()
+            .catch(() => {});
           await page.waitForTimeout(900);
         }
         await page.screenshot({ path: `${OUT}/${lang}-${name}-admin-${tab}.png`, fullPage: true });

@@ -56,10 +56,13 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
     await dialog.getByTestId('task-dialog-ok').click();
     // A refusal shows in the dialog: fail with the server's words rather than a timeout.
     const error = page.getByTestId('task-error');
-    await Promise.race([task.waitFor({ state: 'detached' }), error.waitFor().then(
-      async () => expect.fail(`completing ${node}: ${await error.textContent()}`),
-      () => new Promise<never>(() => {}), // the page moved on or closed: the other branch decides
-    )]);
+    await Promise.race([
+      task.waitFor({ state: 'detached' }),
+      error.waitFor().then(
+        async () => expect.fail(`completing ${node}: ${await error.textContent()}`),
+        () => new Promise<never>(() => {}), // the page moved on or closed: the other branch decides
+      ),
+    ]);
   }
 
   const header = (page: Page) => page.locator('.ant-card-head-title').first();
@@ -147,8 +150,11 @@ describe.each(TEST_DIALECTS)('the task inbox and event actions on %s', (dialect)
 
   it('asks for an extension on a phone and the township dispatcher grants it; a stale action shows the server’s refusal', async () => {
     const title = `垃圾堆放 ${dialect}`;
-    const id = (await server.test.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title, source: 'patrol', location: server.test.fixture.points.gA1a })).json().id as string;
-    const tasksOf = async (user: string) => (await server.test.as(user)('GET', `/api/v1/tasks?assignee=unit&eventId=${id}`)).json().items as Array<{ id: string; nodeId: string }>;
+    const id = (
+      await server.test.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title, source: 'patrol', location: server.test.fixture.points.gA1a })
+    ).json().id as string;
+    const tasksOf = async (user: string) =>
+      (await server.test.as(user)('GET', `/api/v1/tasks?assignee=unit&eventId=${id}`)).json().items as Array<{ id: string; nodeId: string }>;
     // The process starts with the linkage, just after the report's commit.
     await expect.poll(async () => (await tasksOf('duty')).length, { timeout: 10_000 }).toBe(1);
     const [accept] = await tasksOf('duty');

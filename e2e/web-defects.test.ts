@@ -155,7 +155,10 @@ describe.each(TEST_DIALECTS)('web defects of issue 11 on %s', (dialect) => {
     // The reporter rates; the button goes.
     await reporter.page.getByTestId('rate-button').click();
     await reporter.page.getByRole('dialog').locator('.ant-rate-star').nth(4).click();
-    await reporter.page.getByRole('dialog').getByRole('button', { name: /提\s*交/ }).click();
+    await reporter.page
+      .getByRole('dialog')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await reporter.page.getByTestId('rate-button').waitFor({ state: 'detached' });
     expect(reporter.failures).toEqual([]);
     await reporter.page.context().close();

@@ -63,7 +63,13 @@ export interface BpmnFigures {
  * needs to resume) stored per instance — the SMS row and the state commit together, 64 instances
  * in flight, commits grouped like our SQLite write path.
  */
-export async function runBpmn(file: string, plates: string[], n: number, log: (s: string) => void, opts: { inFlight: number; warm: number }): Promise<BpmnFigures> {
+export async function runBpmn(
+  file: string,
+  plates: string[],
+  n: number,
+  log: (s: string) => void,
+  opts: { inFlight: number; warm: number },
+): Promise<BpmnFigures> {
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -147,7 +153,11 @@ export async function runBpmn(file: string, plates: string[], n: number, log: (s
   modelBytes = 0;
   await inFlight(idx.slice(warm), opts.inFlight, runOne);
   const perSec = n / ((performance.now() - t) / 1000);
-  const sizes = sqlite.prepare('select avg(length(state)) as avg, min(length(state)) as min, count(*) as n from bpmn_states').get() as { avg: number; min: number; n: number };
+  const sizes = sqlite.prepare('select avg(length(state)) as avg, min(length(state)) as min, count(*) as n from bpmn_states').get() as {
+    avg: number;
+    min: number;
+    n: number;
+  };
   sqlite.close();
   log(`  bpmn-engine: ${Math.round(perSec)} starts/s, ${Math.round(sizes.avg)} bytes of state per instance (${sizes.n} stored)`);
   return { starts: n, perSec, stateBytes: sizes.avg, stateBytesMin: sizes.min, modelBytes: modelBytes / n, waitingOk };

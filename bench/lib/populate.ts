@@ -44,7 +44,7 @@ export function populateEvents(
   const perDay = new Map<string, number>();
   const idAt = (ms: number) => UUID.fromFieldsV7(ms, Math.floor(rnd() * 4096), Math.floor(rnd() * 2 ** 30), Math.floor(rnd() * 2 ** 32)).toString();
   const batch = 10_000;
-  for (let done = 0; done < opts.count; ) {
+  for (let done = 0; done < opts.count;) {
     const n = Math.min(batch, opts.count - done);
     sqlite.transaction(() => {
       for (let i = 0; i < n; i++) {
@@ -62,10 +62,26 @@ export function populateEvents(
         const closedAt = status === 'closed' ? new Date(t + 3_600_000 * (1 + rnd() * 48)).toISOString() : null;
         const category = opts.categories[Math.floor(rnd() * opts.categories.length)];
         insertEvent.run(
-          id, code, category, `历史事件 ${code}`, status, status === 'closed' ? 0 : 1, status === 'closed' ? 'normal' : null,
-          sources[Math.floor(rnd() * sources.length)], g.lng + (rnd() - 0.5) * 1e-4, g.lat + (rnd() - 0.5) * 1e-4,
-          g.countyId, g.townshipId, g.villageId, g.gridId, g.villageId, randomBytes(12).toString('base64url'),
-          created, created, closedAt ?? created, closedAt,
+          id,
+          code,
+          category,
+          `历史事件 ${code}`,
+          status,
+          status === 'closed' ? 0 : 1,
+          status === 'closed' ? 'normal' : null,
+          sources[Math.floor(rnd() * sources.length)],
+          g.lng + (rnd() - 0.5) * 1e-4,
+          g.lat + (rnd() - 0.5) * 1e-4,
+          g.countyId,
+          g.townshipId,
+          g.villageId,
+          g.gridId,
+          g.villageId,
+          randomBytes(12).toString('base64url'),
+          created,
+          created,
+          closedAt ?? created,
+          closedAt,
         );
         insertUnit.run(id, g.villageId, created);
         insertTimeline.run(idAt(t), id, 1, created, 'reported', g.gridId, '{}');

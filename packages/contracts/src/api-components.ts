@@ -29,7 +29,11 @@ export const ApiErrorBody = ErrorBody.extend({
 });
 
 const COMPONENTS: [z.ZodType, string, string][] = [
-  [ApiErrorCode, 'ErrorCode', 'An error code of the API (api.md, Errors); each has one HTTP status. Clients should treat a code they do not know by its status.'],
+  [
+    ApiErrorCode,
+    'ErrorCode',
+    'An error code of the API (api.md, Errors); each has one HTTP status. Clients should treat a code they do not know by its status.',
+  ],
   [ApiErrorBody, 'Error', 'Every error answer: {"error": {code, message, details?}} (api.md, Errors).'],
   [EventView, 'EventView', 'An event as the API shows it (personal data masked outside the caller’s scope).'],
   [Page(EventView), 'EventPage', 'A page of events, newest first; pass nextCursor as `cursor` for the next page (null on the last).'],

@@ -44,7 +44,11 @@ export type DataScope = z.infer<typeof DataScope>;
 export const MeResponse = z.object({ user: User, roles: z.array(Role), memberships: z.array(Membership), dataScope: DataScope });
 
 export const CreateUserRequest = z.object({
-  username: z.string().min(2).max(64).regex(/^[A-Za-z0-9_.-]+$/),
+  username: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.-]+$/),
   displayName: z.string().min(1).max(64),
   phone: z.string().max(20).optional(),
   password: z.string().min(8).max(256),

@@ -5,10 +5,7 @@ import { CATEGORY_FAMILIES, TIME_LIMIT_KINDS, Urgency } from './enums.ts';
  * Who leads an event of a category: a territorial level of the event's location
  * (its grid, village, township or the county), or a named department (by code).
  */
-export const UnitRule = z.union([
-  z.object({ level: z.enum(['grid', 'village', 'township', 'county']) }),
-  z.object({ department: z.string().min(1) }),
-]);
+export const UnitRule = z.union([z.object({ level: z.enum(['grid', 'village', 'township', 'county']) }), z.object({ department: z.string().min(1) })]);
 export type UnitRule = z.infer<typeof UnitRule>;
 
 export const Category = z.object({
@@ -30,7 +27,9 @@ export const Category = z.object({
 });
 export type Category = z.infer<typeof Category>;
 
-export const PutCategoryRequest = Category.omit({ code: true }).partial().extend({
-  nameZh: z.string().min(1).max(64),
-  nameEn: z.string().min(1).max(128),
-});
+export const PutCategoryRequest = Category.omit({ code: true })
+  .partial()
+  .extend({
+    nameZh: z.string().min(1).max(64),
+    nameEn: z.string().min(1).max(128),
+  });

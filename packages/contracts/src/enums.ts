@@ -39,4 +39,3 @@ export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 
 export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
 export type AttachmentKind = z.infer<typeof AttachmentKind>;
-

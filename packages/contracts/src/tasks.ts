@@ -69,9 +69,17 @@ export const TaskActionRequest = z
   .object({
     outcome: z.string().min(1).max(32).optional(),
     note: z.string().max(2000).optional(),
-    attachments: z.array(z.object({ dataId: z.string().min(1).max(64) })).max(20).optional(),
+    attachments: z
+      .array(z.object({ dataId: z.string().min(1).max(64) }))
+      .max(20)
+      .optional(),
     toUnitId: z.string().min(1).max(64).optional(),
-    extraMinutes: z.number().int().positive().max(60 * 24 * 365).optional(),
+    extraMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(60 * 24 * 365)
+      .optional(),
     /** approve: whether the pending extension or shelving is granted. */
     approved: z.boolean().optional(),
   })

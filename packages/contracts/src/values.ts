@@ -9,17 +9,7 @@ export const ORG_UNIT_KINDS = ['county', 'township', 'village', 'grid', 'departm
 /** The territorial levels, from the top. Every point of the county lies in exactly one grid. */
 export const TERRITORIAL_KINDS = ['county', 'township', 'village', 'grid'] as const;
 
-export const ROLES = [
-  'admin',
-  'leader',
-  'duty_officer',
-  'dispatcher',
-  'handler',
-  'grid_worker',
-  'officer',
-  'deputy',
-  'integrator',
-] as const;
+export const ROLES = ['admin', 'leader', 'duty_officer', 'dispatcher', 'handler', 'grid_worker', 'officer', 'deputy', 'integrator'] as const;
 
 /** Roles whose members stand in for a unit when no roster entry covers the moment (modules/duty/on-duty.ts). */
 export const HANDLING_ROLES: ReadonlyArray<(typeof ROLES)[number]> = ['handler', 'dispatcher', 'duty_officer', 'grid_worker', 'officer', 'leader'];
@@ -48,14 +38,7 @@ export const isFinalStatus = (status: string): boolean => FINAL_STATUS_SET.has(s
 
 export const CLOSING_KINDS = ['normal', 'overdue', 'self_corrected', 'erroneous', 'special'] as const;
 
-export const API_KEY_SCOPES = [
-  'events:read',
-  'events:write',
-  'alarms:write',
-  'telemetry:write',
-  'signals:write',
-  'org:read',
-] as const;
+export const API_KEY_SCOPES = ['events:read', 'events:write', 'alarms:write', 'telemetry:write', 'signals:write', 'org:read'] as const;
 
 export const ATTACHMENT_KINDS = ['photo', 'video', 'audio', 'document'] as const;
 

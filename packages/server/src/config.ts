@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { parseQuietHours } from './lib/quiet-hours.ts';
 
-const bool = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 /** Every setting, grouped by concern. Parsed once at start; the environment is read only in this file and main.ts. */
 export const ConfigSchema = z.object({
@@ -12,7 +10,11 @@ export const ConfigSchema = z.object({
     host: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
-    uploadLimitBytes: z.coerce.number().int().min(1024).default(10 * 1_048_576),
+    uploadLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1_048_576),
     trustProxy: bool.default(false),
     /** Serve the built web app from this folder when it exists. */
     webDir: z.string().optional(),
@@ -46,38 +48,39 @@ export const ConfigSchema = z.object({
     secret: z.string().min(16).optional(),
   }),
   /** The notification outbox and its SMS dispatcher. */
-  notify: z.object({
-    /** Local quiet period for non-urgent SMS, e.g. "22:00-07:00"; "off" for none. */
-    quietHours: z
-      .string()
-      .default('22:00-07:00')
-      .refine((v) => {
-        try {
-          parseQuietHours(v);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'quiet hours must look like 22:00-07:00, or "off"'),
-    /** Local time offset for quiet hours; Asia/Shanghai is UTC+8 all year. */
-    utcOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(480),
-    /** Non-urgent SMS per number per sliding hour; 0 = no limit. */
-    ratePerHour: z.coerce.number().int().min(0).default(5),
-    /** Attempts before an SMS is dead-lettered. */
-    maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
-    /** SMS sent in parallel by one dispatcher. */
-    concurrency: z.coerce.number().int().min(1).max(1000).default(32),
-    /** A send that takes longer counts as a transient failure (its outcome is ambiguous). */
-    sendTimeoutMs: z.coerce.number().int().min(100).default(30_000),
-    /**
-     * What to do with an SMS whose earlier attempt was cut short (crash between send and ack)
-     * when the provider cannot deduplicate: resend (never lost, perhaps twice) or hold (marked
-     * failed for an operator, never twice).
-     */
-    onAmbiguous: z.enum(['resend', 'hold']).default('resend'),
-    /** Slack added to a claim beyond the slowest possible pass, before another worker may take the rows over. */
-    claimGraceMs: z.coerce.number().int().min(0).default(30_000),
-  })
+  notify: z
+    .object({
+      /** Local quiet period for non-urgent SMS, e.g. "22:00-07:00"; "off" for none. */
+      quietHours: z
+        .string()
+        .default('22:00-07:00')
+        .refine((v) => {
+          try {
+            parseQuietHours(v);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'quiet hours must look like 22:00-07:00, or "off"'),
+      /** Local time offset for quiet hours; Asia/Shanghai is UTC+8 all year. */
+      utcOffsetMinutes: z.coerce.number().int().min(-720).max(840).default(480),
+      /** Non-urgent SMS per number per sliding hour; 0 = no limit. */
+      ratePerHour: z.coerce.number().int().min(0).default(5),
+      /** Attempts before an SMS is dead-lettered. */
+      maxAttempts: z.coerce.number().int().min(1).max(100).default(8),
+      /** SMS sent in parallel by one dispatcher. */
+      concurrency: z.coerce.number().int().min(1).max(1000).default(32),
+      /** A send that takes longer counts as a transient failure (its outcome is ambiguous). */
+      sendTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+      /**
+       * What to do with an SMS whose earlier attempt was cut short (crash between send and ack)
+       * when the provider cannot deduplicate: resend (never lost, perhaps twice) or hold (marked
+       * failed for an operator, never twice).
+       */
+      onAmbiguous: z.enum(['resend', 'hold']).default('resend'),
+      /** Slack added to a claim beyond the slowest possible pass, before another worker may take the rows over. */
+      claimGraceMs: z.coerce.number().int().min(0).default(30_000),
+    })
     // Optional as a whole so that configs written before the outbox existed still parse.
     .prefault({}),
   mqtt: z.object({ port: z.coerce.number().int().min(0).max(65535).default(1883), url: z.string().optional() }),
@@ -162,7 +165,17 @@ export function parseConfig(input: ConfigInput): Config {
 
 /** A config for tests: in-memory database, quiet logs; override what the test needs. */
 export function testConfig(overrides: Partial<{ [K in keyof ConfigInput]: Partial<NonNullable<ConfigInput[K]>> | string }> = {}): Config {
-  const base: ConfigInput = { http: {}, db: { url: ':memory:' }, auth: {}, demo: {}, log: { level: 'silent' }, sms: {}, notify: {}, mqtt: { port: 0 }, events: {} };
+  const base: ConfigInput = {
+    http: {},
+    db: { url: ':memory:' },
+    auth: {},
+    demo: {},
+    log: { level: 'silent' },
+    sms: {},
+    notify: {},
+    mqtt: { port: 0 },
+    events: {},
+  };
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
     merged[k] = typeof v === 'object' && v !== null ? { ...(base as unknown as Record<string, object>)[k], ...v } : v;

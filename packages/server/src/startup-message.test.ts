@@ -30,7 +30,7 @@ describe('the start-up message', () => {
     expect(new Set(box.map((l) => [...l].length)).size).toBe(1);
   });
 
-  it('says how to apply LIANDONG_DEMO_PASSWORD when it is not the accounts\' password, and never prints it', () => {
+  it("says how to apply LIANDONG_DEMO_PASSWORD when it is not the accounts' password, and never prints it", () => {
     const text = startupMessage({ url: 'http://127.0.0.1:8080', host: '127.0.0.1', demo: { kind: 'env-not-applied' } });
     expect(text).toMatch(/LIANDONG_DEMO_PASSWORD is NOT the demo accounts' password/);
     expect(text).toContain('LIANDONG_DEMO_PASSWORD=… npx liandong demo --reset-password');

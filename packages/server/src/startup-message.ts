@@ -65,7 +65,7 @@ function demoLines(status: DemoPasswordStatus): string[] {
       ];
     case 'env-not-applied':
       return [
-        'Demo county: LIANDONG_DEMO_PASSWORD is NOT the demo accounts\' password: it is used only',
+        "Demo county: LIANDONG_DEMO_PASSWORD is NOT the demo accounts' password: it is used only",
         'when the demo is first seeded; the accounts keep the one printed then (or by the last',
         'reset). Apply it:',
         `  LIANDONG_DEMO_PASSWORD=… ${RESET}`,

@@ -100,7 +100,14 @@ export function App() {
           <AuthProvider>
             <BrowserRouter>
               <Routes>
-                <Route path="/login" element={<Suspense fallback={pageFallback}><LoginPage /></Suspense>} />
+                <Route
+                  path="/login"
+                  element={
+                    <Suspense fallback={pageFallback}>
+                      <LoginPage />
+                    </Suspense>
+                  }
+                />
                 <Route
                   element={
                     <RequireAuth>
@@ -109,16 +116,53 @@ export function App() {
                   }
                 >
                   <Route index element={<Navigate to="/plaza" replace />} />
-                  <Route path="/plaza" element={<Suspense fallback={pageFallback}><PlazaPage /></Suspense>} />
-                  <Route path="/tasks" element={<Suspense fallback={pageFallback}><TaskInboxPage /></Suspense>} />
-                  <Route path="/events/:id" element={<Suspense fallback={pageFallback}><EventDetailPage /></Suspense>} />
-                  <Route path="/report" element={<Suspense fallback={pageFallback}><ReportPage /></Suspense>} />
-                  <Route path="/duty" element={<Suspense fallback={pageFallback}><DutyRosterPage /></Suspense>} />
+                  <Route
+                    path="/plaza"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <PlazaPage />
+                      </Suspense>
+                    }
+                  />
+                  <Route
+                    path="/tasks"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <TaskInboxPage />
+                      </Suspense>
+                    }
+                  />
+                  <Route
+                    path="/events/:id"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <EventDetailPage />
+                      </Suspense>
+                    }
+                  />
+                  <Route
+                    path="/report"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <ReportPage />
+                      </Suspense>
+                    }
+                  />
+                  <Route
+                    path="/duty"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <DutyRosterPage />
+                      </Suspense>
+                    }
+                  />
                   <Route
                     path="/notify/sms"
                     element={
                       <RequireAuth roles={['admin']}>
-                        <Suspense fallback={pageFallback}><SmsInboxPage /></Suspense>
+                        <Suspense fallback={pageFallback}>
+                          <SmsInboxPage />
+                        </Suspense>
                       </RequireAuth>
                     }
                   />
@@ -126,7 +170,9 @@ export function App() {
                     path="/notify/templates"
                     element={
                       <RequireAuth roles={['admin']}>
-                        <Suspense fallback={pageFallback}><TemplatesPage /></Suspense>
+                        <Suspense fallback={pageFallback}>
+                          <TemplatesPage />
+                        </Suspense>
                       </RequireAuth>
                     }
                   />
@@ -135,7 +181,9 @@ export function App() {
                     path="/processes"
                     element={
                       <RequireAuth roles={['admin', 'leader', 'duty_officer', 'dispatcher']}>
-                        <Suspense fallback={pageFallback}><ProcessListPage /></Suspense>
+                        <Suspense fallback={pageFallback}>
+                          <ProcessListPage />
+                        </Suspense>
                       </RequireAuth>
                     }
                   />
@@ -143,16 +191,27 @@ export function App() {
                     path="/processes/:key"
                     element={
                       <RequireAuth roles={['admin', 'leader', 'duty_officer', 'dispatcher']}>
-                        <Suspense fallback={pageFallback}><ProcessEditorPage /></Suspense>
+                        <Suspense fallback={pageFallback}>
+                          <ProcessEditorPage />
+                        </Suspense>
                       </RequireAuth>
                     }
                   />
-                  <Route path="/calendar" element={<Suspense fallback={pageFallback}><CalendarPage /></Suspense>} />
+                  <Route
+                    path="/calendar"
+                    element={
+                      <Suspense fallback={pageFallback}>
+                        <CalendarPage />
+                      </Suspense>
+                    }
+                  />
                   <Route
                     path="/admin/*"
                     element={
                       <RequireAuth roles={['admin']}>
-                        <Suspense fallback={pageFallback}><AdminPage /></Suspense>
+                        <Suspense fallback={pageFallback}>
+                          <AdminPage />
+                        </Suspense>
                       </RequireAuth>
                     }
                   />

@@ -44,7 +44,7 @@ describe('write-ahead log on a SQLite file', () => {
       }
       expect(restarts).toBe(2);
       expect(written).toBeGreaterThan(10);
-      expect(((await sql<{ n: number }>`select count(*) as n from t`.execute(h.db)).rows[0]!.n)).toBe(written * 20);
+      expect((await sql<{ n: number }>`select count(*) as n from t`.execute(h.db)).rows[0]!.n).toBe(written * 20);
     } finally {
       closeSync(shm);
     }

@@ -130,5 +130,9 @@ export async function runStatements(db: Kysely<any>, statements: readonly Statem
     .slice(0, -1)
     .map((s, i) => `w${i} as (${s.text})`)
     .join(', ')} ${last.text}`;
-  await rawQuery(db, text, statements.flatMap((s) => s.params));
+  await rawQuery(
+    db,
+    text,
+    statements.flatMap((s) => s.params),
+  );
 }

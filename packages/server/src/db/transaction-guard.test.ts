@@ -17,7 +17,10 @@ describe.each(TEST_DIALECTS)('using deps.db inside deps.writes.transaction (%s)'
 
   async function setup() {
     h = await openTestDatabase(dialect);
-    await h.db.schema.createTable('t').addColumn('k', 'text', (c) => c.primaryKey()).execute();
+    await h.db.schema
+      .createTable('t')
+      .addColumn('k', 'text', (c) => c.primaryKey())
+      .execute();
     return createWriteBatcher(h.db, dialect);
   }
   const keys = async () => (await sql<{ k: string }>`select k from t order by k`.execute(h.db)).rows.map((r) => r.k);

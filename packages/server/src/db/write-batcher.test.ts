@@ -10,7 +10,10 @@ describe.each(TEST_DIALECTS)('write batcher on %s', (dialect) => {
 
   async function setup(now?: () => number) {
     h = await openTestDatabase(dialect);
-    await h.db.schema.createTable('t').addColumn('k', 'text', (c) => c.primaryKey()).execute();
+    await h.db.schema
+      .createTable('t')
+      .addColumn('k', 'text', (c) => c.primaryKey())
+      .execute();
     return createWriteBatcher(h.db, dialect, { now });
   }
   const keys = async () => (await sql<{ k: string }>`select k from t order by k`.execute(h.db)).rows.map((r) => r.k);
@@ -91,5 +94,4 @@ describe('write batcher background work (SQLite)', () => {
     expect(order.indexOf('linkage')).toBe(BACKGROUND_PATIENCE);
     expect(order.filter((o) => o !== 'linkage')).toEqual(Array.from({ length: 12 }, (_, i) => `r${i + 1}`));
   });
-
 });

@@ -102,8 +102,7 @@ function stepsOf(e: PlannedEvent, s: DemoEventState, actors: ActorResolver, anch
     steps.push({ at: e.supervisedMs, kind: 'supervised', person: actors.withRole('leader', e.seq), orgUnitId: null, data: { note: '请加快办理，按期办结' } });
   }
   if (e.steps.feedbackMs) {
-    const handler =
-      lead === s.gridId ? actors.inUnit(lead, 'grid_worker', e.seq) : actors.inUnit(lead, 'handler', e.seq);
+    const handler = lead === s.gridId ? actors.inUnit(lead, 'grid_worker', e.seq) : actors.inUnit(lead, 'handler', e.seq);
     steps.push({ at: e.steps.feedbackMs, kind: 'feedback', person: handler, orgUnitId: lead, data: { outcome: 'complete', note: '已按要求处置完毕' } });
   }
   if (e.steps.closedMs) {

@@ -16,7 +16,10 @@ describe.each(TEST_DIALECTS)('liandong demo --reset-password on %s', (dialect: D
   let app: App;
   beforeAll(async () => {
     const database = await openTestDatabase(dialect);
-    runtime = await createRuntime(testConfig({ auth: { secret: 'test-secret-0123456789abcdef' } }), { database, clock: new FakeClock('2026-11-28T02:00:00.000Z') });
+    runtime = await createRuntime(testConfig({ auth: { secret: 'test-secret-0123456789abcdef' } }), {
+      database,
+      clock: new FakeClock('2026-11-28T02:00:00.000Z'),
+    });
     // The organisation and its accounts are what matters here: no history.
     await seedDemoCounty(runtime.deps, { seed: SEED, password: FIRST, days: 0 });
     app = await buildApp(runtime.deps);

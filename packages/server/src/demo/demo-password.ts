@@ -27,7 +27,11 @@ async function demoAccounts(deps: AppDeps, fallbackSeed: number): Promise<Array<
   const ids = org.users.map((u) => u.id);
   const present = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await deps.db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).execute();
+    const rows = await deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
     for (const r of rows) present.add(r.id);
   }
   return org.users.filter((u) => present.has(u.id)).map((u) => ({ id: u.id, username: u.username }));

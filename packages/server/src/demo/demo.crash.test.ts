@@ -29,7 +29,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function serve(dbUrl: string) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'packages/server/src/main.ts'), 'serve', '--demo', '--db', dbUrl, '--data-dir', dir, '--host', '127.0.0.1', '--port', '0', '--mqtt-port', '0', '--log-level', 'warn'],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'packages/server/src/main.ts'),
+      'serve',
+      '--demo',
+      '--db',
+      dbUrl,
+      '--data-dir',
+      dir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
     { cwd: ROOT, env: { ...process.env, LIANDONG_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -49,7 +67,15 @@ function serve(dbUrl: string) {
 
 const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
 
-const queued = async (db: Kysely<Database>) => Number((await db.selectFrom('linkage_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const queued = async (db: Kysely<Database>) =>
+  Number(
+    (
+      await db
+        .selectFrom('linkage_queue')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, restarted with --demo (%s)', (dialect) => {
   it('gives every event one process, one task per step and unit, one task notification per person', async () => {
@@ -75,7 +101,13 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
         (g) => g.centroid_lng !== null && runtime.deps.territory.locate(g.centroid_lng, g.centroid_lat!)?.grid.id === g.id,
       );
       const categories = (
-        await handle.db.selectFrom('categories').select('code').where('parent_code', 'is not', null).where('dedup_window_minutes', '=', 0).where('requires_confirmation', '=', 0).execute()
+        await handle.db
+          .selectFrom('categories')
+          .select('code')
+          .where('parent_code', 'is not', null)
+          .where('dedup_window_minutes', '=', 0)
+          .where('requires_confirmation', '=', 0)
+          .execute()
       ).map((c) => c.code);
       await runtime.close();
       expect(grids.length).toBeGreaterThan(10);
@@ -83,7 +115,11 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
       const first = serve(dbUrl);
       children.push(first.child);
       const base = await first.url;
-      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+      });
       expect(login.status).toBe(200);
       const { token } = (await login.json()) as { token: string };
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -96,7 +132,12 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
         while (!killed && next < EVENTS) {
           const i = next++;
           const g = grids[i % grids.length]!;
-          const body = { category: categories[i % categories.length], title: `巡查发现问题 ${i}`, location: { lng: g.centroid_lng, lat: g.centroid_lat }, source: 'patrol' };
+          const body = {
+            category: categories[i % categories.length],
+            title: `巡查发现问题 ${i}`,
+            location: { lng: g.centroid_lng, lat: g.centroid_lat },
+            source: 'patrol',
+          };
           try {
             const r = await fetch(`${base}/api/v1/events`, { method: 'POST', headers, body: JSON.stringify(body) });
             if (r.status === 201) created++;
@@ -124,10 +165,21 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
       await exited(second.child);
 
       const db = handle.db;
-      const events = Number((await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const events = Number(
+        (
+          await db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       expect(events).toBeGreaterThanOrEqual(created);
       // One process per event: none missing, none twice.
-      const perEvent = await db.selectFrom('process_instances').select(['event_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('event_id').execute();
+      const perEvent = await db
+        .selectFrom('process_instances')
+        .select(['event_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('event_id')
+        .execute();
       expect(perEvent).toHaveLength(events);
       expect(perEvent.filter((r) => Number(r.n) > 1)).toEqual([]);
       // One task per step and unit, of the event as of its instance.
@@ -138,7 +190,12 @@ describe.each(TEST_DIALECTS)('serve --demo killed while linkage is behind, resta
         .having(sql`count(*)`, '>', 1)
         .execute();
       expect(twiceTasks).toEqual([]);
-      const twicePerInstance = await db.selectFrom('tasks').select(['instance_id', 'node_id']).groupBy(['instance_id', 'node_id', 'unit_id']).having(sql`count(*)`, '>', 1).execute();
+      const twicePerInstance = await db
+        .selectFrom('tasks')
+        .select(['instance_id', 'node_id'])
+        .groupBy(['instance_id', 'node_id', 'unit_id'])
+        .having(sql`count(*)`, '>', 1)
+        .execute();
       expect(twicePerInstance).toEqual([]);
       // Every event's only tasks are its first step's: a person is told of them once per event.
       const twiceTold = await db

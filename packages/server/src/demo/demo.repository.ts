@@ -36,7 +36,11 @@ export async function insertRows<T extends keyof Database>(db: Db, table: T, row
 }
 
 export async function countDemo(db: Db): Promise<Record<string, number>> {
-  const kinds = await db.selectFrom('org_units').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+  const kinds = await db
+    .selectFrom('org_units')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('kind')
+    .execute();
   const byKind = new Map(kinds.map((k) => [k.kind, Number(k.n)]));
   const one = async (q: Promise<{ n: number | string } | undefined>) => Number((await q)?.n ?? 0);
   const demoEvents = db.selectFrom('events').where('external_id', 'like', `${DEMO_EXTERNAL_PREFIX}%`);
@@ -46,11 +50,31 @@ export async function countDemo(db: Db): Promise<Record<string, number>> {
     grids: byKind.get('grid') ?? 0,
     departments: byKind.get('department') ?? 0,
     stations: byKind.get('station') ?? 0,
-    users: await one(db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    categories: await one(db.selectFrom('categories').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
+    users: await one(
+      db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    categories: await one(
+      db
+        .selectFrom('categories')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
     events: await one(demoEvents.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    'open events': await one(demoEvents.where('is_open', '=', 1).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
-    vehicles: await one(db.selectFrom('vehicles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()),
+    'open events': await one(
+      demoEvents
+        .where('is_open', '=', 1)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
+    vehicles: await one(
+      db
+        .selectFrom('vehicles')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst(),
+    ),
   };
 }
 

@@ -24,12 +24,30 @@ async function seeded(dialect: Dialect): Promise<{ database: DatabaseHandle; run
 
 /** A digest of what a user of the demo sees: units, people and events (not secrets, not tokens). */
 async function digest(db: Db, o: { eventCodes: boolean } = { eventCodes: true }): Promise<string> {
-  const units = await db.selectFrom('org_units').select(['id', 'kind', 'code', 'name', 'name_en', 'path', 'area_unit_id', 'boundary', 'centroid_lng', 'centroid_lat']).orderBy('id').execute();
+  const units = await db
+    .selectFrom('org_units')
+    .select(['id', 'kind', 'code', 'name', 'name_en', 'path', 'area_unit_id', 'boundary', 'centroid_lng', 'centroid_lat'])
+    .orderBy('id')
+    .execute();
   const users = await db.selectFrom('users').select(['id', 'username', 'display_name', 'phone']).orderBy('id').execute();
   const members = await db.selectFrom('memberships').select(['user_id', 'org_unit_id', 'role']).orderBy('id').execute();
   const events = await db
     .selectFrom('events')
-    .select(['code', 'external_id', 'category_code', 'title', 'status', 'closing_kind', 'lng', 'lat', 'lead_unit_id', 'created_at', 'closed_at', 'due_at', 'rating_score'])
+    .select([
+      'code',
+      'external_id',
+      'category_code',
+      'title',
+      'status',
+      'closing_kind',
+      'lng',
+      'lat',
+      'lead_unit_id',
+      'created_at',
+      'closed_at',
+      'due_at',
+      'rating_score',
+    ])
     .orderBy('external_id')
     .execute();
   const timeline = await db
@@ -40,7 +58,11 @@ async function digest(db: Db, o: { eventCodes: boolean } = { eventCodes: true })
     .orderBy('event_timeline.seq')
     .execute();
   const norm = events.map((e) => ({ ...e, code: o.eventCodes ? e.code : null, lng: Number(e.lng), lat: Number(e.lat) }));
-  const numbers = units.map((u) => ({ ...u, centroid_lng: u.centroid_lng === null ? null : Number(u.centroid_lng), centroid_lat: u.centroid_lat === null ? null : Number(u.centroid_lat) }));
+  const numbers = units.map((u) => ({
+    ...u,
+    centroid_lng: u.centroid_lng === null ? null : Number(u.centroid_lng),
+    centroid_lat: u.centroid_lat === null ? null : Number(u.centroid_lat),
+  }));
   return createHash('sha256').update(JSON.stringify({ numbers, users, members, norm, timeline })).digest('hex');
 }
 
@@ -171,7 +193,14 @@ describe.each(TEST_DIALECTS)('demo county on %s', (dialect) => {
   it('resumes an interrupted event seed', async () => {
     const before = await digest(db, { eventCodes: false });
     const last = await db.selectFrom('events').select('id').orderBy('id', 'desc').limit(5).execute();
-    await db.deleteFrom('events').where('id', 'in', last.map((r) => r.id)).execute();
+    await db
+      .deleteFrom('events')
+      .where(
+        'id',
+        'in',
+        last.map((r) => r.id),
+      )
+      .execute();
     await db.deleteFrom('audit_log').where('action', '=', 'demo.seeded').execute();
     const resumed = await seedDemoCounty(runtime.deps, { ...OPTS, password: undefined });
     expect(resumed.created).toBe(true);

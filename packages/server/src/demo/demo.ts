@@ -67,7 +67,9 @@ export async function seedDemoCounty(deps: AppDeps, opts: DemoOptions): Promise<
   const counties = await findCounties(deps.db);
   const other = counties.find((c) => c.code !== DEMO_COUNTY_CODE);
   if (other) {
-    throw new Error(`The database already holds the county ${other.name} (${other.code ?? 'no code'}); the demo county is only seeded into a database without one.`);
+    throw new Error(
+      `The database already holds the county ${other.name} (${other.code ?? 'no code'}); the demo county is only seeded into a database without one.`,
+    );
   }
   let county = counties.find((c) => c.code === DEMO_COUNTY_CODE);
   let password: string | null = null;
@@ -140,7 +142,10 @@ async function seedEvents(deps: AppDeps, o: EventSeedOptions): Promise<number> {
       if (existing.has(e.externalId)) continue;
       await createHistoricalEvent(deps, o.seed, e, actors.creator(e));
     }
-    const states = await findDemoEventStates(deps.db, batch.map((e) => e.externalId));
+    const states = await findDemoEventStates(
+      deps.db,
+      batch.map((e) => e.externalId),
+    );
     const todo = batch.filter((e) => {
       const s = states.get(e.externalId);
       return s && s.status !== e.status;
@@ -157,16 +162,33 @@ async function createHistoricalEvent(deps: AppDeps, seed: number, e: PlannedEven
   const clock = { now: () => new Date(e.createdMs) };
   const idRng = createRng((seed ^ hashString(`ids:${e.seq}`)) >>> 0);
   const ids = { id: () => uuidv7At(e.createdMs, idRng), token: defaultIds.token };
-  await createEvent({ db: deps.db, dialect: deps.dialect, writes: deps.writes, territory: deps.territory, logger: deps.logger, caches: deps.caches, stream: deps.stream, bus: deps.bus, engineHost: deps.engineHost, clock, ids }, actor, {
-    category: e.category,
-    title: e.title,
-    description: e.description,
-    location: { lng: e.lng, lat: e.lat, address: e.address },
-    source: e.source,
-    occurredAt: new Date(e.occurredMs).toISOString(),
-    reporter: e.reporter,
-    externalId: e.externalId,
-  }, { linkage: false }); // history: nobody is notified of events two years old
+  await createEvent(
+    {
+      db: deps.db,
+      dialect: deps.dialect,
+      writes: deps.writes,
+      territory: deps.territory,
+      logger: deps.logger,
+      caches: deps.caches,
+      stream: deps.stream,
+      bus: deps.bus,
+      engineHost: deps.engineHost,
+      clock,
+      ids,
+    },
+    actor,
+    {
+      category: e.category,
+      title: e.title,
+      description: e.description,
+      location: { lng: e.lng, lat: e.lat, address: e.address },
+      source: e.source,
+      occurredAt: new Date(e.occurredMs).toISOString(),
+      reporter: e.reporter,
+      externalId: e.externalId,
+    },
+    { linkage: false },
+  ); // history: nobody is notified of events two years old
 }
 
 export interface ActorResolver {
@@ -196,7 +218,9 @@ function actorResolver(deps: AppDeps, people: DemoPerson[]): ActorResolver {
       userId: p.userId,
       name: p.displayName,
       roles: [p.role],
-      memberships: [{ orgUnitId: p.orgUnitId, orgUnitKind: unit?.kind ?? 'county', orgUnitName: unit?.name ?? '', orgUnitPath: unit?.path ?? '/', role: p.role }],
+      memberships: [
+        { orgUnitId: p.orgUnitId, orgUnitKind: unit?.kind ?? 'county', orgUnitName: unit?.name ?? '', orgUnitPath: unit?.path ?? '/', role: p.role },
+      ],
     } as Principal;
   };
   const resolver: ActorResolver = {

@@ -22,11 +22,7 @@ export interface PlanCategory {
 }
 
 export type PlanActor =
-  | { kind: 'grid_worker'; gridCode: string }
-  | { kind: 'officer' }
-  | { kind: 'deputy' }
-  | { kind: 'duty_officer' }
-  | { kind: 'system'; name: string };
+  { kind: 'grid_worker'; gridCode: string } | { kind: 'officer' } | { kind: 'deputy' } | { kind: 'duty_officer' } | { kind: 'system'; name: string };
 
 /** One historical event: what createEvent receives, and how its handling went up to the anchor time. */
 export interface PlannedEvent {
@@ -90,22 +86,119 @@ const SOURCES: ReadonlyArray<readonly [EventSource, number]> = [
 /** What each source typically reports, weighted (codes of the default catalogue). */
 const CATEGORIES_BY_SOURCE: Record<EventSource, ReadonlyArray<readonly [string, number]>> = {
   patrol: [
-    ['0707', 30], ['0101', 12], ['0102', 6], ['0104', 6], ['0106', 4], ['0202', 6], ['0201', 3], ['0203', 4], ['0206', 2],
-    ['0301', 6], ['0605', 4], ['0702', 4], ['0704', 4], ['0801', 2], ['0602', 3], ['0208', 1], ['0204', 1], ['0705', 2],
+    ['0707', 30],
+    ['0101', 12],
+    ['0102', 6],
+    ['0104', 6],
+    ['0106', 4],
+    ['0202', 6],
+    ['0201', 3],
+    ['0203', 4],
+    ['0206', 2],
+    ['0301', 6],
+    ['0605', 4],
+    ['0702', 4],
+    ['0704', 4],
+    ['0801', 2],
+    ['0602', 3],
+    ['0208', 1],
+    ['0204', 1],
+    ['0705', 2],
   ],
   video: [
-    ['0101', 14], ['0104', 10], ['0105', 10], ['0106', 6], ['0301', 5], ['0403', 5], ['0404', 4], ['0502', 3], ['0503', 0.5],
-    ['0504', 2], ['0505', 3], ['0602', 12], ['0603', 10], ['0604', 10], ['0605', 8], ['0801', 3], ['0803', 3], ['0501', 2],
+    ['0101', 14],
+    ['0104', 10],
+    ['0105', 10],
+    ['0106', 6],
+    ['0301', 5],
+    ['0403', 5],
+    ['0404', 4],
+    ['0502', 3],
+    ['0503', 0.5],
+    ['0504', 2],
+    ['0505', 3],
+    ['0602', 12],
+    ['0603', 10],
+    ['0604', 10],
+    ['0605', 8],
+    ['0801', 3],
+    ['0803', 3],
+    ['0501', 2],
   ],
-  iot: [['0701', 6], ['0806', 2], ['0207', 2]],
-  citizen: [['0401', 8], ['0108', 5], ['0601', 10], ['0103', 4], ['0202', 4], ['0606', 3], ['0607', 2], ['0702', 3], ['0203', 3], ['0207', 2]],
-  hotline: [['0401', 6], ['0108', 4], ['0601', 6], ['0705', 5], ['0706', 2], ['0702', 5], ['0606', 3], ['0607', 2], ['0207', 3], ['0205', 2]],
-  officer: [['0601', 14], ['0602', 5], ['0603', 5], ['0107', 2], ['0302', 2], ['0604', 3]],
-  deputy: [['0703', 10], ['0704', 1], ['0705', 1]],
-  superior: [['0402', 5], ['0704', 4], ['0802', 3], ['0804', 2], ['0507', 1], ['0506', 0.3], ['0805', 0.2], ['0508', 1]],
+  iot: [
+    ['0701', 6],
+    ['0806', 2],
+    ['0207', 2],
+  ],
+  citizen: [
+    ['0401', 8],
+    ['0108', 5],
+    ['0601', 10],
+    ['0103', 4],
+    ['0202', 4],
+    ['0606', 3],
+    ['0607', 2],
+    ['0702', 3],
+    ['0203', 3],
+    ['0207', 2],
+  ],
+  hotline: [
+    ['0401', 6],
+    ['0108', 4],
+    ['0601', 6],
+    ['0705', 5],
+    ['0706', 2],
+    ['0702', 5],
+    ['0606', 3],
+    ['0607', 2],
+    ['0207', 3],
+    ['0205', 2],
+  ],
+  officer: [
+    ['0601', 14],
+    ['0602', 5],
+    ['0603', 5],
+    ['0107', 2],
+    ['0302', 2],
+    ['0604', 3],
+  ],
+  deputy: [
+    ['0703', 10],
+    ['0704', 1],
+    ['0705', 1],
+  ],
+  superior: [
+    ['0402', 5],
+    ['0704', 4],
+    ['0802', 3],
+    ['0804', 2],
+    ['0507', 1],
+    ['0506', 0.3],
+    ['0805', 0.2],
+    ['0508', 1],
+  ],
 };
 
-const SPOTS = ['路口', '菜市场旁', '码头', '公交站', '小区门口', '沿街商铺前', '桥头', '渔港', '学校门口', '停车场', '老街', '海堤', '村委会旁', '文化礼堂前', '卫生院旁', '农贸市场', '工业园区', '滨海公路'];
+const SPOTS = [
+  '路口',
+  '菜市场旁',
+  '码头',
+  '公交站',
+  '小区门口',
+  '沿街商铺前',
+  '桥头',
+  '渔港',
+  '学校门口',
+  '停车场',
+  '老街',
+  '海堤',
+  '村委会旁',
+  '文化礼堂前',
+  '卫生院旁',
+  '农贸市场',
+  '工业园区',
+  '滨海公路',
+];
 
 const HOURS_DAY = [0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.6, 1, 1.5, 1.8, 1.8, 1.5, 1, 1.3, 1.6, 1.7, 1.5, 1.2, 0.9, 0.8, 0.7, 0.6, 0.4, 0.3];
 const HOURS_WORK = [0, 0, 0, 0, 0, 0, 0, 0.3, 1.5, 2, 2, 1.2, 0.3, 0.8, 1.8, 1.8, 1.5, 0.5, 0, 0, 0, 0, 0, 0];
@@ -144,7 +237,9 @@ export function planEvents(o: EventPlanOptions): PlannedEvent[] {
     const mean = o.eventsPerDay * (0.7 + 0.6 * progress) * (weekday === 0 || weekday === 6 ? 0.75 : 1.1) * season;
     const count = Math.max(0, Math.round(mean + rng.normal() * Math.sqrt(mean)));
     for (let i = 0; i < count; i++) {
-      const source = rng.weighted(weekday === 0 || weekday === 6 ? SOURCES.map(([s, w]) => [s, s === 'patrol' || s === 'officer' ? w * 0.4 : w] as const) : SOURCES);
+      const source = rng.weighted(
+        weekday === 0 || weekday === 6 ? SOURCES.map(([s, w]) => [s, s === 'patrol' || s === 'officer' ? w * 0.4 : w] as const) : SOURCES,
+      );
       const options = CATEGORIES_BY_SOURCE[source].filter(([c]) => categories.has(c));
       const category = options.length ? categories.get(rng.weighted(options))! : rng.pick(o.categories);
       const hours = source === 'patrol' || source === 'officer' || source === 'superior' ? HOURS_WORK : isMachineSource(source) ? HOURS_DAY : HOURS_PUBLIC;
@@ -268,7 +363,14 @@ function planHandling(rng: Rng, e: PlannedEvent, cat: PlanCategory, anchorMs: nu
     e.status = 'closed';
     e.closingKind = selfCorrected ? 'self_corrected' : rng.chance(0.01) ? 'special' : e.dueMs !== null && feedbackMs > e.dueMs ? 'overdue' : 'normal';
     if (e.source === 'citizen' || e.source === 'hotline' || e.source === 'deputy') {
-      if (rng.chance(0.6)) e.rating = rng.weighted([[5, 60], [4, 25], [3, 9], [2, 4], [1, 2]] as const);
+      if (rng.chance(0.6))
+        e.rating = rng.weighted([
+          [5, 60],
+          [4, 25],
+          [3, 9],
+          [2, 4],
+          [1, 2],
+        ] as const);
     }
   } else if (e.steps.feedbackMs) e.status = 'awaiting_verification';
   else if (e.steps.dispatchedMs) e.status = anchorMs - dispatchedMs > 30 * MIN_MS ? 'in_progress' : 'dispatched';
@@ -277,7 +379,11 @@ function planHandling(rng: Rng, e: PlannedEvent, cat: PlanCategory, anchorMs: nu
   const lastMs = Math.min(closedMs, anchorMs);
   if (e.source === 'deputy') {
     // Deputies follow their concerns closely and urge now and then.
-    const urges = rng.weighted([[0, 60], [1, 30], [2, 10]] as const);
+    const urges = rng.weighted([
+      [0, 60],
+      [1, 30],
+      [2, 10],
+    ] as const);
     for (let i = 0; i < urges; i++) {
       const u = dispatchedMs + rng.float(0.2, 0.9) * (lastMs - dispatchedMs);
       if (u > dispatchedMs && u < lastMs) e.urgesMs.push(Math.round(u));

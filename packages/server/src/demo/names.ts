@@ -23,9 +23,7 @@ const PLACE_SECOND: ReadonlyArray<readonly [string, string]> = [
 
 /** Joins pinyin syllables the way place names are romanised: "Xi'ao", "Dongsha". */
 export function joinPinyin(syllables: string[]): string {
-  const word = syllables
-    .map((s, i) => (i > 0 && /^[aoe]/.test(s) ? `'${s}` : s))
-    .join('');
+  const word = syllables.map((s, i) => (i > 0 && /^[aoe]/.test(s) ? `'${s}` : s)).join('');
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 

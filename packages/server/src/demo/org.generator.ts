@@ -94,13 +94,23 @@ export function generateOrg(territory: GeneratedTerritory, seed: number, nowIso:
     return row;
   };
   const fromGeo = (g: GeneratedUnit) =>
-    addUnit({ kind: g.kind, code: g.code, parent: g.parentCode ? unitOf(byCode, g.parentCode) : null, name: g.name, nameEn: g.nameEn, sortOrder: g.sortOrder, geo: g });
+    addUnit({
+      kind: g.kind,
+      code: g.code,
+      parent: g.parentCode ? unitOf(byCode, g.parentCode) : null,
+      name: g.name,
+      nameEn: g.nameEn,
+      sortOrder: g.sortOrder,
+      geo: g,
+    });
 
   const county = fromGeo(territory.county);
   const townships = territory.townships.map(fromGeo);
   const villages = territory.villages.map(fromGeo);
   const grids = territory.grids.map(fromGeo);
-  const departments = DEMO_DEPARTMENTS.map((d, i) => addUnit({ kind: 'department', code: d.code, parent: county, name: d.name, nameEn: d.nameEn, sortOrder: 100 + i }));
+  const departments = DEMO_DEPARTMENTS.map((d, i) =>
+    addUnit({ kind: 'department', code: d.code, parent: county, name: d.name, nameEn: d.nameEn, sortOrder: 100 + i }),
+  );
   const stations: OrgUnitsTable[] = [];
   for (const s of STATIONS) {
     const dept = departments.find((d) => d.code === s.department)!;
@@ -109,7 +119,15 @@ export function generateOrg(territory: GeneratedTerritory, seed: number, nowIso:
       const short = t.name.slice(0, -1);
       const shortEn = t.name_en!.split(' ')[0];
       stations.push(
-        addUnit({ kind: 'station', code: `${s.department}-${t.code}`, parent: dept, name: `${short}${s.suffix}`, nameEn: `${shortEn} ${s.suffixEn}`, sortOrder: i, area: t }),
+        addUnit({
+          kind: 'station',
+          code: `${s.department}-${t.code}`,
+          parent: dept,
+          name: `${short}${s.suffix}`,
+          nameEn: `${shortEn} ${s.suffixEn}`,
+          sortOrder: i,
+          area: t,
+        }),
       );
     });
   }
@@ -119,7 +137,16 @@ export function generateOrg(territory: GeneratedTerritory, seed: number, nowIso:
   const phones = new Set<string>();
   const addUser = (username: string, unit: OrgUnitsTable, role: Role, displayName = personName(rng)) => {
     const id = newId();
-    users.push({ id, username, display_name: displayName, phone: phoneNumber(rng, phones), password_hash: passwordHash, is_active: 1, created_at: nowIso, updated_at: nowIso });
+    users.push({
+      id,
+      username,
+      display_name: displayName,
+      phone: phoneNumber(rng, phones),
+      password_hash: passwordHash,
+      is_active: 1,
+      created_at: nowIso,
+      updated_at: nowIso,
+    });
     memberships.push({ id: newId(), user_id: id, org_unit_id: unit.id, role, created_at: nowIso });
   };
   addUser('admin', county, 'admin', '系统管理员');

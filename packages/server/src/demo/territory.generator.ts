@@ -194,16 +194,22 @@ function tryGenerate(rng: Rng, gridTarget: number, townshipCount: number, gridsP
       name: TOWNSHIPS[t].zh,
       nameEn: TOWNSHIPS[t].en,
       boundary: tPoly,
-      centroid: labelPoint(tPoly, group.map((i) => cells[i])),
+      centroid: labelPoint(
+        tPoly,
+        group.map((i) => cells[i]),
+      ),
       sortOrder: t,
     });
     const villageCount = Math.max(2, Math.round(group.length / gridsPerVillage));
-    const villageGroups = growRegions(rng, cells, group, Array.from({ length: villageCount }, () => rng.float(0.7, 1.3)));
+    const villageGroups = growRegions(
+      rng,
+      cells,
+      group,
+      Array.from({ length: villageCount }, () => rng.float(0.7, 1.3)),
+    );
     if (!villageGroups) return null;
     // Number villages from north-west to south-east, the way codes are usually handed out.
-    const sortedVillages = villageGroups
-      .map((g) => ({ g, c: meanCentroid(g.map((i) => cells[i])) }))
-      .sort((a, b) => b.c[1] - a.c[1] + (a.c[0] - b.c[0]) * 0.3);
+    const sortedVillages = villageGroups.map((g) => ({ g, c: meanCentroid(g.map((i) => cells[i])) })).sort((a, b) => b.c[1] - a.c[1] + (a.c[0] - b.c[0]) * 0.3);
     const names = placeNames(rng, sortedVillages.length, takenNames);
     // The township seat's villages (the first two) are urban communities.
     const seat = sortedVillages
@@ -225,7 +231,10 @@ function tryGenerate(rng: Rng, gridTarget: number, townshipCount: number, gridsP
         name: vName,
         nameEn: vNameEn,
         boundary: vPoly,
-        centroid: labelPoint(vPoly, g.map((i) => cells[i])),
+        centroid: labelPoint(
+          vPoly,
+          g.map((i) => cells[i]),
+        ),
         sortOrder: v,
       });
       const sortedGrids = [...g].sort((a, b) => cells[b].centroid[1] - cells[a].centroid[1] || cells[a].centroid[0] - cells[b].centroid[0]);

@@ -39,7 +39,12 @@ describe('compressed API answers', () => {
     expect(me.rawPayload.length).toBeLessThan(1024);
     expect(me.headers['content-encoding']).toBeUndefined();
 
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-encoding': 'br' }, payload: { username: 'admin', password: FIXTURE_PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'accept-encoding': 'br' },
+      payload: { username: 'admin', password: FIXTURE_PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.headers['content-encoding']).toBeUndefined();
   });

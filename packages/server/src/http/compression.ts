@@ -46,7 +46,9 @@ export function registerCompression(app: Api): void {
     if (!encoding) return payload;
     const body =
       encoding === 'br'
-        ? await brotli(payload, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_SIZE_HINT]: size, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT } })
+        ? await brotli(payload, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_SIZE_HINT]: size, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT },
+          })
         : await gz(payload, { level: 6 });
     reply.header('content-encoding', encoding);
     reply.removeHeader('content-length');

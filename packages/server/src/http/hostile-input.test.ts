@@ -82,15 +82,27 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
 
   it('answers bodies over the limit with 413', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(70 * 1024) });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: admin, 'content-type': 'application/json' }, payload: big });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { authorization: admin, 'content-type': 'application/json' },
+      payload: big,
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('never answers 500 to random JSON bodies, queries and path parameters', async () => {
     const json = fc.jsonValue({ maxDepth: 3 });
-    const param = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0', '-1', '99999999999999999999', '../../etc/passwd', '%00', 'null', '🙂', "' or 1=1 --"));
-    const query = fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'lng', 'lat', 'kind', 'parentId', 'q', 'role', 'category', 'orgUnitId', 'dryRun', 'overdue'), fc.string({ maxLength: 30 }), { maxKeys: 4 });
+    const param = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('0', '-1', '99999999999999999999', '../../etc/passwd', '%00', 'null', '🙂', "' or 1=1 --"),
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('status', 'limit', 'cursor', 'lng', 'lat', 'kind', 'parentId', 'q', 'role', 'category', 'orgUnitId', 'dryRun', 'overdue'),
+      fc.string({ maxLength: 30 }),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), json, param, query, async (r, body, p, q) => {
         const qs = new URLSearchParams(q).toString();
@@ -107,7 +119,8 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
     );
   });
   const multipart = (boundary: string, parts: string[]) => parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`;
-  const filePart = (name: string, filename: string, content: string) => `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}`;
+  const filePart = (name: string, filename: string, content: string) =>
+    `Content-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}`;
   const upload = (url: string, contentType: string, payload: string, authorization: string | null = admin) =>
     t.app.inject({ method: 'POST', url, headers: { ...(authorization ? { authorization } : {}), 'content-type': contentType }, payload });
 
@@ -126,13 +139,21 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
       // Cut inside the first part's header, the parser ends before reporting the cut: no file.
       const cut = await upload(url, 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-da');
       expect(cut.statusCode, cut.body).toBe(400);
-      expect(cut.json().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The multipart body has no `file` field', details: [{ path: 'body.file', message: 'required' }] });
+      expect(cut.json().error).toEqual({
+        code: 'VALIDATION_FAILED',
+        message: 'The multipart body has no `file` field',
+        details: [{ path: 'body.file', message: 'required' }],
+      });
     }
   });
 
   it('never answers 500 to random multipart bodies on any route that takes a body', async () => {
     const bodyRoutes = routes.filter((x) => ['POST', 'PUT', 'PATCH'].includes(x.method));
-    const boundary = fc.oneof(fc.constant(''), fc.constant('xyz'), fc.string({ minLength: 1, maxLength: 70 }).filter((b) => !/[\r\n";]/.test(b)));
+    const boundary = fc.oneof(
+      fc.constant(''),
+      fc.constant('xyz'),
+      fc.string({ minLength: 1, maxLength: 70 }).filter((b) => !/[\r\n";]/.test(b)),
+    );
     const part = fc.record({
       name: fc.constantFrom('file', 'kind', 'x', '__proto__', ''),
       filename: fc.option(fc.constantFrom('a.jpg', 'a.csv', '../../x', ''), { nil: undefined }),
@@ -141,8 +162,17 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
     const cut = fc.option(fc.nat({ max: 400 }), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...bodyRoutes), boundary, fc.boolean(), fc.array(part, { maxLength: 3 }), cut, async (r, b, declare, parts, at) => {
-        const text = multipart(b || 'xyz', parts.map((p) => (p.filename === undefined ? `Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.content}` : filePart(p.name, p.filename, p.content))));
-        const res = await upload(fill(r.path, 'x'), declare ? `multipart/form-data; boundary=${b}` : 'multipart/form-data', at === undefined ? text : text.slice(0, at));
+        const text = multipart(
+          b || 'xyz',
+          parts.map((p) =>
+            p.filename === undefined ? `Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.content}` : filePart(p.name, p.filename, p.content),
+          ),
+        );
+        const res = await upload(
+          fill(r.path, 'x'),
+          declare ? `multipart/form-data; boundary=${b}` : 'multipart/form-data',
+          at === undefined ? text : text.slice(0, at),
+        );
         expectClientError(res, `${r.method} ${r.path} multipart ${JSON.stringify(text.slice(0, 200))} cut at ${at}`);
       }),
       { numRuns: 300, seed: 20261129 },
@@ -168,7 +198,12 @@ describe.each(TEST_DIALECTS)('hostile input on every route (%s)', (dialect) => {
     expect(up.statusCode, up.body).toBe(401);
     // A signed-in user without the role is refused (403) before validation, too.
     const worker = await t.login('gwA1a');
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/categories/x', headers: { authorization: worker, 'content-type': 'application/json' }, payload: '{"a":' });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/categories/x',
+      headers: { authorization: worker, 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(put.statusCode, put.body).toBe(403);
   });
 

@@ -47,6 +47,10 @@ export function registerInputHygiene(app: Api): void {
     illFormedStrings(req.params, 'params', bad);
     if (bad.length === 0) return;
     const message = 'must be well-formed Unicode text (it holds a lone UTF-16 surrogate)';
-    throw new AppError('VALIDATION_FAILED', `Invalid request: ${bad.join(', ')} ${message}`, bad.map((path) => ({ path, message })));
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `Invalid request: ${bad.join(', ')} ${message}`,
+      bad.map((path) => ({ path, message })),
+    );
   });
 }

@@ -96,7 +96,8 @@ describe.each(TEST_DIALECTS)('the OpenAPI document (%s)', (dialect) => {
     const byKey = new Map(operationsOf(doc).map((o) => [o.key, o.op]));
     for (const [key, op] of byKey) expect(op.security, `${key} declares no security`).toBeDefined();
     // Public: health, signing in, the SMS gateway's signed receipts.
-    for (const key of ['GET /healthz', 'GET /readyz', 'POST /api/v1/auth/login', 'POST /api/v1/sms/receipts/http']) expect(byKey.get(key)?.security, key).toEqual([]);
+    for (const key of ['GET /healthz', 'GET /readyz', 'POST /api/v1/auth/login', 'POST /api/v1/sms/receipts/http'])
+      expect(byKey.get(key)?.security, key).toEqual([]);
     // Sessions only (administrators).
     expect(byKey.get('GET /api/v1/users')?.security).toEqual([{ bearer: [] }]);
     expect(byKey.get('PUT /api/v1/processes/{key}')?.security).toEqual([{ bearer: [] }]);
@@ -119,7 +120,9 @@ describe.each(TEST_DIALECTS)('the OpenAPI document (%s)', (dialect) => {
         const response = op.responses[status] as OpenAPIV3.ResponseObject;
         expect(response.content?.['application/json']?.schema, `${key} ${status}`).toEqual({ $ref: '#/components/schemas/Error' });
         for (const code of response.description.match(/`[A-Z_]+`/g) ?? []) expect(codes.has(code.slice(1, -1)), `${key} ${status} ${code}`).toBe(true);
-        if (status !== 'default') for (const code of response.description.match(/`([A-Z_]+)`/g) ?? []) expect(ERROR_CODES[code.slice(1, -1) as keyof typeof ERROR_CODES], `${key}: ${code} under ${status}`).toBe(Number(status));
+        if (status !== 'default')
+          for (const code of response.description.match(/`([A-Z_]+)`/g) ?? [])
+            expect(ERROR_CODES[code.slice(1, -1) as keyof typeof ERROR_CODES], `${key}: ${code} under ${status}`).toBe(Number(status));
       }
       expect(statuses, key).toContain('default');
       if ((op.security?.length ?? 0) > 0) expect(statuses, key).toEqual(expect.arrayContaining(['401', '403']));
@@ -136,7 +139,11 @@ describe.each(TEST_DIALECTS)('the OpenAPI document (%s)', (dialect) => {
   it('names the shared and recursive shapes as components generated from contracts', () => {
     const schemas = doc.components!.schemas!;
     for (const name of ['Error', 'ErrorCode', 'EventView', 'EventPage', 'Condition', 'ProcessDefinition']) expect(schemas[name], name).toBeDefined();
-    for (const name of Object.keys(schemas)) expect(API_COMPONENT_NAMES.some((n) => name === n || name === `${n}Input`), name).toBe(true);
+    for (const name of Object.keys(schemas))
+      expect(
+        API_COMPONENT_NAMES.some((n) => name === n || name === `${n}Input`),
+        name,
+      ).toBe(true);
     // The recursive condition refers to itself, not to a schema that is not there.
     expect(JSON.stringify(schemas.Condition)).toContain('"$ref":"#/components/schemas/Condition"');
     const plaza = doc.paths['/api/v1/events']!.get!.responses['200'] as OpenAPIV3.ResponseObject;
@@ -249,7 +256,9 @@ describe('the document check', () => {
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     await app.register(fastifySwagger, swaggerOptions());
-    app.get('/api/v1/trees', { schema: { tags: ['org'], summary: 'A tree', response: { 200: z.object({ tree: Tree }) } } }, async () => ({ tree: { children: [] } }));
+    app.get('/api/v1/trees', { schema: { tags: ['org'], summary: 'A tree', response: { 200: z.object({ tree: Tree }) } } }, async () => ({
+      tree: { children: [] },
+    }));
     await app.ready();
     try {
       const broken = app.swagger();

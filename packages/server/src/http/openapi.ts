@@ -71,7 +71,11 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /api/v1/users': { id: 'listUsers' },
   'POST /api/v1/users': { id: 'createUser', summary: 'Create a user with memberships (admin)', errors: ['USERNAME_TAKEN', 'UNKNOWN_ORG_UNIT', 'OUT_OF_SCOPE'] },
   'PATCH /api/v1/users/{id}': { id: 'updateUser', summary: 'Change a user’s name, phone, password or status (admin)', errors: ['CONFLICT', 'OUT_OF_SCOPE'] },
-  'POST /api/v1/users/{id}/memberships': { id: 'addMembership', summary: 'Give a user a role in an org unit (admin)', errors: ['CONFLICT', 'UNKNOWN_ORG_UNIT', 'OUT_OF_SCOPE'] },
+  'POST /api/v1/users/{id}/memberships': {
+    id: 'addMembership',
+    summary: 'Give a user a role in an org unit (admin)',
+    errors: ['CONFLICT', 'UNKNOWN_ORG_UNIT', 'OUT_OF_SCOPE'],
+  },
   'DELETE /api/v1/users/{id}/memberships/{membershipId}': { id: 'removeMembership', summary: 'Take a membership away (admin)', errors: ['OUT_OF_SCOPE'] },
 
   'GET /api/v1/org-units': { id: 'listOrgUnits' },
@@ -88,7 +92,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
 
   'POST /api/v1/events': {
     id: 'createEvent',
-    errors: ['OUTSIDE_JURISDICTION', 'OUTSIDE_KEY_SCOPE', 'UNKNOWN_CATEGORY', 'CATEGORY_NOT_LEAF', 'OCCURRED_AT_OUT_OF_RANGE', 'INVALID_ATTACHMENT', 'ATTACHMENT_URL_INVALID'],
+    errors: [
+      'OUTSIDE_JURISDICTION',
+      'OUTSIDE_KEY_SCOPE',
+      'UNKNOWN_CATEGORY',
+      'CATEGORY_NOT_LEAF',
+      'OCCURRED_AT_OUT_OF_RANGE',
+      'INVALID_ATTACHMENT',
+      'ATTACHMENT_URL_INVALID',
+    ],
   },
   'GET /api/v1/events': { id: 'listEvents' },
   'GET /api/v1/events/{id}': { id: 'getEvent' },
@@ -108,7 +120,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /api/v1/attachments/{id}': { id: 'getAttachment' },
 
   'GET /api/v1/duty-rosters': { id: 'listDutyRosters', errors: ['ORG_UNIT_NOT_FOUND', 'OUT_OF_SCOPE'] },
-  'POST /api/v1/duty-rosters': { id: 'createDutyRoster', errors: ['ORG_UNIT_NOT_FOUND', 'USER_NOT_FOUND', 'OUT_OF_SCOPE', 'DUTY_ROSTER_OVERLAP', 'NOT_A_MEMBER', 'SEMANTIC_ERROR'] },
+  'POST /api/v1/duty-rosters': {
+    id: 'createDutyRoster',
+    errors: ['ORG_UNIT_NOT_FOUND', 'USER_NOT_FOUND', 'OUT_OF_SCOPE', 'DUTY_ROSTER_OVERLAP', 'NOT_A_MEMBER', 'SEMANTIC_ERROR'],
+  },
   'DELETE /api/v1/duty-rosters/{id}': { id: 'deleteDutyRoster', errors: ['OUT_OF_SCOPE'] },
 
   'GET /api/v1/stream': { id: 'openEventStream', auth: 'session', errors: ['ORG_UNIT_NOT_FOUND', 'OUT_OF_SCOPE', 'RATE_LIMITED'] },
@@ -282,7 +297,9 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
       if (guard.apiKeyScopes) schema['x-required-scopes'] = guard.apiKeyScopes;
       const who = [
         guard.roles ? `a signed-in user with one of the roles ${guard.roles.map((r: Role) => `\`${r}\``).join(', ')}` : 'a signed-in user',
-        guard.apiKeyScopes ? `an API key with the scope${guard.apiKeyScopes.length > 1 ? 's' : ''} ${guard.apiKeyScopes.map((s: ApiKeyScope) => `\`${s}\``).join(', ')}` : null,
+        guard.apiKeyScopes
+          ? `an API key with the scope${guard.apiKeyScopes.length > 1 ? 's' : ''} ${guard.apiKeyScopes.map((s: ApiKeyScope) => `\`${s}\``).join(', ')}`
+          : null,
       ].filter(Boolean);
       description.push(`**Access:** ${who.join(', or ')}.`);
     } else if (op.auth === 'session') {
@@ -320,7 +337,9 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         for (const [status, codes] of [...(found?.errors ?? [])].sort(([a], [b]) => a - b)) {
           operation.responses[String(status)] = errorResponse(`${STATUS_TEXT[status] ?? 'Error'}: ${[...codes].map((c) => `\`${c}\``).join(', ')}.`);
         }
-        operation.responses.default = errorResponse('Any other error, in the same shape (e.g. 413 `PAYLOAD_TOO_LARGE`, 429 `RATE_LIMITED`, 500 `INTERNAL`, 503 `UNAVAILABLE`).');
+        operation.responses.default = errorResponse(
+          'Any other error, in the same shape (e.g. 413 `PAYLOAD_TOO_LARGE`, 429 `RATE_LIMITED`, 500 `INTERNAL`, 503 `UNAVAILABLE`).',
+        );
       }
     }
     fixNullable(doc);
@@ -346,7 +365,12 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A session token from `POST /api/v1/auth/login`' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key; each operation names the scopes it needs (`x-required-scopes`)' },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Api-Key',
+            description: 'An API key; each operation names the scopes it needs (`x-required-scopes`)',
+          },
         },
       },
     },

@@ -34,4 +34,3 @@ export async function registerWebApp(app: Api, webDir: string): Promise<void> {
     },
   });
 }
-

@@ -26,9 +26,7 @@ export const REDACT_PATHS = [
 
 /** Masks mainland mobile numbers and 18-digit ID numbers inside free text (e.g. log messages). */
 export function maskPersonalText(text: string): string {
-  return text
-    .replace(/(?<!\d)(\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$2****$3')
-    .replace(/(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])/g, '$1********$2');
+  return text.replace(/(?<!\d)(\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$2****$3').replace(/(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])/g, '$1********$2');
 }
 
 export function createLogger(opts: { level: string; pretty?: boolean; destination?: pino.DestinationStream }): Logger {

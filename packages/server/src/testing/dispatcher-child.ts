@@ -7,7 +7,16 @@ import { startDispatcher } from '../modules/notify/dispatcher.ts';
 import { createSmsProvider } from '../modules/notify/providers/index.ts';
 
 const [dbUrl, smsUrl, notify = '{}'] = process.argv.slice(2);
-const config = parseConfig({ http: {}, auth: {}, demo: {}, db: { url: dbUrl }, sms: { url: smsUrl }, notify: JSON.parse(notify), log: { level: 'warn' }, mqtt: { port: 0 } });
+const config = parseConfig({
+  http: {},
+  auth: {},
+  demo: {},
+  db: { url: dbUrl },
+  sms: { url: smsUrl },
+  notify: JSON.parse(notify),
+  log: { level: 'warn' },
+  mqtt: { port: 0 },
+});
 const runtime = await createRuntime(config);
 const provider = createSmsProvider(smsUrl, { logger: runtime.deps.logger });
 const dispatcher = await startDispatcher(runtime.deps, provider, { pollMs: 20 });

@@ -14,7 +14,15 @@ export const FIXTURE_NOW = '2026-11-27T00:00:00.000Z';
 type Box = [number, number, number, number]; // minLng, minLat, maxLng, maxLat
 const polygon = ([a, b, c, d]: Box) => ({
   type: 'Polygon',
-  coordinates: [[[a, b], [c, b], [c, d], [a, d], [a, b]]],
+  coordinates: [
+    [
+      [a, b],
+      [c, b],
+      [c, d],
+      [a, d],
+      [a, b],
+    ],
+  ],
 });
 
 export interface Fixture {
@@ -45,7 +53,15 @@ const UNITS: Array<{ key: string; parent: string | null; kind: string; code: str
   { key: 'construction', parent: 'county', kind: 'department', code: 'construction', name: '县住建局', nameEn: 'Housing and Construction Bureau' },
   { key: 'civil', parent: 'county', kind: 'department', code: 'civil_affairs', name: '县民政局', nameEn: 'Civil Affairs Bureau' },
   { key: 'traffic', parent: 'county', kind: 'department', code: 'traffic_police', name: '县交警大队', nameEn: 'Traffic Police Brigade' },
-  { key: 'enforcementA', parent: 'enforcement', kind: 'station', code: 'enforcement-330999001', name: '东港执法中队', nameEn: 'Donggang Enforcement Squad', area: 'tA' },
+  {
+    key: 'enforcementA',
+    parent: 'enforcement',
+    kind: 'station',
+    code: 'enforcement-330999001',
+    name: '东港执法中队',
+    nameEn: 'Donggang Enforcement Squad',
+    area: 'tA',
+  },
 ];
 
 const USERS: Array<{ key: string; name: string; phone: string; unit: string; role: Role }> = [
@@ -62,15 +78,143 @@ const USERS: Array<{ key: string; name: string; phone: string; unit: string; rol
   { key: 'integrator', name: '集成商', phone: '13800000011', unit: 'county', role: 'integrator' },
 ];
 
-const CATEGORIES: Array<{ code: string; parent: string | null; family: string; zh: string; en: string; urgency: string; limit: number | null; kind: string; confirm: number; window: number; radius: number; lead: object | null; co: object[]; process?: string }> = [
-  { code: '01', parent: null, family: 'event', zh: '市容环境', en: 'City appearance', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
-  { code: '0101', parent: '01', family: 'event', zh: '暴露垃圾', en: 'Exposed garbage', urgency: 'normal', limit: 240, kind: 'working', confirm: 0, window: 10, radius: 200, lead: { level: 'village' }, co: [] },
-  { code: '02', parent: null, family: 'component', zh: '公用设施', en: 'Public facilities', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
-  { code: '0201', parent: '02', family: 'component', zh: '井盖破损', en: 'Broken manhole cover', urgency: 'urgent', limit: 480, kind: 'working', confirm: 0, window: 0, radius: 0, lead: { department: 'construction' }, co: [] },
-  { code: '05', parent: null, family: 'event', zh: '突发事件', en: 'Emergencies', urgency: 'urgent', limit: null, kind: 'natural', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
-  { code: '06', parent: null, family: 'event', zh: '街面秩序', en: 'Street order', urgency: 'normal', limit: null, kind: 'working', confirm: 0, window: 0, radius: 0, lead: null, co: [] },
-  { code: '0601', parent: '06', family: 'event', zh: '违规停车', en: 'Illegal parking', urgency: 'normal', limit: 30, kind: 'natural', confirm: 0, window: 0, radius: 0, lead: { department: 'enforcement' }, co: [], process: 'parking' },
-  { code: '0501', parent: '05', family: 'event', zh: '饮用水源地违规活动', en: 'Activity at a drinking-water source', urgency: 'urgent', limit: 60, kind: 'natural', confirm: 1, window: 10, radius: 200, lead: { level: 'village' }, co: [{ department: 'water' }, { level: 'township' }] },
+const CATEGORIES: Array<{
+  code: string;
+  parent: string | null;
+  family: string;
+  zh: string;
+  en: string;
+  urgency: string;
+  limit: number | null;
+  kind: string;
+  confirm: number;
+  window: number;
+  radius: number;
+  lead: object | null;
+  co: object[];
+  process?: string;
+}> = [
+  {
+    code: '01',
+    parent: null,
+    family: 'event',
+    zh: '市容环境',
+    en: 'City appearance',
+    urgency: 'normal',
+    limit: null,
+    kind: 'working',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: null,
+    co: [],
+  },
+  {
+    code: '0101',
+    parent: '01',
+    family: 'event',
+    zh: '暴露垃圾',
+    en: 'Exposed garbage',
+    urgency: 'normal',
+    limit: 240,
+    kind: 'working',
+    confirm: 0,
+    window: 10,
+    radius: 200,
+    lead: { level: 'village' },
+    co: [],
+  },
+  {
+    code: '02',
+    parent: null,
+    family: 'component',
+    zh: '公用设施',
+    en: 'Public facilities',
+    urgency: 'normal',
+    limit: null,
+    kind: 'working',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: null,
+    co: [],
+  },
+  {
+    code: '0201',
+    parent: '02',
+    family: 'component',
+    zh: '井盖破损',
+    en: 'Broken manhole cover',
+    urgency: 'urgent',
+    limit: 480,
+    kind: 'working',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: { department: 'construction' },
+    co: [],
+  },
+  {
+    code: '05',
+    parent: null,
+    family: 'event',
+    zh: '突发事件',
+    en: 'Emergencies',
+    urgency: 'urgent',
+    limit: null,
+    kind: 'natural',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: null,
+    co: [],
+  },
+  {
+    code: '06',
+    parent: null,
+    family: 'event',
+    zh: '街面秩序',
+    en: 'Street order',
+    urgency: 'normal',
+    limit: null,
+    kind: 'working',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: null,
+    co: [],
+  },
+  {
+    code: '0601',
+    parent: '06',
+    family: 'event',
+    zh: '违规停车',
+    en: 'Illegal parking',
+    urgency: 'normal',
+    limit: 30,
+    kind: 'natural',
+    confirm: 0,
+    window: 0,
+    radius: 0,
+    lead: { department: 'enforcement' },
+    co: [],
+    process: 'parking',
+  },
+  {
+    code: '0501',
+    parent: '05',
+    family: 'event',
+    zh: '饮用水源地违规活动',
+    en: 'Activity at a drinking-water source',
+    urgency: 'urgent',
+    limit: 60,
+    kind: 'natural',
+    confirm: 1,
+    window: 10,
+    radius: 200,
+    lead: { level: 'village' },
+    co: [{ department: 'water' }, { level: 'township' }],
+  },
 ];
 
 export async function seedFixture(db: Db): Promise<Fixture> {
@@ -112,10 +256,7 @@ export async function seedFixture(db: Db): Promise<Fixture> {
       .insertInto('users')
       .values({ id, username: u.key, display_name: u.name, phone: u.phone, password_hash: passwordHash, is_active: 1, created_at: now, updated_at: now })
       .execute();
-    await db
-      .insertInto('memberships')
-      .values({ id: defaultIds.id(), user_id: id, org_unit_id: units[u.unit], role: u.role, created_at: now })
-      .execute();
+    await db.insertInto('memberships').values({ id: defaultIds.id(), user_id: id, org_unit_id: units[u.unit], role: u.role, created_at: now }).execute();
   }
   for (const [i, c] of CATEGORIES.entries()) {
     await db

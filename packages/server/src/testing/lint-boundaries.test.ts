@@ -40,19 +40,29 @@ describe('import boundaries (eslint.config.js)', () => {
       expect.stringMatching(MODULES),
     ]);
     // Its test set-up (engine/testing/) is held to it as well.
-    expect(await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../modules/events/timeline.ts';\nexport { a };\n`)).toEqual([
-      expect.stringMatching(MODULES),
-    ]);
+    expect(
+      await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../modules/events/timeline.ts';\nexport { a };\n`),
+    ).toEqual([expect.stringMatching(MODULES)]);
     // Its own folders and lib/ stay allowed.
-    expect(await boundaryMessages(file, `import { systemClock } from '../../lib/clock.ts';\nimport { x } from '../time/x.ts';\nexport { systemClock, x };\n`)).toEqual([]);
+    expect(
+      await boundaryMessages(file, `import { systemClock } from '../../lib/clock.ts';\nimport { x } from '../time/x.ts';\nexport { systemClock, x };\n`),
+    ).toEqual([]);
   });
 
   it('config.ts imports nothing from modules/', async () => {
-    expect(await boundaryMessages('packages/server/src/config.ts', `import { parseQuietHours } from './modules/notify/schedule.policy.ts';\nexport { parseQuietHours };\n`)).toEqual([
-      expect.stringMatching(MODULES),
-    ]);
+    expect(
+      await boundaryMessages(
+        'packages/server/src/config.ts',
+        `import { parseQuietHours } from './modules/notify/schedule.policy.ts';\nexport { parseQuietHours };\n`,
+      ),
+    ).toEqual([expect.stringMatching(MODULES)]);
     // Other files may.
-    expect(await boundaryMessages('packages/server/src/app.ts', `import { parseQuietHours } from './modules/notify/schedule.policy.ts';\nexport { parseQuietHours };\n`)).toEqual([]);
+    expect(
+      await boundaryMessages(
+        'packages/server/src/app.ts',
+        `import { parseQuietHours } from './modules/notify/schedule.policy.ts';\nexport { parseQuietHours };\n`,
+      ),
+    ).toEqual([]);
   });
 
   it('production code imports neither demo/ nor testing/, nor a module’s demo or test helpers', async () => {
@@ -82,11 +92,20 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryMessages('bench/lint-probe.bench.ts', demoAndTesting)).toEqual([]);
     expect(await boundaryMessages('e2e/lint-probe.test.ts', demoAndTesting)).toEqual([]);
     expect(await boundaryMessages('packages/server/src/main.ts', `import { seedDemo } from './demo/demo.ts';\nexport { seedDemo };\n`)).toEqual([]);
-    expect(await boundaryMessages('packages/server/src/testing/lint-probe.ts', `import { personName } from '../demo/names.ts';\nexport { personName };\n`)).toEqual([]);
-    expect(await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../testing/fixtures.ts';\nexport { a };\n`)).toEqual([]);
+    expect(
+      await boundaryMessages('packages/server/src/testing/lint-probe.ts', `import { personName } from '../demo/names.ts';\nexport { personName };\n`),
+    ).toEqual([]);
+    expect(
+      await boundaryMessages('packages/server/src/engine/testing/lint-probe.ts', `import { a } from '../../testing/fixtures.ts';\nexport { a };\n`),
+    ).toEqual([]);
     expect(await boundaryMessages('packages/server/src/demo/lint-probe.ts', `import { personName } from './names.ts';\nexport { personName };\n`)).toEqual([]);
     // A module's demo part belongs to the demo: it may use demo/, not the tests.
-    expect(await boundaryMessages('packages/server/src/modules/vehicles/vehicles.demo.ts', `import { personName } from '../../demo/names.ts';\nexport { personName };\n`)).toEqual([]);
+    expect(
+      await boundaryMessages(
+        'packages/server/src/modules/vehicles/vehicles.demo.ts',
+        `import { personName } from '../../demo/names.ts';\nexport { personName };\n`,
+      ),
+    ).toEqual([]);
     expect(await boundaryMessages('packages/server/src/demo/lint-probe.ts', `import { a } from '../testing/fixtures.ts';\nexport { a };\n`)).toEqual([
       expect.stringMatching(TESTING),
     ]);

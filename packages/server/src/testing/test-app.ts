@@ -29,7 +29,11 @@ export type Requester = (method: Method, url: string, body?: unknown) => Promise
 /** A migrated database of the given engine with the fixture county, and the app built on it. */
 export async function createTestApp(
   dialect: Dialect,
-  opts: { config?: Parameters<typeof testConfig>[0]; clock?: FakeClock; /** An empty database of `dialect` (e.g. a SQLite file), closed with the app. */ database?: DatabaseHandle } = {},
+  opts: {
+    config?: Parameters<typeof testConfig>[0];
+    clock?: FakeClock;
+    /** An empty database of `dialect` (e.g. a SQLite file), closed with the app. */ database?: DatabaseHandle;
+  } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await openTestDatabase(dialect));
   const clock = opts.clock ?? new FakeClock('2026-11-28T02:00:00.000Z');

@@ -113,7 +113,9 @@ function ensurePostgresUser() {
   if (!ids) {
     const r = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], { encoding: 'utf8' });
     if (r.error || r.status !== 0) {
-      throw new TestPostgresError(`PostgreSQL does not run as root, and the user "${USER}" could not be created (useradd: ${(r.error?.message ?? r.stderr).trim()})`);
+      throw new TestPostgresError(
+        `PostgreSQL does not run as root, and the user "${USER}" could not be created (useradd: ${(r.error?.message ?? r.stderr).trim()})`,
+      );
     }
     ids = lookUpUser(USER);
     if (!ids) throw new TestPostgresError(`the user "${USER}" was created but cannot be found`);

@@ -33,7 +33,14 @@ export function toBoundaryCollection(body: unknown): BoundaryCollection {
       const id = String(p.id ?? f.id ?? p.code ?? p.name ?? features.length);
       features.push({
         type: 'Feature',
-        properties: { id, name: String(p.name ?? p.nameZh ?? id), nameEn: (p.nameEn as string) ?? null, code: (p.code as string) ?? null, kind: p.kind as string, parentId: (p.parentId as string) ?? null },
+        properties: {
+          id,
+          name: String(p.name ?? p.nameZh ?? id),
+          nameEn: (p.nameEn as string) ?? null,
+          code: (p.code as string) ?? null,
+          kind: p.kind as string,
+          parentId: (p.parentId as string) ?? null,
+        },
         geometry: f.geometry,
       });
     }
@@ -41,7 +48,11 @@ export function toBoundaryCollection(body: unknown): BoundaryCollection {
     for (const u of itemsOf<OrgUnit & { boundary?: unknown }>(body)) {
       const g = (u.boundary as { geometry?: unknown })?.geometry ?? u.boundary;
       if (!isGeometry(g)) continue;
-      features.push({ type: 'Feature', properties: { id: u.id, name: u.name, nameEn: u.nameEn, code: u.code, kind: u.kind, parentId: u.parentId }, geometry: g });
+      features.push({
+        type: 'Feature',
+        properties: { id: u.id, name: u.name, nameEn: u.nameEn, code: u.code, kind: u.kind, parentId: u.parentId },
+        geometry: g,
+      });
     }
   }
   return { type: 'FeatureCollection', features };

@@ -58,7 +58,14 @@ export function AppLayout() {
             label: (
               <span style={{ display: 'inline-flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, width: 'calc(100% - 4px)' }}>
                 <span>{t('tasks.nav')}</span>
-                <Badge count={openTasks ?? 0} overflowCount={99} size="small" data-testid="task-badge" data-count={openTasks ?? ''} style={{ boxShadow: 'none' }} />
+                <Badge
+                  count={openTasks ?? 0}
+                  overflowCount={99}
+                  size="small"
+                  data-testid="task-badge"
+                  data-count={openTasks ?? ''}
+                  style={{ boxShadow: 'none' }}
+                />
               </span>
             ),
           },
@@ -143,7 +150,9 @@ export function AppLayout() {
                   label: (
                     <Space direction="vertical" size={0}>
                       <span>{user?.displayName}</span>
-                      <span style={{ fontSize: 12 }}>{(me?.memberships ?? []).map((m) => `${unitLabel(m.orgUnitId, m.orgUnitName)} · ${t(`roles.${m.role}`)}`).join('；')}</span>
+                      <span style={{ fontSize: 12 }}>
+                        {(me?.memberships ?? []).map((m) => `${unitLabel(m.orgUnitId, m.orgUnitName)} · ${t(`roles.${m.role}`)}`).join('；')}
+                      </span>
                     </Space>
                   ),
                 },

@@ -56,5 +56,16 @@ export function AuthImage({ url, alt }: { url: string; alt: string }) {
       </div>
     );
   if (!src) return <Skeleton.Image active style={{ width: 96, height: 96 }} />;
-  return <Image src={src} alt={alt} width={96} height={96} className="ld-thumb" style={{ objectFit: 'cover' }} referrerPolicy="no-referrer" data-testid="attachment-image" />;
+  return (
+    <Image
+      src={src}
+      alt={alt}
+      width={96}
+      height={96}
+      className="ld-thumb"
+      style={{ objectFit: 'cover' }}
+      referrerPolicy="no-referrer"
+      data-testid="attachment-image"
+    />
+  );
 }

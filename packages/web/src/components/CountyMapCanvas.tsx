@@ -101,33 +101,35 @@ export default function CountyMapCanvas(props: CountyMapProps) {
     echarts.registerMap(mapName, geoJson as never);
     let minLat = Infinity;
     let maxLat = -Infinity;
-    for (const f of base.features) for (const r of ringsOf(f.geometry)) for (const [, y] of r) {
-      minLat = Math.min(minLat, y);
-      maxLat = Math.max(maxLat, y);
-    }
+    for (const f of base.features)
+      for (const r of ringsOf(f.geometry))
+        for (const [, y] of r) {
+          minLat = Math.min(minLat, y);
+          maxLat = Math.max(maxLat, y);
+        }
     const midLat = ((minLat + maxLat) / 2) * (Math.PI / 180);
     geoOption.current = {
-        geo: [
-          {
-            map: mapName,
-            roam: true,
-            // Equirectangular with the right aspect for the county's latitude.
-            aspectScale: Math.cos(midLat) || 0.85,
-            // Fit the box, keeping the aspect; e2e/harness.ts pixelOf mirrors this layout.
-            left: MAP_PADDING,
-            right: MAP_PADDING,
-            top: MAP_PADDING,
-            bottom: MAP_PADDING,
-            scaleLimit: { min: 0.8, max: 40 },
-            ...(focusRef.current ? { center: [focusRef.current.lng, focusRef.current.lat], zoom: focusRef.current.zoom ?? 3 } : {}),
-            selectedMode: false,
-            label: { show: false },
-            itemStyle: { areaColor: '#e6f4ff', borderColor: '#91caff', borderWidth: 0.6 },
-            emphasis: { label: { show: false }, itemStyle: { areaColor: '#bae0ff' } },
-            tooltip: { show: true },
-          },
-        ],
-      } satisfies EChartsCoreOption;
+      geo: [
+        {
+          map: mapName,
+          roam: true,
+          // Equirectangular with the right aspect for the county's latitude.
+          aspectScale: Math.cos(midLat) || 0.85,
+          // Fit the box, keeping the aspect; e2e/harness.ts pixelOf mirrors this layout.
+          left: MAP_PADDING,
+          right: MAP_PADDING,
+          top: MAP_PADDING,
+          bottom: MAP_PADDING,
+          scaleLimit: { min: 0.8, max: 40 },
+          ...(focusRef.current ? { center: [focusRef.current.lng, focusRef.current.lat], zoom: focusRef.current.zoom ?? 3 } : {}),
+          selectedMode: false,
+          label: { show: false },
+          itemStyle: { areaColor: '#e6f4ff', borderColor: '#91caff', borderWidth: 0.6 },
+          emphasis: { label: { show: false }, itemStyle: { areaColor: '#bae0ff' } },
+          tooltip: { show: true },
+        },
+      ],
+    } satisfies EChartsCoreOption;
     chart.setOption(geoOption.current, { replaceMerge: ['geo'] });
   }, [base, mapName]);
 
@@ -135,7 +137,10 @@ export default function CountyMapCanvas(props: CountyMapProps) {
     const chart = chartRef.current;
     if (!chart || !base?.features.length) return;
     const outlineLines = (outlines?.features ?? []).flatMap((f) => ringsOf(f.geometry).map((coords) => ({ coords })));
-    const outlineLabels = (outlines?.features ?? []).map((f) => ({ name: (english && f.properties.nameEn) || f.properties.name, value: labelPointOf(f.geometry) }));
+    const outlineLabels = (outlines?.features ?? []).map((f) => ({
+      name: (english && f.properties.nameEn) || f.properties.name,
+      value: labelPointOf(f.geometry),
+    }));
     const highlight = highlightId ? base.features.find((f) => f.properties.id === highlightId) : undefined;
     chart.setOption(
       {

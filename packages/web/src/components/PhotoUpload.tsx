@@ -19,7 +19,15 @@ export function uploadedIds(files: readonly UploadFile[]): string[] {
  * Photos uploaded as they are picked (POST /api/v1/attachments), up to nine; the caller sends
  * their dataIds with the form. Used by the report form and by task completion.
  */
-export function PhotoUpload({ files, onChange, labels }: { files: UploadFile[]; onChange: (files: UploadFile[]) => void; labels: { upload: string; failed: string } }) {
+export function PhotoUpload({
+  files,
+  onChange,
+  labels,
+}: {
+  files: UploadFile[];
+  onChange: (files: UploadFile[]) => void;
+  labels: { upload: string; failed: string };
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   return (

@@ -8,7 +8,19 @@ import { tasksEn } from '../features/tasks/tasks.i18n.ts';
 /** English. Typed against the Chinese so that a key missing here fails the typecheck. */
 export const en: Translation<Resources> = {
   app: { logo: 'Liandong Linkage', name: 'Liandong', fullName: 'Social Governance Linkage Platform', county: 'County governance' },
-  nav: { plaza: 'Event plaza', report: 'Report an event', admin: 'Administration', logout: 'Sign out', language: '中文', menu: 'Menu', duty: 'Duty roster', smsInbox: 'SMS inbox', smsTemplates: 'SMS templates', processes: 'Processes', calendar: 'Working calendar' },
+  nav: {
+    plaza: 'Event plaza',
+    report: 'Report an event',
+    admin: 'Administration',
+    logout: 'Sign out',
+    language: '中文',
+    menu: 'Menu',
+    duty: 'Duty roster',
+    smsInbox: 'SMS inbox',
+    smsTemplates: 'SMS templates',
+    processes: 'Processes',
+    calendar: 'Working calendar',
+  },
   common: {
     search: 'Search',
     reset: 'Reset',
@@ -447,7 +459,8 @@ export const en: Translation<Resources> = {
     smsParts_one: '{{count}} part',
     smsStatus: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', failed: 'Failed' },
     templates: 'SMS templates',
-    templatesHint: 'The Chinese and English texts of each notification kind. Variables in braces are filled in when sending; the phone on the right previews the text with sample values.',
+    templatesHint:
+      'The Chinese and English texts of each notification kind. Variables in braces are filled in when sending; the phone on the right previews the text with sample values.',
     variables: 'Variables',
     unknownVariables: 'Variables this kind does not supply: {{names}}',
     restoreDefault: 'Restore default',

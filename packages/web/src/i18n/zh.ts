@@ -6,7 +6,19 @@ import { tasksZh } from '../features/tasks/tasks.i18n.ts';
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
   app: { logo: '社会治理大联动平台', name: '联动', fullName: '社会治理大联动平台', county: '县域社会治理' },
-  nav: { plaza: '事件广场', report: '上报事件', admin: '系统管理', logout: '退出登录', language: 'English', menu: '菜单', duty: '值班表', smsInbox: '短信收件箱', smsTemplates: '短信模板', processes: '流程配置', calendar: '工作日历' },
+  nav: {
+    plaza: '事件广场',
+    report: '上报事件',
+    admin: '系统管理',
+    logout: '退出登录',
+    language: 'English',
+    menu: '菜单',
+    duty: '值班表',
+    smsInbox: '短信收件箱',
+    smsTemplates: '短信模板',
+    processes: '流程配置',
+    calendar: '工作日历',
+  },
   common: {
     search: '查询',
     reset: '重置',

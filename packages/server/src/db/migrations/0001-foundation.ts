@@ -151,11 +151,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Every index is a page written per new event, so there are few: the county-wide one, and
   // one per township carrying village and grid ids so village and grid scopes filter inside it.
   await db.schema.createIndex('events_open_idx').on('events').columns(['is_open', 'id']).execute();
-  await db.schema
-    .createIndex('events_township_open_idx')
-    .on('events')
-    .columns(['township_id', 'is_open', 'id', 'village_id', 'grid_id'])
-    .execute();
+  await db.schema.createIndex('events_township_open_idx').on('events').columns(['township_id', 'is_open', 'id', 'village_id', 'grid_id']).execute();
   await db.schema.createIndex('events_reporter_idx').on('events').columns(['reporter_user_id', 'id']).execute();
   // Dedup: recent events of a category near a place.
   await db.schema.createIndex('events_dedup_idx').on('events').columns(['category_code', 'is_open', 'created_at']).execute();

@@ -96,5 +96,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['duty_rosters', 'sms_templates', 'notification_attempts', 'linkage_queue', 'notifications']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['duty_rosters', 'sms_templates', 'notification_attempts', 'linkage_queue', 'notifications'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

@@ -130,7 +130,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Events learn their plate (parking) and whether any step ran over its limit.
   await db.schema.alterTable('events').addColumn('plate', 'text').execute();
-  await db.schema.alterTable('events').addColumn('overdue', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('events')
+    .addColumn('overdue', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('events_plate_idx').on('events').columns(['plate', 'created_at']).execute();
 }
 

@@ -27,7 +27,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`delete from "process_tokens" where "instance_id" in (${extra})`.execute(db);
   await sql`update "process_instances" set "status" = 'cancelled', "updated_at" = ${now}, "ended_at" = ${now} where "id" in (${extra})`.execute(db);
 
-  await db.schema.alterTable('process_instances').addColumn('run', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('process_instances')
+    .addColumn('run', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await sql`update "process_instances" set "run" = (
       select count(*) from "process_instances" p where p."event_id" = "process_instances"."event_id" and p."id" <= "process_instances"."id")
     where "event_id" in (select "event_id" from "process_instances" group by "event_id" having count(*) > 1)`.execute(db);

@@ -116,7 +116,7 @@ function actionText(action: string, params: Record<string, unknown>, lang: Lang)
       return zh ? `短信（${p.template}）发送给${RECIPIENT[p.to]?.zh ?? p.to}` : `SMS (${p.template}) to ${RECIPIENT[p.to]?.en ?? p.to}`;
     case 'notify_unit': {
       const unit = params.unit ? unitText(params.unit as AssigneeUnit, lang) : '?';
-      const role = p.role ? ROLE[p.role as Role]?.[lang] ?? p.role : '';
+      const role = p.role ? (ROLE[p.role as Role]?.[lang] ?? p.role) : '';
       return zh ? `通知${unit}${role}（${p.template}）` : `notify ${unit}${role ? ` (${role})` : ''} with ${p.template}`;
     }
     case 'lookup_vehicle_owner':
@@ -201,7 +201,8 @@ export function describeDefinition(def: Pick<ProcessDefinition, 'start' | 'nodes
         const urgencyWords = { normal: { zh: '一般', en: 'normal' }, urgent: { zh: '紧急', en: 'urgent' }, critical: { zh: '特急', en: 'critical' } };
         for (const [u, l] of Object.entries(node.timeLimitByUrgency ?? {}) as Array<[keyof typeof urgencyWords, NonNullable<typeof node.timeLimit>]>) {
           if (!l) continue;
-          const text = 'from' in l ? `${zh ? '按事件类别' : 'per category'}${l.kind === 'natural' ? (zh ? '（自然时）' : ' (natural time)') : ''}` : durationText(l, lang);
+          const text =
+            'from' in l ? `${zh ? '按事件类别' : 'per category'}${l.kind === 'natural' ? (zh ? '（自然时）' : ' (natural time)') : ''}` : durationText(l, lang);
           parts.push(`${urgencyWords[u][lang]} ${text}`);
         }
         for (const o of node.outcomes) parts.push(`${o.title?.[lang] ?? o.key} ${arrow(o.next)}`);
@@ -216,7 +217,10 @@ export function describeDefinition(def: Pick<ProcessDefinition, 'start' | 'nodes
       case 'wait': {
         const parts: string[] = [];
         if (node.timer) parts.push(`${durationText(node.timer.duration, lang)}${zh ? '后' : ' later'} ${arrow(node.timer.next)}`);
-        if (node.signal) parts.push(`${zh ? '收到信号' : 'on signal'} ${node.signal.name} ${arrow(node.signal.next)}${zh ? `（${sendersText(node.signal.senders, lang)}）` : ` (${sendersText(node.signal.senders, lang)})`}`);
+        if (node.signal)
+          parts.push(
+            `${zh ? '收到信号' : 'on signal'} ${node.signal.name} ${arrow(node.signal.next)}${zh ? `（${sendersText(node.signal.senders, lang)}）` : ` (${sendersText(node.signal.senders, lang)})`}`,
+          );
         const first = node.timer && node.signal ? (zh ? '（先到者为准）' : ' (whichever comes first)') : '';
         return parts.join(sep) + first;
       }

@@ -19,7 +19,11 @@ export function computeLayout(start: string, nodes: readonly ProcessNode[]): Map
   const ids = new Set(nodes.map((n) => n.id));
   const successors = new Map<string, string[]>();
   for (const n of nodes) {
-    if (!successors.has(n.id)) successors.set(n.id, [...new Set(processTransitions(n).map((t) => t.to))].filter((to) => ids.has(to)));
+    if (!successors.has(n.id))
+      successors.set(
+        n.id,
+        [...new Set(processTransitions(n).map((t) => t.to))].filter((to) => ids.has(to)),
+      );
   }
 
   // Depth-first from the start, then from any node left over; back edges close loops.

@@ -30,7 +30,11 @@ describe('layoutDefinition', () => {
     expect(x('dispatch')).toBeLessThan(x('rejected'));
     expect(x('rejected')).toBeLessThan(x('voided'));
     // Every edge goes down except the loops back (return, rework).
-    const upward = laid.nodes.flatMap((n) => processTransitions(n).filter((t) => y(t.to) <= y(t.from)).map((t) => `${t.from}→${t.to}`));
+    const upward = laid.nodes.flatMap((n) =>
+      processTransitions(n)
+        .filter((t) => y(t.to) <= y(t.from))
+        .map((t) => `${t.from}→${t.to}`),
+    );
     expect(upward.sort()).toEqual(['handle→dispatch', 'verify→handle']);
   });
 
@@ -79,7 +83,9 @@ describe('describeDefinition', () => {
       '5 minutes later → Enforcement; on signal vehicle.gone → Self-corrected (sent by the reporter, officers of department enforcement, API keys with signals:write or an administrator) (whichever comes first)',
     );
     // Who may send the signal, in Chinese too.
-    expect(describeDefinition(load('parking'), 'zh').find((s) => s.id === 'grace')!.detail).toContain('（可发送：上报人、部门 enforcement的执法队员、具有 signals:write 权限的接口密钥、管理员）');
+    expect(describeDefinition(load('parking'), 'zh').find((s) => s.id === 'grace')!.detail).toContain(
+      '（可发送：上报人、部门 enforcement的执法队员、具有 signals:write 权限的接口密钥、管理员）',
+    );
     expect(steps.find((s) => s.id === 'owner_known')!.detail).toBe('if vars.ownerFound = true → SMS reminder; otherwise → Enforcement');
     expect(steps.find((s) => s.id === 'remind')!.detail).toContain('SMS (parking.reminder) to the owner');
     expect(steps.find((s) => s.id === 'self_corrected')!.detail).toBe('closed as self-corrected');
@@ -87,7 +93,13 @@ describe('describeDefinition', () => {
 
   it('names untitled nodes by kind and id', () => {
     const steps = describeDefinition(
-      { start: 'a', nodes: [{ id: 'a', kind: 'wait', signal: { name: 'x.done', next: 'b' } }, { id: 'b', kind: 'end' }] },
+      {
+        start: 'a',
+        nodes: [
+          { id: 'a', kind: 'wait', signal: { name: 'x.done', next: 'b' } },
+          { id: 'b', kind: 'end' },
+        ],
+      },
       'en',
     );
     expect(steps).toEqual([

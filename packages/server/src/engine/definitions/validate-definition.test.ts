@@ -240,12 +240,23 @@ describe('validateDefinition: one problem of each kind', () => {
     const withSenders = (senders: unknown): Def => {
       const def = simple();
       node(def, 'notify').next = 'grace';
-      def.nodes.push({ id: 'grace', kind: 'wait', timer: { duration: { minutes: 5, kind: 'natural' }, next: 'done' }, signal: { name: 'vehicle.gone', next: 'done', senders } } as NodeInput);
+      def.nodes.push({
+        id: 'grace',
+        kind: 'wait',
+        timer: { duration: { minutes: 5, kind: 'natural' }, next: 'done' },
+        signal: { name: 'vehicle.gone', next: 'done', senders },
+      } as NodeInput);
       return def;
     };
 
     it('accepts each kind of sender, and a wait without senders (older versions)', () => {
-      const senders = [{ kind: 'platform' }, { kind: 'reporter' }, { kind: 'role', role: 'officer', unit: { department: 'enforcement' } }, { kind: 'role', role: 'handler', unit: 'lead' }, { kind: 'apiKey', scope: 'signals:write' }];
+      const senders = [
+        { kind: 'platform' },
+        { kind: 'reporter' },
+        { kind: 'role', role: 'officer', unit: { department: 'enforcement' } },
+        { kind: 'role', role: 'handler', unit: 'lead' },
+        { kind: 'apiKey', scope: 'signals:write' },
+      ];
       expect(problemsOf(withSenders(senders))).toEqual([]);
       const old = withSenders(undefined);
       delete (node(old, 'grace').signal as Record<string, unknown>).senders;
@@ -253,16 +264,51 @@ describe('validateDefinition: one problem of each kind', () => {
     });
 
     it('rejects an unknown role, an unknown scope and an unknown kind of sender with their paths', () => {
-      expect(expectOnly(withSenders([{ kind: 'role', role: 'janitor', unit: 'lead' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'role']);
-      expect(expectOnly(withSenders([{ kind: 'apiKey', scope: 'signals:all' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'scope']);
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'janitor', unit: 'lead' }]), 'SHAPE_INVALID', 'grace').path).toEqual([
+        'nodes',
+        4,
+        'signal',
+        'senders',
+        0,
+        'role',
+      ]);
+      expect(expectOnly(withSenders([{ kind: 'apiKey', scope: 'signals:all' }]), 'SHAPE_INVALID', 'grace').path).toEqual([
+        'nodes',
+        4,
+        'signal',
+        'senders',
+        0,
+        'scope',
+      ]);
       expect(expectOnly(withSenders([{ kind: 'anyone' }]), 'SHAPE_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'kind']);
-      expect(expectOnly(withSenders([{ kind: 'role', role: 'officer', unit: 'street' }]), 'SHAPE_INVALID', 'grace').path?.slice(0, 6)).toEqual(['nodes', 4, 'signal', 'senders', 0, 'unit']);
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'officer', unit: 'street' }]), 'SHAPE_INVALID', 'grace').path?.slice(0, 6)).toEqual([
+        'nodes',
+        4,
+        'signal',
+        'senders',
+        0,
+        'unit',
+      ]);
     });
 
     it('SIGNAL_SENDER_INVALID: an empty list, the integrator role, a read-only scope', () => {
       expect(expectOnly(withSenders([]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders']);
-      expect(expectOnly(withSenders([{ kind: 'role', role: 'integrator', unit: 'county' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 0, 'role']);
-      expect(expectOnly(withSenders([{ kind: 'reporter' }, { kind: 'apiKey', scope: 'events:read' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual(['nodes', 4, 'signal', 'senders', 1, 'scope']);
+      expect(expectOnly(withSenders([{ kind: 'role', role: 'integrator', unit: 'county' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual([
+        'nodes',
+        4,
+        'signal',
+        'senders',
+        0,
+        'role',
+      ]);
+      expect(expectOnly(withSenders([{ kind: 'reporter' }, { kind: 'apiKey', scope: 'events:read' }]), 'SIGNAL_SENDER_INVALID', 'grace').path).toEqual([
+        'nodes',
+        4,
+        'signal',
+        'senders',
+        1,
+        'scope',
+      ]);
     });
 
     it('every built-in wait for a signal says who may send it', () => {
@@ -318,7 +364,13 @@ describe('validateDefinition: one problem of each kind', () => {
   });
 
   it('DUPLICATE_VARIABLE', () => {
-    const def = { ...simple(), variables: [{ name: 'a', type: 'string' as const }, { name: 'a', type: 'number' as const }] };
+    const def = {
+      ...simple(),
+      variables: [
+        { name: 'a', type: 'string' as const },
+        { name: 'a', type: 'number' as const },
+      ],
+    };
     expect(expectOnly(def, 'DUPLICATE_VARIABLE', undefined).path).toEqual(['variables', 1, 'name']);
   });
 
@@ -469,7 +521,16 @@ describe('validateDefinition: node order does not matter', () => {
     invalid.push(loop);
     const j = parallel();
     j.start = 'pre';
-    j.nodes.push({ id: 'pre', kind: 'task', title, assignee: { role: 'handler', unit: 'grid' }, outcomes: [{ key: 'x', next: 'p' }, { key: 'y', next: 'j' }] });
+    j.nodes.push({
+      id: 'pre',
+      kind: 'task',
+      title,
+      assignee: { role: 'handler', unit: 'grid' },
+      outcomes: [
+        { key: 'x', next: 'p' },
+        { key: 'y', next: 'j' },
+      ],
+    });
     invalid.push(j);
   }
   const samples: Def[] = [...Object.values(BUILTIN_DEFINITIONS), simple(), parallel(), parallel('any'), ...invalid];
@@ -481,7 +542,9 @@ describe('validateDefinition: node order does not matter', () => {
   it('gives the same verdict and the same problems for any order of the nodes', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...samples).chain((def) => fc.tuple(fc.constant(def), fc.shuffledSubarray(def.nodes, { minLength: def.nodes.length, maxLength: def.nodes.length }))),
+        fc
+          .constantFrom(...samples)
+          .chain((def) => fc.tuple(fc.constant(def), fc.shuffledSubarray(def.nodes, { minLength: def.nodes.length, maxLength: def.nodes.length }))),
         ([def, shuffled]) => {
           const a = validateDefinition(def);
           const b = validateDefinition({ ...def, nodes: shuffled });

@@ -35,7 +35,12 @@ const EVENT_FIELDS: ReadonlySet<string> = new Set(PROCESS_EVENT_FIELDS);
  * Zod issues as problems. A union reports one issue list per option; the option with the fewest
  * issues is almost always the one the author meant, so only its issues are shown.
  */
-function shapeProblems(issues: readonly z.core.$ZodIssue[], prefix: Path, nodeId: string | undefined, code: ProcessProblemCode = 'SHAPE_INVALID'): ProcessProblem[] {
+function shapeProblems(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: Path,
+  nodeId: string | undefined,
+  code: ProcessProblemCode = 'SHAPE_INVALID',
+): ProcessProblem[] {
   const out: ProcessProblem[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
@@ -66,14 +71,29 @@ function checkSignalSenders(
   report: (code: ProcessProblemCode, message: string, nodeId?: string, path?: Path) => void,
 ): void {
   if (senders.length === 0) {
-    report('SIGNAL_SENDER_INVALID', `wait "${nodeId}" lists no sender of signal "${name}": name one, or leave senders out (platform and administrators only)`, nodeId, path);
+    report(
+      'SIGNAL_SENDER_INVALID',
+      `wait "${nodeId}" lists no sender of signal "${name}": name one, or leave senders out (platform and administrators only)`,
+      nodeId,
+      path,
+    );
   }
   senders.forEach((s, i) => {
     if (s.kind === 'role' && s.role === 'integrator') {
-      report('SIGNAL_SENDER_INVALID', `wait "${nodeId}": role "integrator" is held by API keys; name the key's scope ({kind: "apiKey", scope}) instead`, nodeId, [...path, i, 'role']);
+      report(
+        'SIGNAL_SENDER_INVALID',
+        `wait "${nodeId}": role "integrator" is held by API keys; name the key's scope ({kind: "apiKey", scope}) instead`,
+        nodeId,
+        [...path, i, 'role'],
+      );
     }
     if (s.kind === 'apiKey' && READ_SCOPES.has(s.scope)) {
-      report('SIGNAL_SENDER_INVALID', `wait "${nodeId}": scope "${s.scope}" only reads; sending signal "${name}" needs a write scope such as signals:write`, nodeId, [...path, i, 'scope']);
+      report(
+        'SIGNAL_SENDER_INVALID',
+        `wait "${nodeId}": scope "${s.scope}" only reads; sending signal "${name}" needs a write scope such as signals:write`,
+        nodeId,
+        [...path, i, 'scope'],
+      );
     }
   });
 }
@@ -156,7 +176,12 @@ export function validateDefinition(input: unknown, options: ValidateDefinitionOp
         }
         for (const [urgency, limit] of Object.entries(node.timeLimitByUrgency ?? {})) {
           if (limit && 'minutes' in limit && limit.minutes <= 0) {
-            report('TIME_LIMIT_NOT_POSITIVE', `task "${node.id}" has a time limit of ${limit.minutes} minutes for ${urgency} events`, node.id, at('timeLimitByUrgency', urgency, 'minutes'));
+            report(
+              'TIME_LIMIT_NOT_POSITIVE',
+              `task "${node.id}" has a time limit of ${limit.minutes} minutes for ${urgency} events`,
+              node.id,
+              at('timeLimitByUrgency', urgency, 'minutes'),
+            );
           }
         }
         break;
@@ -174,7 +199,8 @@ export function validateDefinition(input: unknown, options: ValidateDefinitionOp
         }
         if (templates) {
           for (const kind of spec.templates?.(params.data) ?? []) {
-            if (!templates.has(kind)) report('UNKNOWN_TEMPLATE', `node "${node.id}" uses template "${kind}", which does not exist`, node.id, at('params', 'template'));
+            if (!templates.has(kind))
+              report('UNKNOWN_TEMPLATE', `node "${node.id}" uses template "${kind}", which does not exist`, node.id, at('params', 'template'));
           }
         }
         for (const v of spec.produces?.(params.data) ?? []) producedVars.add(v);
@@ -278,7 +304,10 @@ function checkGraph(
   for (const component of cyclicComponents(ids, adjacency)) {
     if (component.some((id) => ['task', 'wait'].includes(byId.get(id)!.node.kind))) continue;
     const members = [...component].sort();
-    report('AUTOMATIC_LOOP', `nodes ${members.map((m) => `"${m}"`).join(', ')} form a loop with no task or wait`, members[0], ['nodes', byId.get(members[0]!)!.index]);
+    report('AUTOMATIC_LOOP', `nodes ${members.map((m) => `"${m}"`).join(', ')} form a loop with no task or wait`, members[0], [
+      'nodes',
+      byId.get(members[0]!)!.index,
+    ]);
   }
 }
 
@@ -302,7 +331,12 @@ function checkParallel(
     const escape = [...nodesOfBranch].sort().find((id) => id === parallel.id || byId.get(id)!.node.kind === 'end');
     if (escape !== undefined) {
       const what = escape === parallel.id ? 'back to the parallel itself' : `to end "${escape}"`;
-      report('PARALLEL_BRANCH_ESCAPES', `branch "${branch}" of parallel "${parallel.id}" leads ${what} without passing its join "${joinId}"`, parallel.id, ['nodes', index, 'branches', k]);
+      report('PARALLEL_BRANCH_ESCAPES', `branch "${branch}" of parallel "${parallel.id}" leads ${what} without passing its join "${joinId}"`, parallel.id, [
+        'nodes',
+        index,
+        'branches',
+        k,
+      ]);
       return;
     }
     const meets = [...nodesOfBranch].some((id) => (adjacency.get(id) ?? []).includes(joinId));
@@ -313,7 +347,12 @@ function checkParallel(
   if (mustAllMeet || never.length === countable) {
     for (const k of never) {
       const branch = parallel.branches[k]!;
-      report('PARALLEL_BRANCH_NEVER_JOINS', `branch "${branch}" of parallel "${parallel.id}" never reaches its join "${joinId}"`, parallel.id, ['nodes', index, 'branches', k]);
+      report('PARALLEL_BRANCH_NEVER_JOINS', `branch "${branch}" of parallel "${parallel.id}" never reaches its join "${joinId}"`, parallel.id, [
+        'nodes',
+        index,
+        'branches',
+        k,
+      ]);
     }
   }
 

@@ -108,8 +108,16 @@ export async function saveProcessVersion(
   return { key: input.key, version, activated: activate || version === 1 };
 }
 
-export async function activateProcessVersion(trx: Transaction<Database>, input: { key: string; version: number; at: string; by: string | null }): Promise<void> {
-  const exists = await trx.selectFrom('process_versions').select('version').where('key', '=', input.key).where('version', '=', input.version).executeTakeFirst();
+export async function activateProcessVersion(
+  trx: Transaction<Database>,
+  input: { key: string; version: number; at: string; by: string | null },
+): Promise<void> {
+  const exists = await trx
+    .selectFrom('process_versions')
+    .select('version')
+    .where('key', '=', input.key)
+    .where('version', '=', input.version)
+    .executeTakeFirst();
   if (!exists) throw new AppError('PROCESS_NOT_FOUND', `No process ${input.key} version ${input.version}`, { key: input.key, version: input.version });
   await trx
     .insertInto('processes')
@@ -133,7 +141,13 @@ export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string, c
       if (present.has(key)) {
         const active = present.get(key);
         if (active != null && (await seededWithoutSenders(trx, key, active, builtin))) {
-          await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin, catalog), at, by: null, note: 'built-in: who may send its signals' });
+          await saveProcessVersion(trx, {
+            key,
+            definition: checkProcessDefinition(key, builtin, catalog),
+            at,
+            by: null,
+            note: 'built-in: who may send its signals',
+          });
           added++;
         } else if (active != null && (await seededAndChanged(trx, key, active, builtin, catalog))) {
           await saveProcessVersion(trx, { key, definition: checkProcessDefinition(key, builtin, catalog), at, by: null, note: 'built-in: updated' });
@@ -153,7 +167,12 @@ async function seededWithoutSenders(trx: Transaction<Database>, key: string, ver
   const declares = (nodes: ProcessDefinitionInput['nodes']) => new Set(nodes.flatMap((n) => (n.kind === 'wait' && n.signal?.senders ? [n.id] : [])));
   const wanted = declares(builtin.nodes);
   if (wanted.size === 0) return false;
-  const row = await trx.selectFrom('process_versions').select(['definition', 'created_by', 'note']).where('key', '=', key).where('version', '=', version).executeTakeFirst();
+  const row = await trx
+    .selectFrom('process_versions')
+    .select(['definition', 'created_by', 'note'])
+    .where('key', '=', key)
+    .where('version', '=', version)
+    .executeTakeFirst();
   if (!row || row.created_by !== null || !row.note?.startsWith('built-in')) return false;
   const stored = declares((JSON.parse(row.definition) as ProcessDefinition).nodes);
   return [...wanted].some((id) => !stored.has(id));
@@ -178,8 +197,20 @@ function canonical(v: unknown): string {
  * and the current built-in differs from it (e.g. natural-time limits for the duty room and for
  * urgent events): the installation gets the current built-in as its next version.
  */
-async function seededAndChanged(trx: Transaction<Database>, key: string, version: number, builtin: ProcessDefinitionInput, catalog: DefinitionCatalog): Promise<boolean> {
-  const latest = await trx.selectFrom('process_versions').select(['version', 'definition', 'created_by', 'note']).where('key', '=', key).orderBy('version', 'desc').limit(1).executeTakeFirst();
+async function seededAndChanged(
+  trx: Transaction<Database>,
+  key: string,
+  version: number,
+  builtin: ProcessDefinitionInput,
+  catalog: DefinitionCatalog,
+): Promise<boolean> {
+  const latest = await trx
+    .selectFrom('process_versions')
+    .select(['version', 'definition', 'created_by', 'note'])
+    .where('key', '=', key)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest || latest.version !== version || latest.created_by !== null || !latest.note?.startsWith('built-in')) return false;
   const { version: _stored, ...stored } = JSON.parse(latest.definition) as ProcessDefinition;
   return canonical(stored) !== canonical({ ...checkProcessDefinition(key, builtin, catalog), key });

@@ -19,7 +19,12 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
   const actor = { kind: 'system' as const, name: 'test' };
   /** A stored event without linkage, so without a process: what a starter finds after a crash. */
   const bareEvent = async () => {
-    const { event } = await createEvent(t.deps, actor, { category: '0101', title: '路面坑洼', source: 'patrol', location: { lng: 122.01 + 0.003 * spot++, lat: 30.05 } }, { linkage: false });
+    const { event } = await createEvent(
+      t.deps,
+      actor,
+      { category: '0101', title: '路面坑洼', source: 'patrol', location: { lng: 122.01 + 0.003 * spot++, lat: 30.05 } },
+      { linkage: false },
+    );
     return (await t.deps.db.selectFrom('events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow()) as EventsTable;
   };
   const start = async (event: EventsTable, opts: Parameters<typeof startInstance>[4] = {}) => {
@@ -31,7 +36,9 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
     return {
       instances: await db.selectFrom('process_instances').select(['id', 'run', 'status']).where('event_id', '=', eventId).orderBy('run').execute(),
       tasks: await db.selectFrom('tasks').select(['instance_id', 'node_id', 'unit_id', 'status']).where('event_id', '=', eventId).orderBy('id').execute(),
-      told: (await db.selectFrom('notifications').select('recipient_user_id').where('event_id', '=', eventId).where('kind', '=', 'task.assigned').execute()).map((n) => n.recipient_user_id),
+      told: (
+        await db.selectFrom('notifications').select('recipient_user_id').where('event_id', '=', eventId).where('kind', '=', 'task.assigned').execute()
+      ).map((n) => n.recipient_user_id),
     };
   };
 
@@ -70,7 +77,12 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
   });
 
   it('a start for an event whose linkage started its process does nothing, even after that process ended', async () => {
-    const res = await t.as('duty')('POST', '/api/v1/events', { category: '0101', title: '井盖缺失', source: 'patrol', location: { lng: 122.01 + 0.003 * spot++, lat: 30.05 } });
+    const res = await t.as('duty')('POST', '/api/v1/events', {
+      category: '0101',
+      title: '井盖缺失',
+      source: 'patrol',
+      location: { lng: 122.01 + 0.003 * spot++, lat: 30.05 },
+    });
     expect(res.statusCode).toBe(201);
     const event = (await t.deps.db.selectFrom('events').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow()) as EventsTable;
     const before = await stateOf(event.id);
@@ -102,7 +114,11 @@ describe.each(TEST_DIALECTS)('one main process per event (%s)', (dialect) => {
     const event = await bareEvent();
     await start(event);
     const [row] = await t.deps.db.selectFrom('process_instances').selectAll().where('event_id', '=', event.id).execute();
-    const copy = (over: Record<string, unknown>) => t.deps.db.insertInto('process_instances').values({ ...row!, id: `${row!.id.slice(0, -4)}ffff`, ...over }).execute();
+    const copy = (over: Record<string, unknown>) =>
+      t.deps.db
+        .insertInto('process_instances')
+        .values({ ...row!, id: `${row!.id.slice(0, -4)}ffff`, ...over })
+        .execute();
     await expect(copy({ run: 1, status: 'completed' })).rejects.toThrow(); // a second first process
     await expect(copy({ run: 2 })).rejects.toThrow(); // a second live process
     await copy({ run: 2, status: 'cancelled' }); // an ended earlier run is history, not a duplicate
@@ -132,10 +148,24 @@ describe.each(TEST_DIALECTS)('migration 0006 on a database with duplicate proces
     expect(down.error).toBeUndefined();
     const dup = (id: string) => `f${id.slice(1)}`;
     const { run: _run, ...instanceRow } = first! as typeof first & { run?: number };
-    await db.insertInto('process_instances').values({ ...instanceRow, id: dup(first!.id) } as never).execute();
-    await db.insertInto('process_tokens').values({ ...token!, id: dup(token!.id), instance_id: dup(first!.id) }).execute();
-    await db.insertInto('tasks').values({ ...task!, id: dup(task!.id), instance_id: dup(first!.id), token_id: dup(token!.id) }).execute();
-    await db.insertInto('process_timers').values(timers.map((tm) => ({ ...tm, id: dup(tm.id), instance_id: dup(first!.id), token_id: dup(token!.id), task_id: tm.task_id ? dup(tm.task_id) : null }))).execute();
+    await db
+      .insertInto('process_instances')
+      .values({ ...instanceRow, id: dup(first!.id) } as never)
+      .execute();
+    await db
+      .insertInto('process_tokens')
+      .values({ ...token!, id: dup(token!.id), instance_id: dup(first!.id) })
+      .execute();
+    await db
+      .insertInto('tasks')
+      .values({ ...task!, id: dup(task!.id), instance_id: dup(first!.id), token_id: dup(token!.id) })
+      .execute();
+    await db
+      .insertInto('process_timers')
+      .values(
+        timers.map((tm) => ({ ...tm, id: dup(tm.id), instance_id: dup(first!.id), token_id: dup(token!.id), task_id: tm.task_id ? dup(tm.task_id) : null })),
+      )
+      .execute();
 
     await migrateToLatest(db);
     const instances = await db.selectFrom('process_instances').select(['id', 'run', 'status']).where('event_id', '=', eventId).orderBy('run').execute();

@@ -27,8 +27,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const countOf = async (db: Kysely<Database>, what: 'tasks' | 'grace periods') =>
   Number(
     (what === 'tasks'
-      ? await db.selectFrom('tasks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-      : await db.selectFrom('process_timers').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'wait').executeTakeFirstOrThrow()
+      ? await db
+          .selectFrom('tasks')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      : await db
+          .selectFrom('process_timers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '=', 'wait')
+          .executeTakeFirstOrThrow()
     ).n,
   );
 
@@ -55,12 +62,27 @@ describe.each(TEST_DIALECTS)('process scheduler killed mid-flight (%s)', (dialec
       await insertRows(
         handle.db,
         'vehicles',
-        plates.map((plate, i) => ({ plate, plate_kind: 'ordinary', owner_name: `车主${i}`, owner_phone: `139${String(i).padStart(8, '0')}`, vehicle_type: null, note: null, created_at: now.toISOString(), updated_at: now.toISOString() })),
+        plates.map((plate, i) => ({
+          plate,
+          plate_kind: 'ordinary',
+          owner_name: `车主${i}`,
+          owner_phone: `139${String(i).padStart(8, '0')}`,
+          vehicle_type: null,
+          note: null,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })),
       );
       const actor = { kind: 'system' as const, name: 'test' };
       for (const [i, plate] of plates.entries()) {
         const p = fixture.points.gA1a!;
-        await createEvent(deps, actor, { category: '0601', title: `违停 ${plate}`, location: { lng: p.lng + (i % 50) * 1e-4, lat: p.lat }, source: 'video', plate });
+        await createEvent(deps, actor, {
+          category: '0601',
+          title: `违停 ${plate}`,
+          location: { lng: p.lng + (i % 50) * 1e-4, lat: p.lat },
+          source: 'video',
+          plate,
+        });
       }
       await linkageDrainerOf(deps).idle();
       expect(await countOf(handle.db, 'grace periods')).toBe(COUNT); // one grace period per car

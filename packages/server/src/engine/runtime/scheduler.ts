@@ -112,10 +112,13 @@ export function startScheduler(deps: SchedulerDeps, pollMs = 200): { stop(): Pro
       const ms = next ? Date.parse(next) - now.getTime() : Infinity;
       if (ms < pollMs && !stopped) {
         if (wake) clearTimeout(wake);
-        wake = setTimeout(() => {
-          wake = null;
-          tick();
-        }, Math.max(0, ms) + 1);
+        wake = setTimeout(
+          () => {
+            wake = null;
+            tick();
+          },
+          Math.max(0, ms) + 1,
+        );
         wake.unref();
       }
     })()

@@ -49,7 +49,13 @@ export type SharedFacts = Map<string, CategoryFacts>;
  * instances taken in id order so that two nodes' batches never wait on each other in a circle.
  * Answers only for the timers it found due and not held elsewhere.
  */
-export async function fireTimers(trx: Transaction<Database>, deps: EngineDeps, timerIds: readonly string[], cal: Calendar, shared: SharedFacts = new Map()): Promise<FiredTimer[]> {
+export async function fireTimers(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  timerIds: readonly string[],
+  cal: Calendar,
+  shared: SharedFacts = new Map(),
+): Promise<FiredTimer[]> {
   if (!timerIds.length) return [];
   const nowIso = deps.clock.now().toISOString();
   const timers = await rawQuery<ProcessTimersTable>(
@@ -111,10 +117,23 @@ export async function taskHandlers(
 }
 
 async function warnTask(ctx: StepContext, task: TasksTable): Promise<void> {
-  ctx.log('sla.warning', { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at }, { orgUnitId: task.unit_id });
+  ctx.log(
+    'sla.warning',
+    { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at },
+    { orgUnitId: task.unit_id },
+  );
   const vars = taskVars(ctx, task, (await ctx.categoryFacts()).name);
   for (const h of await taskHandlers(ctx.trx, ctx.host, task)) {
-    ctx.notify({ channel: 'in_app', kind: 'task.warning', recipientUserId: h.userId, eventId: ctx.event.id, link: `/events/${ctx.event.id}`, vars, urgent: false, idempotencyKey: `task:${task.id}:warn:${task.due_at}:${h.userId}` });
+    ctx.notify({
+      channel: 'in_app',
+      kind: 'task.warning',
+      recipientUserId: h.userId,
+      eventId: ctx.event.id,
+      link: `/events/${ctx.event.id}`,
+      vars,
+      urgent: false,
+      idempotencyKey: `task:${task.id}:warn:${task.due_at}:${h.userId}`,
+    });
   }
 }
 
@@ -130,11 +149,22 @@ async function taskOverdue(ctx: StepContext, task: TasksTable): Promise<void> {
     .where('id', '=', task.id)
     .execute();
   ctx.patchEvent({ overdue: 1, ...(urge ? { urge_count: ctx.current.urge_count + 1 } : {}) });
-  ctx.log('sla.overdue', { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at, actions }, { orgUnitId: task.unit_id });
+  ctx.log(
+    'sla.overdue',
+    { taskId: task.id, nodeId: task.node_id, title: { zh: task.title_zh, en: task.title_en }, dueAt: task.due_at, actions },
+    { orgUnitId: task.unit_id },
+  );
   const base = { eventId: ctx.event.id, link: `/events/${ctx.event.id}`, urgent: false };
   if (urge) {
     for (const h of await taskHandlers(ctx.trx, ctx.host, task)) {
-      ctx.notify({ ...base, channel: 'in_app', kind: 'event.urged', recipientUserId: h.userId, vars: { ...vars, note: '（系统自动催办）' }, idempotencyKey: `task:${task.id}:auto-urge:${task.due_at}:${h.userId}` });
+      ctx.notify({
+        ...base,
+        channel: 'in_app',
+        kind: 'event.urged',
+        recipientUserId: h.userId,
+        vars: { ...vars, note: '（系统自动催办）' },
+        idempotencyKey: `task:${task.id}:auto-urge:${task.due_at}:${h.userId}`,
+      });
     }
     ctx.log('urged', { taskId: task.id, automatic: true, urgeCount: ctx.current.urge_count }, { orgUnitId: task.unit_id });
   }
@@ -147,9 +177,21 @@ async function taskOverdue(ctx: StepContext, task: TasksTable): Promise<void> {
   for (const target of escalateTo) {
     const who = await unitMembers(ctx.trx, ctx.host, target.unitId, target.roles);
     for (const p of who) {
-      ctx.notify({ ...base, channel: 'in_app', kind: 'task.overdue', recipientUserId: p.userId, vars, urgent: true, idempotencyKey: `task:${task.id}:escalated:${target.unitId}:${task.due_at}:${p.userId}` });
+      ctx.notify({
+        ...base,
+        channel: 'in_app',
+        kind: 'task.overdue',
+        recipientUserId: p.userId,
+        vars,
+        urgent: true,
+        idempotencyKey: `task:${task.id}:escalated:${target.unitId}:${task.due_at}:${p.userId}`,
+      });
     }
-    ctx.log('escalated', { taskId: task.id, toUnitId: target.unitId, toUnitName: ctx.territory.getUnit(target.unitId)?.name ?? '', people: who.length }, { orgUnitId: target.unitId });
+    ctx.log(
+      'escalated',
+      { taskId: task.id, toUnitId: target.unitId, toUnitName: ctx.territory.getUnit(target.unitId)?.name ?? '', people: who.length },
+      { orgUnitId: target.unitId },
+    );
   }
 }
 

@@ -112,11 +112,15 @@ export function validateCalendarSpec(spec: CalendarSpec): CalendarProblem[] {
   }
   const seen = new Set<number>();
   spec.weeklyWorkingDays.forEach((d, index) => {
-    if (!Number.isInteger(d) || d < 1 || d > 7) problems.push({ path: `weeklyWorkingDays.${index}`, message: 'must be an ISO weekday 1 (Monday) … 7 (Sunday)' });
+    if (!Number.isInteger(d) || d < 1 || d > 7)
+      problems.push({ path: `weeklyWorkingDays.${index}`, message: 'must be an ISO weekday 1 (Monday) … 7 (Sunday)' });
     else if (seen.has(d)) problems.push({ path: `weeklyWorkingDays.${index}`, message: `weekday ${d} is listed twice` });
     seen.add(d);
   });
-  for (const [key, dates] of [['holidays', spec.holidays], ['workdays', spec.workdays]] as const) {
+  for (const [key, dates] of [
+    ['holidays', spec.holidays],
+    ['workdays', spec.workdays],
+  ] as const) {
     let i = 0;
     for (const d of dates ?? []) {
       if (!isValidDate(d)) problems.push({ path: `${key}.${i}`, message: `${d} is not a date YYYY-MM-DD` });
@@ -130,9 +134,7 @@ export function validateCalendarSpec(spec: CalendarSpec): CalendarProblem[] {
 export function createCalendar(spec: CalendarSpec): Calendar {
   const problems = validateCalendarSpec(spec);
   if (problems.length) throw new RangeError(`Invalid calendar: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  const periods = spec.workingPeriods
-    .map((p) => ({ start: parseTimeOfDay(p.start)!, end: parseTimeOfDay(p.end)! }))
-    .sort((a, b) => a.start - b.start);
+  const periods = spec.workingPeriods.map((p) => ({ start: parseTimeOfDay(p.start)!, end: parseTimeOfDay(p.end)! })).sort((a, b) => a.start - b.start);
   // Touching periods (12:00–13:00, 13:00–14:00) are one stretch of work: merging them keeps
   // "the end of a period" meaning a real pause in work.
   const merged: WorkingPeriod[] = [];
@@ -184,7 +186,7 @@ export function dateToDayIndex(date: string): number {
 
 /** ISO weekday of a local day index (1970-01-01 was a Thursday). */
 export function isoWeekdayOfDayIndex(dayIndex: number): IsoWeekday {
-  return ((((dayIndex + 3) % 7) + 7) % 7) + 1 as IsoWeekday;
+  return (((((dayIndex + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 /** The local date 'YYYY-MM-DD' of an instant in the calendar's time zone. */

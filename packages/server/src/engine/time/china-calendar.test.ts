@@ -16,10 +16,25 @@ describe("China's official calendar from chinese-days", () => {
     expect(years).toEqual([2026]);
     expect(missingYears).toEqual([]);
     expect(days).toContainEqual({ date: '2026-10-01', kind: 'holiday', note: '国庆节' });
-    expect(days.filter((d) => d.kind === 'workday').map((d) => d.date)).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(days.filter((d) => d.kind === 'workday').map((d) => d.date)).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ]);
     expect(days.find((d) => d.date === '2026-09-20')?.note).toBe('国庆节调休');
     expect(days.filter((d) => d.kind === 'holiday' && d.note === '春节').map((d) => d.date)).toEqual([
-      '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
+      '2026-02-23',
     ]);
     expect(days.every((d) => d.date.startsWith('2026-'))).toBe(true);
   });

@@ -1,11 +1,5 @@
 import { createRequire } from 'node:module';
-import {
-  type Calendar,
-  CHINA_TZ_OFFSET_MINUTES,
-  DEFAULT_WEEKLY_WORKING_DAYS,
-  DEFAULT_WORKING_PERIODS,
-  createCalendar,
-} from './calendar.ts';
+import { type Calendar, CHINA_TZ_OFFSET_MINUTES, DEFAULT_WEEKLY_WORKING_DAYS, DEFAULT_WORKING_PERIODS, createCalendar } from './calendar.ts';
 
 /*
  * China's official holidays and adjusted working days (调休), as the State Council announces

@@ -3,7 +3,13 @@ import { defaultChinaCalendar } from './china-calendar.ts';
 import { computeDeadline, slaStateAt, warnAt } from './deadline.ts';
 
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}+08:00`);
-const local = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').replace(/:00\.000Z$/, '') : null);
+const local = (d: Date | null) =>
+  d
+    ? new Date(d.getTime() + 8 * 3_600_000)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/:00\.000Z$/, '')
+    : null;
 const cal = defaultChinaCalendar();
 
 describe('computeDeadline', () => {
@@ -43,9 +49,21 @@ describe('computeDeadline', () => {
   });
 
   it('ignores a pause after the limit ran out, and pauses outside working time', () => {
-    const late = computeDeadline({ kind: 'working', minutes: 60, start: bj('2026-11-30 09:00'), cal, pausedIntervals: [{ from: bj('2026-11-30 10:00'), to: bj('2026-11-30 16:00') }] });
+    const late = computeDeadline({
+      kind: 'working',
+      minutes: 60,
+      start: bj('2026-11-30 09:00'),
+      cal,
+      pausedIntervals: [{ from: bj('2026-11-30 10:00'), to: bj('2026-11-30 16:00') }],
+    });
     expect(local(late.dueAt)).toBe('2026-11-30 10:00');
-    const night = computeDeadline({ kind: 'working', minutes: 60, start: bj('2026-11-27 17:00'), cal, pausedIntervals: [{ from: bj('2026-11-28 09:00'), to: bj('2026-11-29 20:00') }] });
+    const night = computeDeadline({
+      kind: 'working',
+      minutes: 60,
+      start: bj('2026-11-27 17:00'),
+      cal,
+      pausedIntervals: [{ from: bj('2026-11-28 09:00'), to: bj('2026-11-29 20:00') }],
+    });
     expect(local(night.dueAt)).toBe('2026-11-30 09:00');
   });
 
@@ -64,7 +82,13 @@ describe('computeDeadline', () => {
   });
 
   it('has no due instant while a pause is open, but keeps a warning that already passed', () => {
-    const open = computeDeadline({ kind: 'working', minutes: 100, start: bj('2026-11-30 09:00'), cal, pausedIntervals: [{ from: bj('2026-11-30 10:30'), to: null }] });
+    const open = computeDeadline({
+      kind: 'working',
+      minutes: 100,
+      start: bj('2026-11-30 09:00'),
+      cal,
+      pausedIntervals: [{ from: bj('2026-11-30 10:30'), to: null }],
+    });
     expect(open.dueAt).toBeNull();
     expect(local(open.warnAt)).toBe('2026-11-30 10:20');
     expect(slaStateAt(open, bj('2026-11-30 11:00'))).toBe('paused');
@@ -75,7 +99,9 @@ describe('computeDeadline', () => {
     expect(() => computeDeadline({ kind: 'working', minutes: 60, start })).toThrow(/calendar/);
     expect(() => computeDeadline({ kind: 'natural', minutes: -1, start })).toThrow(RangeError);
     expect(() => computeDeadline({ kind: 'natural', minutes: 60, start, warnShare: 1.5 })).toThrow(RangeError);
-    expect(() => computeDeadline({ kind: 'natural', minutes: 60, start, pausedIntervals: [{ from: bj('2026-11-30 10:00'), to: bj('2026-11-30 09:30') }] })).toThrow(/ends before/);
+    expect(() =>
+      computeDeadline({ kind: 'natural', minutes: 60, start, pausedIntervals: [{ from: bj('2026-11-30 10:00'), to: bj('2026-11-30 09:30') }] }),
+    ).toThrow(/ends before/);
     expect(() => computeDeadline({ kind: 'natural', minutes: 60, start: new Date('x') })).toThrow(RangeError);
   });
 });

@@ -51,10 +51,15 @@ describe('working-time properties', () => {
 
   it('the due instant is the earliest: one millisecond before it, less than m has elapsed', () => {
     fc.assert(
-      fc.property(anyCalendar, instant, minutes.filter((m) => m > 0), (cal, a, m) => {
-        const due = addWorkingMinutes(cal, a, m);
-        expect(workingMinutesBetween(cal, a, new Date(due.getTime() - 1))).toBeLessThan(m);
-      }),
+      fc.property(
+        anyCalendar,
+        instant,
+        minutes.filter((m) => m > 0),
+        (cal, a, m) => {
+          const due = addWorkingMinutes(cal, a, m);
+          expect(workingMinutesBetween(cal, a, new Date(due.getTime() - 1))).toBeLessThan(m);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -74,12 +79,17 @@ describe('working-time properties', () => {
 
   it('always lands inside a working period or exactly at its end', () => {
     fc.assert(
-      fc.property(anyCalendar, instant, minutes.filter((m) => m > 0), (cal, a, m) => {
-        const due = addWorkingMinutes(cal, a, m);
-        // The millisecond before the due instant was worked; the due instant itself may be a period's end.
-        expect(isWorkingTime(cal, new Date(due.getTime() - 1))).toBe(true);
-        expect(due.getTime()).toBeGreaterThan(a.getTime());
-      }),
+      fc.property(
+        anyCalendar,
+        instant,
+        minutes.filter((m) => m > 0),
+        (cal, a, m) => {
+          const due = addWorkingMinutes(cal, a, m);
+          // The millisecond before the due instant was worked; the due instant itself may be a period's end.
+          expect(isWorkingTime(cal, new Date(due.getTime() - 1))).toBe(true);
+          expect(due.getTime()).toBeGreaterThan(a.getTime());
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -120,7 +130,9 @@ describe('working-time properties', () => {
 });
 
 describe('deadline properties', () => {
-  const pause = fc.record({ start: instant, lengthMin: fc.integer({ min: 0, max: 20 * 1440 }) }).map(({ start, lengthMin }) => ({ from: start, to: new Date(start.getTime() + lengthMin * 60_000) }));
+  const pause = fc
+    .record({ start: instant, lengthMin: fc.integer({ min: 0, max: 20 * 1440 }) })
+    .map(({ start, lengthMin }) => ({ from: start, to: new Date(start.getTime() + lengthMin * 60_000) }));
 
   it('without pauses, the deadline is start + the limit and its extensions', () => {
     fc.assert(
@@ -159,16 +171,23 @@ describe('deadline properties', () => {
 
   it('the warning lies between start and due, later for a larger share', () => {
     fc.assert(
-      fc.property(anyCalendar, instant, minutes, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (cal, start, m, s1, s2) => {
-        const due = addWorkingMinutes(cal, start, m);
-        const [lo, hi] = s1 <= s2 ? [s1, s2] : [s2, s1];
-        const w1 = warnAt(start, due, lo, cal).getTime();
-        const w2 = warnAt(start, due, hi, cal).getTime();
-        expect(start.getTime()).toBeLessThanOrEqual(w1);
-        expect(w1).toBeLessThanOrEqual(w2);
-        expect(w2).toBeLessThanOrEqual(due.getTime());
-        expect(warnAt(start, due, 1, cal).getTime()).toBe(due.getTime());
-      }),
+      fc.property(
+        anyCalendar,
+        instant,
+        minutes,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (cal, start, m, s1, s2) => {
+          const due = addWorkingMinutes(cal, start, m);
+          const [lo, hi] = s1 <= s2 ? [s1, s2] : [s2, s1];
+          const w1 = warnAt(start, due, lo, cal).getTime();
+          const w2 = warnAt(start, due, hi, cal).getTime();
+          expect(start.getTime()).toBeLessThanOrEqual(w1);
+          expect(w1).toBeLessThanOrEqual(w2);
+          expect(w2).toBeLessThanOrEqual(due.getTime());
+          expect(warnAt(start, due, 1, cal).getTime()).toBe(due.getTime());
+        },
+      ),
       { numRuns: 300 },
     );
   });

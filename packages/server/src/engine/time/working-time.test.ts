@@ -6,7 +6,12 @@ import { addNaturalMinutes, addWorkingMinutes, isWorkingTime, nextWorkingInstant
 /** A local Beijing time 'YYYY-MM-DD HH:MM[:SS.mmm]' as an instant. */
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}+08:00`);
 /** An instant shown as local Beijing time, for readable failures. */
-const local = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').replace(/:00\.000Z$/, '').replace(/Z$/, '');
+const local = (d: Date) =>
+  new Date(d.getTime() + 8 * 3_600_000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:00\.000Z$/, '')
+    .replace(/Z$/, '');
 
 const cal = defaultChinaCalendar();
 
@@ -138,7 +143,11 @@ describe('isWorkingDay', () => {
 });
 
 describe('calendar specs', () => {
-  const spec = (workingPeriods: Array<{ start: string; end: string }>, weeklyWorkingDays = [1, 2, 3, 4, 5]) => ({ tzOffsetMinutes: 480, workingPeriods, weeklyWorkingDays });
+  const spec = (workingPeriods: Array<{ start: string; end: string }>, weeklyWorkingDays = [1, 2, 3, 4, 5]) => ({
+    tzOffsetMinutes: 480,
+    workingPeriods,
+    weeklyWorkingDays,
+  });
 
   it('lists every problem: overlaps, backwards or malformed times, bad weekdays and dates', () => {
     const problems = validateCalendarSpec({
@@ -170,8 +179,22 @@ describe('calendar specs', () => {
   });
 
   it('accepts touching periods, several periods and a period to midnight', () => {
-    expect(validateCalendarSpec(spec([{ start: '00:00', end: '06:00' }, { start: '06:00', end: '12:00' }, { start: '20:00', end: '24:00' }]))).toEqual([]);
-    const c = createCalendar(spec([{ start: '13:00', end: '14:00' }, { start: '09:00', end: '12:00' }, { start: '12:00', end: '13:00' }]));
+    expect(
+      validateCalendarSpec(
+        spec([
+          { start: '00:00', end: '06:00' },
+          { start: '06:00', end: '12:00' },
+          { start: '20:00', end: '24:00' },
+        ]),
+      ),
+    ).toEqual([]);
+    const c = createCalendar(
+      spec([
+        { start: '13:00', end: '14:00' },
+        { start: '09:00', end: '12:00' },
+        { start: '12:00', end: '13:00' },
+      ]),
+    );
     // One stretch 09:00–14:00: a limit used up at 13:00 does not stop "at the end of a period".
     expect(c.periods).toEqual([{ start: 540, end: 840 }]);
     expect(local(addWorkingMinutes(c, bj('2026-11-30 12:00'), 60))).toBe('2026-11-30 13:00');
@@ -179,7 +202,16 @@ describe('calendar specs', () => {
   });
 
   it('counts three periods a day (a night shift to midnight)', () => {
-    const c = createCalendar(spec([{ start: '08:00', end: '12:00' }, { start: '14:00', end: '18:00' }, { start: '20:00', end: '24:00' }], [1, 2, 3, 4, 5, 6, 7]));
+    const c = createCalendar(
+      spec(
+        [
+          { start: '08:00', end: '12:00' },
+          { start: '14:00', end: '18:00' },
+          { start: '20:00', end: '24:00' },
+        ],
+        [1, 2, 3, 4, 5, 6, 7],
+      ),
+    );
     expect(local(addWorkingMinutes(c, bj('2026-11-30 23:00'), 120))).toBe('2026-12-01 09:00');
     expect(workingMinutesBetween(c, bj('2026-11-30 00:00'), bj('2026-12-01 00:00'))).toBe(720);
   });

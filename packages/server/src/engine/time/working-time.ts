@@ -1,11 +1,4 @@
-import {
-  type Calendar,
-  DAY_MS,
-  MINUTE_MS,
-  isWorkingDayIndex,
-  localDayIndex,
-  localDayStartMs,
-} from './calendar.ts';
+import { type Calendar, DAY_MS, MINUTE_MS, isWorkingDayIndex, localDayIndex, localDayStartMs } from './calendar.ts';
 
 /*
  * Working-time arithmetic in whole milliseconds. A day is walked period by period only where

@@ -105,7 +105,10 @@ export function findSelfIntersection(ring: Ring): [number, number] | null {
         const shared = i + 1 === j || (i === n - 1 && j === 0) ? ring[j] : ring[i];
         const a = shared === ring[i] ? ring[i + 1] : ring[i];
         const b = shared === ring[j] ? ring[j + 1] : ring[j];
-        if (orient(shared[0], shared[1], a[0], a[1], b[0], b[1]) === 0 && (a[0] - shared[0]) * (b[0] - shared[0]) + (a[1] - shared[1]) * (b[1] - shared[1]) > 0) {
+        if (
+          orient(shared[0], shared[1], a[0], a[1], b[0], b[1]) === 0 &&
+          (a[0] - shared[0]) * (b[0] - shared[0]) + (a[1] - shared[1]) * (b[1] - shared[1]) > 0
+        ) {
           return [shared[0], shared[1]];
         }
         continue;

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { checkAreaGeometry } from './geometry-check.ts';
 import { areaM2, centroidOf, roundGeometry, type AreaGeometry } from './geometry.ts';
 
-const square: AreaGeometry = { type: 'Polygon', coordinates: [[[122, 30], [122.1, 30], [122.1, 30.1], [122, 30.1], [122, 30]]] };
+const square: AreaGeometry = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [122, 30],
+      [122.1, 30],
+      [122.1, 30.1],
+      [122, 30.1],
+      [122, 30],
+    ],
+  ],
+};
 
 describe('geometry helpers', () => {
   it('measures area in square metres within a per cent of the geodesic value', () => {
@@ -12,15 +23,45 @@ describe('geometry helpers', () => {
   });
 
   it('puts the centroid of a shape with a hole away from the hole', () => {
-    const holed: AreaGeometry = { type: 'Polygon', coordinates: [square.coordinates[0], [[122, 30], [122, 30.1], [122.05, 30.1], [122.05, 30], [122, 30]]] };
+    const holed: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        square.coordinates[0],
+        [
+          [122, 30],
+          [122, 30.1],
+          [122.05, 30.1],
+          [122.05, 30],
+          [122, 30],
+        ],
+      ],
+    };
     const [x, y] = centroidOf(holed);
     expect(x).toBeCloseTo(122.075, 9);
     expect(y).toBeCloseTo(30.05, 9);
   });
 
   it('rounds coordinates to 6 decimals and drops repeated positions', () => {
-    const g: AreaGeometry = { type: 'Polygon', coordinates: [[[122.12345678, 30], [122.12345679, 30.0000000001], [122.2, 30], [122.2, 30.1], [122.12345678, 30]]] };
-    expect(roundGeometry(g).coordinates).toEqual([[[122.123457, 30], [122.2, 30], [122.2, 30.1], [122.123457, 30]]]);
+    const g: AreaGeometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [122.12345678, 30],
+          [122.12345679, 30.0000000001],
+          [122.2, 30],
+          [122.2, 30.1],
+          [122.12345678, 30],
+        ],
+      ],
+    };
+    expect(roundGeometry(g).coordinates).toEqual([
+      [
+        [122.123457, 30],
+        [122.2, 30],
+        [122.2, 30.1],
+        [122.123457, 30],
+      ],
+    ]);
   });
 });
 

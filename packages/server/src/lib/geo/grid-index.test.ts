@@ -7,7 +7,15 @@ import { syntheticTiling } from './synthetic-tiling.ts';
 
 const rect = (a: number, b: number, c: number, d: number): PolygonGeometry => ({
   type: 'Polygon',
-  coordinates: [[[a, b], [c, b], [c, d], [a, d], [a, b]]],
+  coordinates: [
+    [
+      [a, b],
+      [c, b],
+      [c, d],
+      [a, d],
+      [a, b],
+    ],
+  ],
 });
 const index = (...geoms: AreaGeometry[]) => buildGridIndex(geoms.map((geometry) => ({ geometry })));
 
@@ -23,8 +31,20 @@ describe('buildGridIndex', () => {
   });
 
   it('does not answer inside a hole, but answers for the shape filling the hole', () => {
-    const ring = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
-    const hole = [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]];
+    const ring = [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+    ];
+    const hole = [
+      [1, 1],
+      [1, 3],
+      [3, 3],
+      [3, 1],
+      [1, 1],
+    ];
     const donut: PolygonGeometry = { type: 'Polygon', coordinates: [ring, hole] as never };
     expect(index(donut).locate(2, 2)).toBe(-1);
     expect(index(donut).locate(0.5, 2)).toBe(0);
@@ -37,9 +57,40 @@ describe('buildGridIndex', () => {
     const multi: AreaGeometry = {
       type: 'MultiPolygon',
       coordinates: [
-        [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]],
-        [[[1.5, 1.5], [2.5, 1.5], [2.5, 2.5], [1.5, 2.5], [1.5, 1.5]]],
-        [[[10, 10], [11, 10], [11, 11], [10, 11], [10, 10]]],
+        [
+          [
+            [0, 0],
+            [4, 0],
+            [4, 4],
+            [0, 4],
+            [0, 0],
+          ],
+          [
+            [1, 1],
+            [3, 1],
+            [3, 3],
+            [1, 3],
+            [1, 1],
+          ],
+        ],
+        [
+          [
+            [1.5, 1.5],
+            [2.5, 1.5],
+            [2.5, 2.5],
+            [1.5, 2.5],
+            [1.5, 1.5],
+          ],
+        ],
+        [
+          [
+            [10, 10],
+            [11, 10],
+            [11, 11],
+            [10, 11],
+            [10, 10],
+          ],
+        ],
       ],
     };
     const idx = index(multi);
@@ -55,8 +106,30 @@ describe('buildGridIndex', () => {
     const cells: PolygonGeometry[] = [
       rect(0, 0, 1, 1),
       rect(1, 0, 2, 1),
-      { type: 'Polygon', coordinates: [[[0, 1], [1, 1], [1.3, 2], [0, 2], [0, 1]]] },
-      { type: 'Polygon', coordinates: [[[1, 1], [2, 1], [2, 2], [1.3, 2], [1, 1]]] },
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 1],
+            [1, 1],
+            [1.3, 2],
+            [0, 2],
+            [0, 1],
+          ],
+        ],
+      },
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+            [1.3, 2],
+            [1, 1],
+          ],
+        ],
+      },
     ];
     const idx = index(...cells);
     const onEdges: Array<[number, number]> = [
@@ -115,7 +188,10 @@ describe('buildGridIndex', () => {
           jitter: fc.double({ min: 0, max: 0.4, noNaN: true }),
           seed: fc.integer({ min: 1, max: 2 ** 30 }),
         }),
-        fc.array(fc.tuple(fc.double({ min: 121.95, max: 122.45, noNaN: true }), fc.double({ min: 29.95, max: 30.25, noNaN: true })), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.double({ min: 121.95, max: 122.45, noNaN: true }), fc.double({ min: 29.95, max: 30.25, noNaN: true })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
         (opts, points) => {
           const cells = syntheticTiling({ ...opts, bbox: [122, 30, 122.4, 30.2] });
           const idx = buildGridIndex(cells.map((geometry) => ({ geometry })));

@@ -32,7 +32,9 @@ describe.each(TEST_DIALECTS)('API keys and the audit log on %s', (dialect) => {
     expect(JSON.stringify(stored)).not.toContain(key);
 
     const listed = (await admin('GET', '/api/v1/api-keys')).json().items;
-    expect(listed).toEqual([expect.objectContaining({ id, name: 'AI box 1', prefix, scopes: ['alarms:write'], orgUnitId: t.fixture.units.tA, revokedAt: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ id, name: 'AI box 1', prefix, scopes: ['alarms:write'], orgUnitId: t.fixture.units.tA, revokedAt: null }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain(key);
 
     expect(await guard({ apiKeyScopes: ['alarms:write'] }, key)).toBe('ok');

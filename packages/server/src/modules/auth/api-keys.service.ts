@@ -39,7 +39,8 @@ export async function createApiKey(
     throw new AppError('OUT_OF_SCOPE', 'Only county-level administrators create keys without a unit: give orgUnitId');
   }
   const expiresAt = input.expiresAt ? new Date(input.expiresAt).toISOString() : null;
-  if (expiresAt && expiresAt <= now.toISOString()) throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+  if (expiresAt && expiresAt <= now.toISOString())
+    throw new AppError('VALIDATION_FAILED', 'expiresAt must be in the future', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
   const key = `${API_KEY_PREFIX}${deps.ids.token(32)}`;
   const row: ApiKeysTable = {
     id: deps.ids.id(),
@@ -82,7 +83,16 @@ export async function revokeApiKeyById(deps: AppDeps, principal: Principal, id: 
     if (!existing) throw new AppError('API_KEY_NOT_FOUND', `No API key ${id}`);
     if (!existing.revoked_at) {
       await revokeApiKey(trx, id, at);
-      await writeAudit(trx, { at, actorUserId: principal.userId, actorName: principal.name, action: 'api_key.revoke', targetType: 'api_key', targetId: id, ip: ctx.ip, details: { name: existing.name, prefix: existing.prefix } });
+      await writeAudit(trx, {
+        at,
+        actorUserId: principal.userId,
+        actorName: principal.name,
+        action: 'api_key.revoke',
+        targetType: 'api_key',
+        targetId: id,
+        ip: ctx.ip,
+        details: { name: existing.name, prefix: existing.prefix },
+      });
     }
     return (await findApiKeyById(trx, id))!;
   });

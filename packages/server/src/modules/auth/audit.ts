@@ -54,7 +54,11 @@ export async function findAuditLog(db: Db, secret: string, q: AuditQuery) {
     const c = decodeCursor(secret, q.cursor);
     query = query.where((eb) => eb.or([eb('at', '<', c.at), eb.and([eb('at', '=', c.at), eb('id', '<', c.id)])]));
   }
-  const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {

@@ -33,7 +33,14 @@ describe('credentials never reach the logs', () => {
     const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: FIXTURE_PASSWORD } });
     const token = ok.json().token as string;
     await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'typo-secret-pw' } });
-    const key = (await app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: { authorization: `Bearer ${token}` }, payload: { name: 'cam', scopes: ['alarms:write'] } })).json().key as string;
+    const key = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name: 'cam', scopes: ['alarms:write'] },
+      })
+    ).json().key as string;
     await app.inject({ method: 'GET', url: '/api/v1/me', headers: { 'x-api-key': key } });
     runtime.deps.logger.info({ password: FIXTURE_PASSWORD, token, user: { key } }, 'a careless line');
     const all = lines.join('');

@@ -24,14 +24,7 @@ export async function findSessionByHash(db: Db, tokenHash: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as session_id',
-      'sessions.expires_at',
-      'sessions.revoked_at',
-      'users.id as user_id',
-      'users.display_name',
-      'users.is_active',
-    ])
+    .select(['sessions.id as session_id', 'sessions.expires_at', 'sessions.revoked_at', 'users.id as user_id', 'users.display_name', 'users.is_active'])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

@@ -103,7 +103,9 @@ describe.each(TEST_DIALECTS)('sign-in and sessions on %s', (dialect) => {
   it('shows memberships and the data scope on /me', async () => {
     const water = (await t.as('waterHandler')('GET', '/api/v1/me')).json();
     expect(water.roles).toEqual(['handler']);
-    expect(water.memberships).toEqual([expect.objectContaining({ orgUnitId: t.fixture.units.water, orgUnitKind: 'department', orgUnitName: '县水利局', role: 'handler' })]);
+    expect(water.memberships).toEqual([
+      expect.objectContaining({ orgUnitId: t.fixture.units.water, orgUnitKind: 'department', orgUnitName: '县水利局', role: 'handler' }),
+    ]);
     expect(water.dataScope).toEqual({ all: false, unitIds: [], departmentIds: [t.fixture.units.water], ownSubmissions: true });
     const dispatcher = (await t.as('dispatcherA')('GET', '/api/v1/me')).json();
     expect(dispatcher.dataScope).toEqual({ all: false, unitIds: [t.fixture.units.tA], departmentIds: [], ownSubmissions: true });

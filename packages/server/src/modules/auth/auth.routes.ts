@@ -19,7 +19,8 @@ export function registerAuthRoutes(app: Api, deps: AppDeps): void {
       req.log.info({ userId: user.id }, 'signed in');
       return { token, expiresAt, user };
     } catch (err) {
-      if (err instanceof AppError && err.code === 'RATE_LIMITED') reply.header('retry-after', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
+      if (err instanceof AppError && err.code === 'RATE_LIMITED')
+        reply.header('retry-after', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
       throw err;
     }
   });

@@ -28,7 +28,14 @@ export async function login(deps: AppDeps, input: { username: string; password: 
   const keys = [`u:${input.username.toLowerCase()}`, `ip:${ctx.ip ?? '-'}`];
   const wait = limiter.retryAfterSeconds(keys, now.getTime());
   if (wait > 0) {
-    await writeAudit(deps.db, { at: now.toISOString(), actorUserId: null, actorName: null, action: 'auth.login_rate_limited', ip: ctx.ip, details: { username: input.username } });
+    await writeAudit(deps.db, {
+      at: now.toISOString(),
+      actorUserId: null,
+      actorName: null,
+      action: 'auth.login_rate_limited',
+      ip: ctx.ip,
+      details: { username: input.username },
+    });
     throw new AppError('RATE_LIMITED', `Too many failed sign-ins: try again in ${wait} s`, { retryAfterSeconds: wait });
   }
   const user = await findUserByUsername(deps.db, input.username);
@@ -48,7 +55,16 @@ export async function login(deps: AppDeps, input: { username: string; password: 
     throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
   }
   if (user.is_active !== 1) {
-    await writeAudit(deps.db, { at: now.toISOString(), actorUserId: user.id, actorName: user.display_name, action: 'auth.login_failed', targetType: 'user', targetId: user.id, ip: ctx.ip, details: { username: input.username, reason: 'inactive' } });
+    await writeAudit(deps.db, {
+      at: now.toISOString(),
+      actorUserId: user.id,
+      actorName: user.display_name,
+      action: 'auth.login_failed',
+      targetType: 'user',
+      targetId: user.id,
+      ip: ctx.ip,
+      details: { username: input.username, reason: 'inactive' },
+    });
     throw new AppError('ACCOUNT_DISABLED', 'This account is deactivated: ask an administrator');
   }
   limiter.clear(keys[0]);
@@ -66,7 +82,16 @@ export async function login(deps: AppDeps, input: { username: string; password: 
       ip: ctx.ip,
       user_agent: ctx.userAgent?.slice(0, 300) ?? null,
     });
-    await writeAudit(trx, { at: now.toISOString(), actorUserId: user.id, actorName: user.display_name, action: 'auth.login', targetType: 'session', targetId: sessionId, ip: ctx.ip, details: { username: user.username } });
+    await writeAudit(trx, {
+      at: now.toISOString(),
+      actorUserId: user.id,
+      actorName: user.display_name,
+      action: 'auth.login',
+      targetType: 'session',
+      targetId: sessionId,
+      ip: ctx.ip,
+      details: { username: user.username },
+    });
   });
   const memberships = await findMembershipsOfUsers(deps.db, [user.id]);
   return { token, expiresAt, user: toUserView(user, memberships, true), sessionId };
@@ -78,7 +103,15 @@ export async function logout(deps: AppDeps, principal: Principal, token: string,
   const at = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     await revokeSession(trx, principal.sessionId!, at);
-    await writeAudit(trx, { at, actorUserId: principal.userId, actorName: principal.name, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId, ip: ctx.ip });
+    await writeAudit(trx, {
+      at,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: 'auth.logout',
+      targetType: 'session',
+      targetId: principal.sessionId,
+      ip: ctx.ip,
+    });
   });
   principalCacheOf(deps).delete(hashCredential(token));
 }
@@ -88,7 +121,10 @@ export function toDataScopeView(scope: DataScopeFilter): DataScope {
   return { all: scope.all, unitIds: scope.territorial.map((t) => t.id), departmentIds: scope.departmentUnitIds, ownSubmissions: scope.ownUserId !== null };
 }
 
-export async function getMe(deps: AppDeps, principal: Principal): Promise<{ user: User; roles: User['roles']; memberships: User['memberships']; dataScope: DataScope }> {
+export async function getMe(
+  deps: AppDeps,
+  principal: Principal,
+): Promise<{ user: User; roles: User['roles']; memberships: User['memberships']; dataScope: DataScope }> {
   if (principal.kind !== 'user' || !principal.userId) throw new AppError('FORBIDDEN', 'GET /me is for signed-in users');
   const user = await findUserById(deps.db, principal.userId);
   if (!user) throw new AppError('UNAUTHENTICATED', 'The account no longer exists');

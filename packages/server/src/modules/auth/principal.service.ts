@@ -79,13 +79,14 @@ export function rolesOf(memberships: Array<{ role: string }>): Role[] {
   return [...new Set(memberships.map((m) => m.role as Role))];
 }
 
-function toPrincipalMembership(
-  deps: AppDeps,
-  m: Pick<MembershipRow, 'org_unit_id' | 'unit_kind' | 'unit_name' | 'unit_path' | 'role'>,
-): PrincipalMembership {
+function toPrincipalMembership(deps: AppDeps, m: Pick<MembershipRow, 'org_unit_id' | 'unit_kind' | 'unit_name' | 'unit_path' | 'role'>): PrincipalMembership {
   const kind = m.unit_kind as OrgUnitKind;
   const out: PrincipalMembership = { orgUnitId: m.org_unit_id, orgUnitKind: kind, orgUnitName: m.unit_name, orgUnitPath: m.unit_path, role: m.role as Role };
-  if (kind === 'department') out.stationIds = deps.territory.children(m.org_unit_id).filter((c) => c.kind === 'station').map((c) => c.id);
+  if (kind === 'department')
+    out.stationIds = deps.territory
+      .children(m.org_unit_id)
+      .filter((c) => c.kind === 'station')
+      .map((c) => c.id);
   return out;
 }
 

@@ -30,10 +30,28 @@ export const SOMEONE_ELSE = 'user-other';
 
 export function unitPaths(ids: Record<UnitKey, string>): Record<UnitKey, string> {
   const p = (...keys: UnitKey[]) => `/${keys.map((k) => ids[k]).join('/')}/`;
-  return { C: p('C'), TA: p('C', 'TA'), VA: p('C', 'TA', 'VA'), GA: p('C', 'TA', 'VA', 'GA'), TB: p('C', 'TB'), VB: p('C', 'TB', 'VB'), GB: p('C', 'TB', 'VB', 'GB'), D: p('C', 'D'), S: p('C', 'D', 'S'), D2: p('C', 'D2') };
+  return {
+    C: p('C'),
+    TA: p('C', 'TA'),
+    VA: p('C', 'TA', 'VA'),
+    GA: p('C', 'TA', 'VA', 'GA'),
+    TB: p('C', 'TB'),
+    VB: p('C', 'TB', 'VB'),
+    GB: p('C', 'TB', 'VB', 'GB'),
+    D: p('C', 'D'),
+    S: p('C', 'D', 'S'),
+    D2: p('C', 'D2'),
+  };
 }
 
-const KIND_OF_LEVEL: Record<Level, OrgUnitKind> = { county: 'county', township: 'township', village: 'village', grid: 'grid', department: 'department', station: 'station' };
+const KIND_OF_LEVEL: Record<Level, OrgUnitKind> = {
+  county: 'county',
+  township: 'township',
+  village: 'village',
+  grid: 'grid',
+  department: 'department',
+  station: 'station',
+};
 
 function membership(ids: Record<UnitKey, string>, level: Level, role: Role) {
   const key = UNIT_OF_LEVEL[level];

@@ -77,7 +77,8 @@ describe.each(TEST_DIALECTS)('whereEventInScope on %s agrees with the truth tabl
           overdue: 0,
         })
         .execute();
-      for (const unit of facts.unitIds) await h.db.insertInto('event_units').values({ event_id: id, org_unit_id: unit, role: 'lead', created_at: FIXTURE_NOW }).execute();
+      for (const unit of facts.unitIds)
+        await h.db.insertInto('event_units').values({ event_id: id, org_unit_id: unit, role: 'lead', created_at: FIXTURE_NOW }).execute();
     }
   });
   afterAll(async () => h?.close());

@@ -23,7 +23,13 @@ describe('event visibility: every role × membership level × event', () => {
   it(`covers ${rows.length} combinations`, () => {
     expect(rows.length).toBe(9 * 6 * 24);
     const wrong = rows
-      .map(({ role, level, e }) => ({ role, level, ...e, expected: expectedForUser(role, level, e), actual: canSeeEvent(dataScopeOf(userPrincipal(IDS, role, level)), eventFacts(IDS, e)) }))
+      .map(({ role, level, e }) => ({
+        role,
+        level,
+        ...e,
+        expected: expectedForUser(role, level, e),
+        actual: canSeeEvent(dataScopeOf(userPrincipal(IDS, role, level)), eventFacts(IDS, e)),
+      }))
       .filter((r) => r.expected !== r.actual);
     expect(wrong).toEqual([]);
   });
@@ -47,7 +53,13 @@ describe('API key visibility: scopes × key unit × event', () => {
   const rows = API_KEY_SCOPE_SETS.flatMap((scopes) => API_KEY_LEVELS.flatMap((level) => EVENT_CASES.map((e) => ({ scopes, level, e }))));
   it(`covers ${rows.length} combinations`, () => {
     const wrong = rows
-      .map(({ scopes, level, e }) => ({ scopes, level, ...e, expected: expectedForApiKey(scopes, level, e), actual: canSeeEvent(dataScopeOf(apiKeyPrincipal(IDS, scopes, level)), eventFacts(IDS, e)) }))
+      .map(({ scopes, level, e }) => ({
+        scopes,
+        level,
+        ...e,
+        expected: expectedForApiKey(scopes, level, e),
+        actual: canSeeEvent(dataScopeOf(apiKeyPrincipal(IDS, scopes, level)), eventFacts(IDS, e)),
+      }))
       .filter((r) => r.expected !== r.actual);
     expect(wrong).toEqual([]);
   });

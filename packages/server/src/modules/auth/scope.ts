@@ -83,9 +83,7 @@ function addUnit(scope: DataScopeFilter, m: Principal['memberships'][number]): v
 function normalise(scope: DataScopeFilter): DataScopeFilter {
   if (scope.all) return { all: true, territorial: [], departmentUnitIds: [], ownUserId: scope.ownUserId };
   const paths = scope.territorial.map((t) => t.path);
-  scope.territorial = scope.territorial.filter(
-    (t, i) => paths.indexOf(t.path) === i && !paths.some((p) => p !== t.path && t.path.startsWith(p)),
-  );
+  scope.territorial = scope.territorial.filter((t, i) => paths.indexOf(t.path) === i && !paths.some((p) => p !== t.path && t.path.startsWith(p)));
   scope.departmentUnitIds = [...new Set(scope.departmentUnitIds)];
   return scope;
 }
@@ -106,9 +104,7 @@ export function canSeeEvent(scope: DataScopeFilter, event: EventScopeFacts): boo
  */
 export function canSeeUser(scope: DataScopeFilter, userUnitPaths: string[]): boolean {
   if (scope.all) return true;
-  return userUnitPaths.some(
-    (path) => scope.territorial.some((t) => path.startsWith(t.path)) || scope.departmentUnitIds.some((id) => path.includes(`/${id}/`)),
-  );
+  return userUnitPaths.some((path) => scope.territorial.some((t) => path.startsWith(t.path)) || scope.departmentUnitIds.some((id) => path.includes(`/${id}/`)));
 }
 
 /** True when the scope covers a unit (by its path): used to check writes such as "dispatch to this unit". */

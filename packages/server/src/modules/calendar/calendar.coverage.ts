@@ -14,7 +14,12 @@ const DAY_MS = 86_400_000;
  * without holidays counts every weekday as a working day (New Year's Day, Spring Festival…),
  * so working-time limits run on through them.
  */
-export function missingHolidayYears(now: Date, tzOffsetMinutes: number, yearsWithHolidays: ReadonlySet<number>, leadDays = HOLIDAY_WARNING_LEAD_DAYS): number[] {
+export function missingHolidayYears(
+  now: Date,
+  tzOffsetMinutes: number,
+  yearsWithHolidays: ReadonlySet<number>,
+  leadDays = HOLIDAY_WARNING_LEAD_DAYS,
+): number[] {
   const offsetMs = tzOffsetMinutes * 60_000;
   const year = new Date(now.getTime() + offsetMs).getUTCFullYear();
   const out: number[] = [];
@@ -48,9 +53,7 @@ export interface CalendarHealth {
  */
 export async function defaultCalendarHealth(db: Db, now: Date): Promise<CalendarHealth> {
   const row = await findDefaultCalendarRow(db);
-  const missing = row
-    ? await calendarMissingHolidayYears(db, row, now)
-    : missingHolidayYears(now, CHINA_TZ_OFFSET_MINUTES, new Set(chinaCalendarYears()));
+  const missing = row ? await calendarMissingHolidayYears(db, row, now) : missingHolidayYears(now, CHINA_TZ_OFFSET_MINUTES, new Set(chinaCalendarYears()));
   if (!missing.length) return { ok: true, missingHolidayYears: [] };
   return {
     ok: false,

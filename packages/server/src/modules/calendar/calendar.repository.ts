@@ -32,13 +32,20 @@ export async function findCalendarDay(db: Executor, calendarId: string, date: st
 
 /** Inserts unless it would be a second default; true when inserted. */
 export async function insertCalendarUnlessConflict(db: Executor, row: CalendarsTable): Promise<boolean> {
-  const res = await db.insertInto('calendars').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const res = await db
+    .insertInto('calendars')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function insertCalendarDays(db: Executor, days: CalendarDaysTable[]): Promise<void> {
   for (let i = 0; i < days.length; i += DAYS_PER_INSERT) {
-    await db.insertInto('calendar_days').values(days.slice(i, i + DAYS_PER_INSERT)).execute();
+    await db
+      .insertInto('calendar_days')
+      .values(days.slice(i, i + DAYS_PER_INSERT))
+      .execute();
   }
 }
 

@@ -44,7 +44,10 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
       expect.objectContaining({
         id,
         tzOffsetMinutes: 480,
-        workingPeriods: [{ start: '08:30', end: '12:00' }, { start: '13:30', end: '17:30' }],
+        workingPeriods: [
+          { start: '08:30', end: '12:00' },
+          { start: '13:30', end: '17:30' },
+        ],
         weeklyWorkingDays: [1, 2, 3, 4, 5],
         workingMinutesPerDay: 450,
         isDefault: true,
@@ -142,7 +145,12 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
     expect(again.statusCode).toBe(404);
     expect((await t.as('gwA1a')('GET', deadlineUrl(id, start, 60))).json().dueAt).toBe('2026-12-31T01:00:00.000Z');
 
-    const audit = await t.deps.db.selectFrom('audit_log').select(['action', 'target_id', 'details', 'actor_name']).where('action', 'like', 'calendar.%').orderBy('id').execute();
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'target_id', 'details', 'actor_name'])
+      .where('action', 'like', 'calendar.%')
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['calendar.day_set', 'calendar.day_set', 'calendar.day_set', 'calendar.day_remove', 'calendar.day_remove']);
     expect(audit.every((a) => a.target_id === id)).toBe(true);
     expect(JSON.parse(audit[2]!.details!)).toMatchObject({ date: '2026-12-31', kind: 'workday', previous: { kind: 'holiday', note: '县庆' } });
@@ -160,13 +168,12 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('CALENDAR_INVALID');
-    expect(res.json().error.details.map((p: { path: string }) => p.path).sort()).toEqual([
-      'weeklyWorkingDays',
-      'workingPeriods.1',
-      'workingPeriods.2',
-      'workingPeriods.3.end',
-      'workingPeriods.3.start',
-    ]);
+    expect(
+      res
+        .json()
+        .error.details.map((p: { path: string }) => p.path)
+        .sort(),
+    ).toEqual(['weeklyWorkingDays', 'workingPeriods.1', 'workingPeriods.2', 'workingPeriods.3.end', 'workingPeriods.3.start']);
     expect((await t.as('admin')('PUT', `/api/v1/calendars/${id}`, { weeklyWorkingDays: [1, 9] })).statusCode).toBe(422);
     expect((await t.as('admin')('PUT', `/api/v1/calendars/${id}`, { workingPeriods: [{ start: '08:00', end: '12:00', extra: 1 }] })).statusCode).toBe(400);
     // Nothing was changed.
@@ -175,11 +182,21 @@ describe.each(TEST_DIALECTS)('working calendars on %s', (dialect) => {
 
   it('applies new working periods and weekdays to the arithmetic at once', async () => {
     const res = await t.as('admin')('PUT', `/api/v1/calendars/${id}`, {
-      workingPeriods: [{ start: '14:00', end: '18:00' }, { start: '09:00', end: '12:00' }],
+      workingPeriods: [
+        { start: '14:00', end: '18:00' },
+        { start: '09:00', end: '12:00' },
+      ],
       weeklyWorkingDays: [6, 1, 2, 3, 4, 5],
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ workingPeriods: [{ start: '09:00', end: '12:00' }, { start: '14:00', end: '18:00' }], weeklyWorkingDays: [1, 2, 3, 4, 5, 6], workingMinutesPerDay: 420 });
+    expect(res.json()).toMatchObject({
+      workingPeriods: [
+        { start: '09:00', end: '12:00' },
+        { start: '14:00', end: '18:00' },
+      ],
+      weeklyWorkingDays: [1, 2, 3, 4, 5, 6],
+      workingMinutesPerDay: 420,
+    });
     // Friday 27 November 17:00 + 120 → 60 on Friday, 60 on the now-working Saturday.
     expect((await t.as('gwA1a')('GET', deadlineUrl(id, '2026-11-27T17:00:00+08:00', 120))).json().dueAt).toBe('2026-11-28T02:00:00.000Z');
     const audit = await t.deps.db.selectFrom('audit_log').select('details').where('action', '=', 'calendar.update').executeTakeFirstOrThrow();

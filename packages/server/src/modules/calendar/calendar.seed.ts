@@ -1,9 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import {
-  CHINA_TZ_OFFSET_MINUTES,
-  DEFAULT_WEEKLY_WORKING_DAYS,
-  DEFAULT_WORKING_PERIODS,
-} from '../../engine/time/calendar.ts';
+import { CHINA_TZ_OFFSET_MINUTES, DEFAULT_WEEKLY_WORKING_DAYS, DEFAULT_WORKING_PERIODS } from '../../engine/time/calendar.ts';
 import { chinaCalendarYears, seedChinaCalendar } from '../../engine/time/china-calendar.ts';
 import type { Bus } from '../../lib/bus.ts';
 import { defaultIds, type Ids } from '../../lib/ids.ts';
@@ -38,7 +34,11 @@ export async function addNewChinaYears(target: SeedTarget, calendarId: string): 
   const rows = seed.days.map((d) => ({ calendar_id: calendarId, date: d.date, kind: d.kind, note: d.note }));
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 200) {
-      await trx.insertInto('calendar_days').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['calendar_id', 'date']).doNothing()).execute();
+      await trx
+        .insertInto('calendar_days')
+        .values(rows.slice(i, i + 200))
+        .onConflict((oc) => oc.columns(['calendar_id', 'date']).doNothing())
+        .execute();
     }
   });
   invalidateCalendarCache(target);
@@ -74,7 +74,11 @@ export async function ensureDefaultCalendar(target: SeedTarget, now: Date, ids: 
       created_at: at,
       updated_at: at,
     });
-    if (isNew) await insertCalendarDays(trx, seedChinaCalendar().days.map((d) => ({ calendar_id: id, date: d.date, kind: d.kind, note: d.note })));
+    if (isNew)
+      await insertCalendarDays(
+        trx,
+        seedChinaCalendar().days.map((d) => ({ calendar_id: id, date: d.date, kind: d.kind, note: d.note })),
+      );
     return isNew;
   });
   if (inserted) invalidateCalendarCache(target);

@@ -49,7 +49,9 @@ export async function listCalendars(deps: CalendarDeps): Promise<{ items: Calend
   await seeded(deps);
   const now = deps.clock.now();
   const rows = await findCalendars(deps.db);
-  return { items: await Promise.all(rows.map(async (row) => ({ ...presentCalendar(row), missingHolidayYears: await calendarMissingHolidayYears(deps.db, row, now) }))) };
+  return {
+    items: await Promise.all(rows.map(async (row) => ({ ...presentCalendar(row), missingHolidayYears: await calendarMissingHolidayYears(deps.db, row, now) }))),
+  };
 }
 
 export type DayRange = CalendarDaysQuery;
@@ -64,7 +66,9 @@ export async function getCalendar(deps: CalendarDeps, id: string, range: DayRang
   const to = range.to ?? `${localYear + 1}-12-31`;
   if (to < from) throw new AppError('VALIDATION_FAILED', '`to` must not be before `from`', [{ path: 'to', message: 'must not be before from' }]);
   if (dateToDayIndex(to) - dateToDayIndex(from) > MAX_DAY_SPAN) {
-    throw new AppError('VALIDATION_FAILED', `List at most ${MAX_DAY_SPAN} days at a time`, [{ path: 'to', message: `at most ${MAX_DAY_SPAN} days after from` }]);
+    throw new AppError('VALIDATION_FAILED', `List at most ${MAX_DAY_SPAN} days at a time`, [
+      { path: 'to', message: `at most ${MAX_DAY_SPAN} days after from` },
+    ]);
   }
   const days = await findCalendarDays(deps.db, id, from, to);
   const missingHolidayYears = await calendarMissingHolidayYears(deps.db, row, deps.clock.now());
@@ -106,7 +110,12 @@ export async function updateCalendar(deps: CalendarDeps, principal: Principal, i
       targetType: 'calendar',
       targetId: id,
       details: {
-        before: { name: before.name, tzOffsetMinutes: before.tzOffsetMinutes, workingPeriods: before.workingPeriods, weeklyWorkingDays: before.weeklyWorkingDays },
+        before: {
+          name: before.name,
+          tzOffsetMinutes: before.tzOffsetMinutes,
+          workingPeriods: before.workingPeriods,
+          weeklyWorkingDays: before.weeklyWorkingDays,
+        },
         after: { name: patch.name, tzOffsetMinutes: spec.tzOffsetMinutes, workingPeriods, weeklyWorkingDays },
       },
     });
@@ -173,7 +182,6 @@ export async function removeCalendarDay(deps: CalendarDeps, principal: Principal
   });
   invalidateCalendarCache(deps);
 }
-
 
 /** The due and warning instants of a limit on this calendar, to check the arithmetic. */
 export async function checkDeadline(deps: CalendarDeps, id: string, q: DeadlineQuery): Promise<DeadlineView> {

@@ -60,7 +60,13 @@ export async function hasActiveSubcategoriesCached(source: CategorySource, code:
   const cache = source.caches.categories;
   let hit = cache.parents;
   if (!hit || now - hit.at >= CATEGORY_TTL_MS) {
-    const rows = await source.db.selectFrom('categories').select('parent_code').distinct().where('is_active', '=', 1).where('parent_code', 'is not', null).execute();
+    const rows = await source.db
+      .selectFrom('categories')
+      .select('parent_code')
+      .distinct()
+      .where('is_active', '=', 1)
+      .where('parent_code', 'is not', null)
+      .execute();
     hit = { at: now, parents: new Set(rows.map((r) => r.parent_code!)) };
     cache.parents = hit;
   }
@@ -81,7 +87,10 @@ export function updateCategoryRow(db: Q, code: string, row: Omit<CategoriesTable
 }
 
 export async function maxCategorySortOrder(db: Q): Promise<number> {
-  const r = await db.selectFrom('categories').select((eb) => eb.fn.max('sort_order').as('m')).executeTakeFirst();
+  const r = await db
+    .selectFrom('categories')
+    .select((eb) => eb.fn.max('sort_order').as('m'))
+    .executeTakeFirst();
   return Number(r?.m ?? 0);
 }
 

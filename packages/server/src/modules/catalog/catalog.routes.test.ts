@@ -15,7 +15,10 @@ describe.each(TEST_DIALECTS)('catalog on %s', (dialect) => {
       table === 'categories'
         ? t.deps.db.selectFrom('categories').select((eb) => eb.fn.countAll().as('n'))
         : // Sign-ins are audited too; only catalogue changes count here.
-          t.deps.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', 'like', 'category.%');
+          t.deps.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('action', 'like', 'category.%');
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
 
@@ -91,7 +94,11 @@ describe.each(TEST_DIALECTS)('catalog on %s', (dialect) => {
     expect(items.find((c) => c.code === '0601')).toMatchObject({ nameZh: '违规停车', processKey: 'parking', parentCode: '06', timeLimitMinutes: 30 });
     // …while the seed's new minor categories land under the fixture's major one.
     expect(items.find((c) => c.code === '0602')).toMatchObject({ nameZh: '占道经营', processKey: 'ai-alarm', parentCode: '06' });
-    expect(items.find((c) => c.code === '0701')).toMatchObject({ leadRule: { level: 'grid' }, coHandlingRules: [{ department: 'civil_affairs' }], timeLimitKind: 'natural' });
+    expect(items.find((c) => c.code === '0701')).toMatchObject({
+      leadRule: { level: 'grid' },
+      coHandlingRules: [{ department: 'civil_affairs' }],
+      timeLimitKind: 'natural',
+    });
     expect(items.length).toBeGreaterThanOrEqual(40);
     expect(items.length).toBeLessThanOrEqual(70);
   });

@@ -16,7 +16,12 @@ export function registerCatalogRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/categories',
     {
-      schema: { tags: ['catalog'], summary: 'List categories (major and minor, with parentCode)', querystring: ListQuery, response: { 200: z.object({ items: z.array(Category) }) } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'List categories (major and minor, with parentCode)',
+        querystring: ListQuery,
+        response: { 200: z.object({ items: z.array(Category) }) },
+      },
       preHandler: authenticate({ apiKeyScopes: ['events:read'] }),
     },
     async (req) => ({

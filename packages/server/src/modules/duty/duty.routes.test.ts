@@ -31,7 +31,10 @@ describe.each(TEST_DIALECTS)('duty rosters on %s', (dialect) => {
     const list = await t.as('handlerVA1')('GET', `/api/v1/duty-rosters?orgUnitId=${t.fixture.units.vA1}`);
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((i: { startsAt: string }) => i.startsAt)).toEqual([at(1), at(9)]);
-    const later = await t.as('admin')('GET', `/api/v1/duty-rosters?orgUnitId=${t.fixture.units.vA1}&from=${encodeURIComponent(at(10))}&to=${encodeURIComponent(at(11))}`);
+    const later = await t.as('admin')(
+      'GET',
+      `/api/v1/duty-rosters?orgUnitId=${t.fixture.units.vA1}&from=${encodeURIComponent(at(10))}&to=${encodeURIComponent(at(11))}`,
+    );
     expect(later.json().items.map((i: { startsAt: string }) => i.startsAt)).toEqual([at(9)]);
   });
 

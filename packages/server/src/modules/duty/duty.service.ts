@@ -34,14 +34,19 @@ function unitOrThrow(deps: DutyDeps, orgUnitId: string): UnitInfo {
 }
 
 /** Entries of one unit overlapping [from, to) — by default from a day ago to a week ahead. */
-export async function listRosterEntries(deps: DutyDeps, principal: Principal, q: RosterQuery): Promise<{ items: DutyRosterEntryView[]; from: string; to: string }> {
+export async function listRosterEntries(
+  deps: DutyDeps,
+  principal: Principal,
+  q: RosterQuery,
+): Promise<{ items: DutyRosterEntryView[]; from: string; to: string }> {
   const unit = unitOrThrow(deps, q.orgUnitId);
   if (!canViewRoster(principal, unit.path)) throw new AppError('OUT_OF_SCOPE', 'This unit is outside your units', { orgUnitId: q.orgUnitId });
   const now = deps.clock.now().getTime();
   const fromMs = q.from ? Date.parse(q.from) : now - DAY_MS;
   const toMs = q.to ? Date.parse(q.to) : now + 7 * DAY_MS;
   if (toMs <= fromMs) throw new AppError('VALIDATION_FAILED', '`to` must be after `from`', [{ path: 'to', message: 'must be after from' }]);
-  if (toMs - fromMs > MAX_LIST_SPAN_MS) throw new AppError('VALIDATION_FAILED', 'List at most 92 days at a time', [{ path: 'to', message: 'at most 92 days after from' }]);
+  if (toMs - fromMs > MAX_LIST_SPAN_MS)
+    throw new AppError('VALIDATION_FAILED', 'List at most 92 days at a time', [{ path: 'to', message: 'at most 92 days after from' }]);
   const from = new Date(fromMs).toISOString();
   const to = new Date(toMs).toISOString();
   const rows = await findRosterEntries(deps.db, unit.id, from, to);
@@ -56,7 +61,8 @@ export async function createRosterEntry(deps: DutyDeps, principal: Principal, in
   const startsMs = Date.parse(input.startsAt);
   const endsMs = Date.parse(input.endsAt);
   if (endsMs <= startsMs) throw new AppError('SEMANTIC_ERROR', 'endsAt must be after startsAt', { startsAt: input.startsAt, endsAt: input.endsAt });
-  if (endsMs - startsMs > MAX_ENTRY_MS) throw new AppError('SEMANTIC_ERROR', 'A roster entry spans at most 31 days', { startsAt: input.startsAt, endsAt: input.endsAt });
+  if (endsMs - startsMs > MAX_ENTRY_MS)
+    throw new AppError('SEMANTIC_ERROR', 'A roster entry spans at most 31 days', { startsAt: input.startsAt, endsAt: input.endsAt });
   const startsAt = new Date(startsMs).toISOString();
   const endsAt = new Date(endsMs).toISOString();
   const now = deps.clock.now().toISOString();
@@ -75,7 +81,16 @@ export async function createRosterEntry(deps: DutyDeps, principal: Principal, in
         overlapping: overlapping.map((o) => ({ id: o.id, startsAt: o.starts_at, endsAt: o.ends_at })),
       });
     }
-    const row = { id, org_unit_id: unit.id, user_id: user.id, starts_at: startsAt, ends_at: endsAt, note: input.note ?? null, created_by: principal.userId, created_at: now };
+    const row = {
+      id,
+      org_unit_id: unit.id,
+      user_id: user.id,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      note: input.note ?? null,
+      created_by: principal.userId,
+      created_at: now,
+    };
     await insertRosterEntry(trx, row);
     await writeAudit(trx, {
       at: now,

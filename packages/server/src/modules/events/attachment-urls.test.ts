@@ -35,7 +35,11 @@ describe.each(TEST_DIALECTS)('attachment URLs on %s', (dialect) => {
   });
 
   it('refuses a bad URL among other mistakes as a plain validation failure', async () => {
-    const res = await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { title: '', attachments: [{ url: 'HTTP://attacker.example/x.jpg', kind: 'photo' }] }));
+    const res = await t.as('gwA1a')(
+      'POST',
+      '/api/v1/events',
+      eventBody(t, { title: '', attachments: [{ url: 'HTTP://attacker.example/x.jpg', kind: 'photo' }] }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('VALIDATION_FAILED');
     expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['body.title', 'body.attachments.0.url']));
@@ -49,7 +53,11 @@ describe.each(TEST_DIALECTS)('attachment URLs on %s', (dialect) => {
   });
 
   it('stores, presents and redirects to an https: URL in its parsed form only', async () => {
-    const res = await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { category: '0101', attachments: [{ url: 'HTTPS://CDN.Example.com/snap 1.jpg', kind: 'photo' }] }));
+    const res = await t.as('gwA1a')(
+      'POST',
+      '/api/v1/events',
+      eventBody(t, { category: '0101', attachments: [{ url: 'HTTPS://CDN.Example.com/snap 1.jpg', kind: 'photo' }] }),
+    );
     expect(res.statusCode).toBe(201);
     const [a] = res.json().attachments;
     expect(a.url).toBe('https://cdn.example.com/snap%201.jpg');
@@ -68,7 +76,19 @@ describe.each(TEST_DIALECTS)('attachment URLs on %s', (dialect) => {
       ids.push(id);
       await t.deps.db
         .insertInto('attachments')
-        .values({ id, event_id: eventId, kind: 'photo', mime: null, size_bytes: null, sha256: null, storage_path: null, url, original_name: null, uploaded_by: null, created_at: t.clock.now().toISOString() })
+        .values({
+          id,
+          event_id: eventId,
+          kind: 'photo',
+          mime: null,
+          size_bytes: null,
+          sha256: null,
+          storage_path: null,
+          url,
+          original_name: null,
+          uploaded_by: null,
+          created_at: t.clock.now().toISOString(),
+        })
         .execute();
     }
     for (const id of ids) {

@@ -14,7 +14,11 @@ function multipart(fields: Record<string, string>, file?: { name: string; bytes:
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+    );
     parts.push(file.bytes, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -68,7 +72,12 @@ describe.each(TEST_DIALECTS)('attachments on %s', (dialect) => {
     const created = await t.as('gwA1a')(
       'POST',
       '/api/v1/events',
-      eventBody(t, { attachments: [{ dataId: up.dataId, kind: 'photo' }, { url: 'https://cdn.example.com/snap/1.jpg', kind: 'photo' }] }),
+      eventBody(t, {
+        attachments: [
+          { dataId: up.dataId, kind: 'photo' },
+          { url: 'https://cdn.example.com/snap/1.jpg', kind: 'photo' },
+        ],
+      }),
     );
     expect(created.statusCode).toBe(201);
     const e = created.json();
@@ -115,7 +124,11 @@ describe.each(TEST_DIALECTS)('attachments on %s', (dialect) => {
     const p = { lng: 122.15, lat: 30.05 };
     const first = (await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { category: '0101', location: p }))).json();
     const up = (await upload('duty', { kind: 'photo' }, { name: 'again.png', bytes: PNG })).json();
-    const merged = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', location: p, attachments: [{ dataId: up.dataId, kind: 'photo' }] }));
+    const merged = await t.as('duty')(
+      'POST',
+      '/api/v1/events',
+      eventBody(t, { category: '0101', location: p, attachments: [{ dataId: up.dataId, kind: 'photo' }] }),
+    );
     expect(merged.statusCode).toBe(200);
     expect(merged.json()).toMatchObject({ id: first.id, merged: true });
     expect(merged.json().attachments.map((a: { id: string }) => a.id)).toEqual([up.dataId]);

@@ -34,11 +34,15 @@ export async function storeUpload(
   upload: { kind: string | undefined; bytes: Buffer; filename?: string },
 ): Promise<StoredUpload> {
   const kind = AttachmentKind.safeParse(upload.kind ?? 'photo');
-  if (!kind.success) throw new AppError('VALIDATION_FAILED', `kind must be one of ${AttachmentKind.options.join(', ')}`, [{ path: 'body.kind', message: 'invalid' }]);
+  if (!kind.success)
+    throw new AppError('VALIDATION_FAILED', `kind must be one of ${AttachmentKind.options.join(', ')}`, [{ path: 'body.kind', message: 'invalid' }]);
   if (upload.bytes.length === 0) throw new AppError('INVALID_ATTACHMENT', 'The file is empty');
   const mime = detectAttachmentMime(kind.data, upload.bytes);
   if (!mime) {
-    throw new AppError('INVALID_ATTACHMENT', kind.data === 'photo' ? 'The file is not a JPEG, PNG, WebP or GIF image' : `The file is not a supported ${kind.data} format`);
+    throw new AppError(
+      'INVALID_ATTACHMENT',
+      kind.data === 'photo' ? 'The file is not a JPEG, PNG, WebP or GIF image' : `The file is not a supported ${kind.data} format`,
+    );
   }
   const now = deps.clock.now();
   const id = deps.ids.id();
@@ -65,8 +69,7 @@ export async function storeUpload(
 }
 
 export type AttachmentContent =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'file'; mime: string; size: number | null; stream: Readable; filename: string | null };
+  { kind: 'redirect'; url: string } | { kind: 'file'; mime: string; size: number | null; stream: Readable; filename: string | null };
 
 /** An attachment's content for a caller who can see its event (or uploaded it, before linking). */
 export async function openAttachment(deps: Pick<AppDeps, 'db' | 'config'>, principal: Principal, id: string): Promise<AttachmentContent> {

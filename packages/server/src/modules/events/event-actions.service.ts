@@ -18,7 +18,8 @@ import { enqueueNotifications } from '../notify/outbox.ts';
 import { pushNotifications } from '../stream/stream.publish.ts';
 import type { NotificationRequest } from '../notify/notify.types.ts';
 
-type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'caches' | 'stream' | 'bus' | 'engineHost'> & Partial<Pick<AppDeps, 'config'>>;
+type ActionDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'caches' | 'stream' | 'bus' | 'engineHost'> &
+  Partial<Pick<AppDeps, 'config'>>;
 
 interface ActionStep {
   /** Throws FORBIDDEN / INVALID_STATE when the action is not allowed now. */
@@ -42,7 +43,13 @@ async function runAction(deps: ActionDeps, principal: Principal, eventId: string
     if (!row || !canActorSee(principal, row, await listEventUnits(trx, [eventId]))) throw new AppError('EVENT_NOT_FOUND', 'Event not found');
     step.check(row);
     await step.apply(trx, row, nowIso);
-    await appendTimeline(trx, deps.ids, { eventId, at: nowIso, actor: principal, orgUnitId: principal.memberships[0]?.orgUnitId ?? null, ...step.timeline(row) });
+    await appendTimeline(trx, deps.ids, {
+      eventId,
+      at: nowIso,
+      actor: principal,
+      orgUnitId: principal.memberships[0]?.orgUnitId ?? null,
+      ...step.timeline(row),
+    });
     if (step.follow) after.push(...(await step.follow(trx, row, cal)));
   });
   for (const f of after) f();
@@ -111,7 +118,8 @@ export function rateEvent(deps: ActionDeps, principal: Principal, eventId: strin
 export function reopenEvent(deps: ActionDeps, principal: Principal, eventId: string, note?: string): Promise<EventView> {
   return runAction(deps, principal, eventId, {
     check: (row) => {
-      if (!hasAnyRole(principal, REOPENING_ROLES) && !isReporter(principal, row)) throw new AppError('FORBIDDEN', 'Only the reporter or the command centre may reopen an event');
+      if (!hasAnyRole(principal, REOPENING_ROLES) && !isReporter(principal, row))
+        throw new AppError('FORBIDDEN', 'Only the reporter or the command centre may reopen an event');
       if (row.status !== 'closed') throw new AppError('INVALID_STATE', `Only a closed event can be reopened (it is ${row.status})`);
     },
     apply: async (trx, row, now) => {
@@ -128,12 +136,24 @@ export function reopenEvent(deps: ActionDeps, principal: Principal, eventId: str
   });
 }
 
-async function signal(trx: Transaction<Database>, deps: ActionDeps, row: EventsTable, name: string, principal: Principal, cal: Calendar): Promise<Array<() => void>> {
+async function signal(
+  trx: Transaction<Database>,
+  deps: ActionDeps,
+  row: EventsTable,
+  name: string,
+  principal: Principal,
+  cal: Calendar,
+): Promise<Array<() => void>> {
   return (await deliverSignal(trx, deps, { eventId: row.id, name, actor: principal, cal })).afterCommit;
 }
 
 async function isHandlingNow(trx: Transaction<Database>, principal: Principal, eventId: string): Promise<boolean> {
-  const open = await trx.selectFrom('tasks').select(['unit_id', 'role', 'user_id']).where('event_id', '=', eventId).where('status', 'in', ['open', 'claimed']).execute();
+  const open = await trx
+    .selectFrom('tasks')
+    .select(['unit_id', 'role', 'user_id'])
+    .where('event_id', '=', eventId)
+    .where('status', 'in', ['open', 'claimed'])
+    .execute();
   return open.some((t) => (t.user_id ? t.user_id === principal.userId : principal.memberships.some((m) => m.orgUnitId === t.unit_id && m.role === t.role)));
 }
 
@@ -141,16 +161,37 @@ async function isHandlingNow(trx: Transaction<Database>, principal: Principal, e
  * 催办 / 督办 reach people: the handlers of the event's open tasks (in-app and SMS), and for
  * supervision also the county's leaders. Counted on the event by the action itself.
  */
-async function tellAboutEvent(trx: Transaction<Database>, deps: ActionDeps, row: EventsTable, kind: 'event.urged' | 'event.supervised', note: string | undefined, o: { leaders: boolean }): Promise<Array<() => void>> {
-  const tasks = await trx.selectFrom('tasks').select(['id', 'unit_id', 'role', 'user_id']).where('event_id', '=', row.id).where('status', 'in', ['open', 'claimed', 'shelved']).execute();
+async function tellAboutEvent(
+  trx: Transaction<Database>,
+  deps: ActionDeps,
+  row: EventsTable,
+  kind: 'event.urged' | 'event.supervised',
+  note: string | undefined,
+  o: { leaders: boolean },
+): Promise<Array<() => void>> {
+  const tasks = await trx
+    .selectFrom('tasks')
+    .select(['id', 'unit_id', 'role', 'user_id'])
+    .where('event_id', '=', row.id)
+    .where('status', 'in', ['open', 'claimed', 'shelved'])
+    .execute();
   const people = new Map<string, string | null>();
   for (const t of tasks) for (const h of await taskHandlers(trx, deps.engineHost, t)) people.set(h.userId, h.phone);
-  if (o.leaders && row.county_id) for (const l of await unitMembers(trx, deps.engineHost, row.county_id, 'leader', { fresh: true })) people.set(l.userId, l.phone);
-  const category = (await trx.selectFrom('categories').select('name_zh').where('code', '=', row.category_code).executeTakeFirst())?.name_zh ?? row.category_code;
+  if (o.leaders && row.county_id)
+    for (const l of await unitMembers(trx, deps.engineHost, row.county_id, 'leader', { fresh: true })) people.set(l.userId, l.phone);
+  const category =
+    (await trx.selectFrom('categories').select('name_zh').where('code', '=', row.category_code).executeTakeFirst())?.name_zh ?? row.category_code;
   const at = deps.clock.now().getTime();
   const requests: NotificationRequest[] = [];
   for (const [userId, phone] of people) {
-    const common = { kind, recipientUserId: userId, eventId: row.id, link: `/events/${row.id}`, vars: { code: row.code, category, note: note ?? '' }, urgent: false };
+    const common = {
+      kind,
+      recipientUserId: userId,
+      eventId: row.id,
+      link: `/events/${row.id}`,
+      vars: { code: row.code, category, note: note ?? '' },
+      urgent: false,
+    };
     requests.push({ ...common, channel: 'in_app', idempotencyKey: `${kind}:${row.id}:${at}:${userId}:in_app` });
     if (phone) requests.push({ ...common, channel: 'sms', phone, idempotencyKey: `${kind}:${row.id}:${at}:${userId}:sms` });
   }

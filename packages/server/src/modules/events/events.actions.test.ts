@@ -20,7 +20,13 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
   };
   /** The event as it stands now: its creation started a process, which moved the version on. */
   const current = async (id: string) => (await t.as('admin')('GET', `/api/v1/events/${id}`)).json() as { version: number };
-  const timeline = async (id: string) => (await t.as('admin')('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{ seq: number; kind: string; data: Record<string, unknown>; actor: { id: string | null } }>;
+  const timeline = async (id: string) =>
+    (await t.as('admin')('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{
+      seq: number;
+      kind: string;
+      data: Record<string, unknown>;
+      actor: { id: string | null };
+    }>;
   const post = (user: string, id: string, action: string, body?: unknown) => t.as(user)('POST', `/api/v1/events/${id}/${action}`, body ?? {});
 
   it('adds comments to the timeline with their author and bumps the version', async () => {
@@ -37,12 +43,19 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
     const before = (await timeline(e.id)).length;
     const token = await t.login('gwA1a');
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => t.app.inject({ method: 'POST', url: `/api/v1/events/${e.id}/comments`, payload: { text: `c${i}` }, headers: { authorization: token } })),
+      Array.from({ length: 6 }, (_, i) =>
+        t.app.inject({ method: 'POST', url: `/api/v1/events/${e.id}/comments`, payload: { text: `c${i}` }, headers: { authorization: token } }),
+      ),
     );
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     const after = await timeline(e.id);
     expect(after.map((x) => x.seq)).toEqual(Array.from({ length: before + 6 }, (_, i) => i + 1));
-    expect(after.slice(before).map((x) => x.data.text).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(
+      after
+        .slice(before)
+        .map((x) => x.data.text)
+        .sort(),
+    ).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
   });
 
   it('refuses actions on events outside the caller’s scope with 404', async () => {
@@ -111,7 +124,11 @@ describe.each(TEST_DIALECTS)('event actions on %s', (dialect) => {
     // afresh: the event is to be accepted again.
     const entries = await timeline(e.id);
     const at = entries.findIndex((x) => x.kind === 'reopened');
-    expect(entries[at]).toMatchObject({ kind: 'reopened', data: { note: '群众反映问题仍在', previousClosingKind: 'normal' }, actor: { id: t.fixture.users.dispatcherA.id } });
+    expect(entries[at]).toMatchObject({
+      kind: 'reopened',
+      data: { note: '群众反映问题仍在', previousClosingKind: 'normal' },
+      actor: { id: t.fixture.users.dispatcherA.id },
+    });
     const after = entries.slice(at).map((x) => x.kind);
     expect(after[0]).toBe('reopened');
     expect(after).toContain('process.cancelled');

@@ -24,7 +24,11 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
   });
 
   it('routes a water-source alarm to the village with the water bureau and township co-handling, awaiting confirmation', async () => {
-    const res = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0501', title: '水库边洗衣', source: 'video', location: t.fixture.points.gB1a }));
+    const res = await t.as('duty')(
+      'POST',
+      '/api/v1/events',
+      eventBody(t, { category: '0501', title: '水库边洗衣', source: 'video', location: t.fixture.points.gB1a }),
+    );
     expect(res.statusCode).toBe(201);
     const e = res.json();
     expect(e).toMatchObject({ status: 'pending_confirmation', urgency: 'urgent', leadUnitId: t.fixture.units.vB1 });
@@ -42,12 +46,22 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
   });
 
   it('does not ask for confirmation when a person reports the same category', async () => {
-    const res = await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { category: '0501', source: 'patrol', location: t.fixture.points.gA2b, urgency: 'critical' }));
+    const res = await t.as('gwA1a')(
+      'POST',
+      '/api/v1/events',
+      eventBody(t, { category: '0501', source: 'patrol', location: t.fixture.points.gA2b, urgency: 'critical' }),
+    );
     expect(res.json()).toMatchObject({ status: 'reported', urgency: 'critical', leadUnitId: t.fixture.units.vA2 });
   });
 
   it("routes a department rule to the department's station for the event's township when there is one", async () => {
-    const put = await t.as('admin')('PUT', '/api/v1/categories/0180', { nameZh: '占道经营', nameEn: 'Road-occupying business', parentCode: '01', leadRule: { department: 'enforcement' }, coHandlingRules: [{ level: 'grid' }] });
+    const put = await t.as('admin')('PUT', '/api/v1/categories/0180', {
+      nameZh: '占道经营',
+      nameEn: 'Road-occupying business',
+      parentCode: '01',
+      leadRule: { department: 'enforcement' },
+      coHandlingRules: [{ level: 'grid' }],
+    });
     expect(put.statusCode).toBe(201);
     const inA = (await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0180', location: t.fixture.points.gA2a }))).json();
     expect(inA).toMatchObject({ leadUnitId: t.fixture.units.enforcementA, coHandlingUnitIds: [t.fixture.units.gA2a] });
@@ -71,7 +85,11 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
       [4, 'process.started'],
       [5, 'task.created'],
     ]);
-    expect(items[0]).toMatchObject({ actor: { id: t.fixture.users.gwA1a.id, name: '南浦网格员' }, data: { source: 'patrol' }, orgUnit: { id: t.fixture.units.gA1a } });
+    expect(items[0]).toMatchObject({
+      actor: { id: t.fixture.users.gwA1a.id, name: '南浦网格员' },
+      data: { source: 'patrol' },
+      orgUnit: { id: t.fixture.units.gA1a },
+    });
     expect(items[1].data).toMatchObject({ leadUnitId: t.fixture.units.construction, leadUnitName: '县住建局' });
   });
 
@@ -151,7 +169,11 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
       const first = await t.as('gwA1a')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾堆', location: p }));
       expect(first.statusCode).toBe(201);
       t.clock.advance(5 * 60_000);
-      const second = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '又见垃圾', source: 'video', location: near(p, 150) }));
+      const second = await t.as('duty')(
+        'POST',
+        '/api/v1/events',
+        eventBody(t, { category: '0101', title: '又见垃圾', source: 'video', location: near(p, 150) }),
+      );
       expect(second.statusCode).toBe(200);
       expect(second.json()).toMatchObject({ id: first.json().id, merged: true, duplicateCount: 1 });
       const tl = (await t.as('duty')('GET', `/api/v1/events/${first.json().id}/timeline`)).json().items;
@@ -160,11 +182,23 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
 
     it('answers a repeat of a merged report with the same event, without merging it again', async () => {
       const p = { lng: 122.13, lat: 30.03 };
-      const first = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-a', location: p }));
+      const first = await t.as('duty')(
+        'POST',
+        '/api/v1/events',
+        eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-a', location: p }),
+      );
       expect(first.statusCode).toBe(201);
-      const merged = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }));
+      const merged = await t.as('duty')(
+        'POST',
+        '/api/v1/events',
+        eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }),
+      );
       expect(merged.json()).toMatchObject({ id: first.json().id, merged: true, duplicateCount: 1 });
-      const repeat = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }));
+      const repeat = await t.as('duty')(
+        'POST',
+        '/api/v1/events',
+        eventBody(t, { category: '0101', title: '垃圾', source: 'video', externalId: 'cam-7-b', location: near(p, 20) }),
+      );
       expect(repeat.statusCode).toBe(200);
       expect(repeat.json()).toMatchObject({ id: first.json().id, duplicateCount: 1 });
     });
@@ -199,7 +233,12 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
       ['an unknown source', (t) => eventBody(t, { source: 'pigeon' }), 400, 'VALIDATION_FAILED'],
       ['an unknown category', (t) => eventBody(t, { category: '9999' }), 422, 'UNKNOWN_CATEGORY'],
       ['a point outside the county', (t) => eventBody(t, { location: { lng: 121.5, lat: 31.2 } }), 422, 'OUTSIDE_JURISDICTION'],
-      ['an unknown attachment dataId', (t) => eventBody(t, { attachments: [{ dataId: '0190c0de-0000-7000-8000-000000000000', kind: 'photo' }] }), 422, 'INVALID_ATTACHMENT'],
+      [
+        'an unknown attachment dataId',
+        (t) => eventBody(t, { attachments: [{ dataId: '0190c0de-0000-7000-8000-000000000000', kind: 'photo' }] }),
+        422,
+        'INVALID_ATTACHMENT',
+      ],
     ];
     it.each(cases)('%s', async (_name, body, status, code) => {
       const before = await countEventRows(t);
@@ -216,11 +255,28 @@ describe.each(TEST_DIALECTS)('creating events on %s', (dialect) => {
     });
 
     it('an inactive category', async () => {
-      await t.deps.db.insertInto('categories').values({
-        code: '0199', parent_code: '01', family: 'event', name_zh: '停用分类', name_en: 'Retired', default_urgency: 'normal', time_limit_minutes: null,
-        time_limit_kind: 'working', requires_confirmation: 0, dedup_window_minutes: 0, dedup_radius_m: 0, lead_rule: null, co_handling_rules: '[]',
-        process_key: null, is_active: 0, sort_order: 99, updated_at: '2026-11-28T00:00:00.000Z',
-      }).execute();
+      await t.deps.db
+        .insertInto('categories')
+        .values({
+          code: '0199',
+          parent_code: '01',
+          family: 'event',
+          name_zh: '停用分类',
+          name_en: 'Retired',
+          default_urgency: 'normal',
+          time_limit_minutes: null,
+          time_limit_kind: 'working',
+          requires_confirmation: 0,
+          dedup_window_minutes: 0,
+          dedup_radius_m: 0,
+          lead_rule: null,
+          co_handling_rules: '[]',
+          process_key: null,
+          is_active: 0,
+          sort_order: 99,
+          updated_at: '2026-11-28T00:00:00.000Z',
+        })
+        .execute();
       const before = await countEventRows(t);
       const res = await t.as('duty')('POST', '/api/v1/events', eventBody(t, { category: '0199' }));
       expect(res.statusCode).toBe(422);

@@ -116,7 +116,11 @@ describe.each(TEST_DIALECTS)('event plaza and detail on %s', (dialect) => {
   });
 
   it('masks reporter phones in the list and shows them in the detail to staff in scope', async () => {
-    const list = (await t.as('gwA1a')('GET', '/api/v1/events?limit=200')).json().items as Array<{ id: string; reporter: { phone: string | null } | null; trackingToken?: string }>;
+    const list = (await t.as('gwA1a')('GET', '/api/v1/events?limit=200')).json().items as Array<{
+      id: string;
+      reporter: { phone: string | null } | null;
+      trackingToken?: string;
+    }>;
     const a1 = list.find((e) => e.id === ids.a1)!;
     expect(a1.reporter).toEqual({ name: '张三', phone: '139****5678' });
     expect(a1.trackingToken).toBeUndefined();

@@ -12,8 +12,7 @@ export const REOPENING_ROLES: Role[] = ['admin', 'leader', 'duty_officer', 'disp
 // Final statuses are defined once, in contracts.
 export { isFinalStatus } from '@liandong/contracts';
 
-export const isReporter = (p: Principal, e: Pick<EventsTable, 'reporter_user_id'>) =>
-  p.kind === 'user' && p.userId !== null && e.reporter_user_id === p.userId;
+export const isReporter = (p: Principal, e: Pick<EventsTable, 'reporter_user_id'>) => p.kind === 'user' && p.userId !== null && e.reporter_user_id === p.userId;
 
 export const hasAnyRole = (p: Principal, roles: Role[]) => p.kind === 'user' && roles.some((r) => p.roles.includes(r));
 

@@ -78,7 +78,12 @@ export function presentEvent(row: EventsTable, o: PresentOptions): EventView {
     plate: row.plate,
     overdue: isEventOverdue(row, o.now),
     version: Number(row.version),
-    attachments: (o.attachments ?? []).map((a) => ({ id: a.id, kind: a.kind as EventView['attachments'][number]['kind'], url: attachmentUrl(a), mime: a.mime })),
+    attachments: (o.attachments ?? []).map((a) => ({
+      id: a.id,
+      kind: a.kind as EventView['attachments'][number]['kind'],
+      url: attachmentUrl(a),
+      mime: a.mime,
+    })),
   } as EventView;
 }
 

@@ -26,10 +26,7 @@ export function findEventByExternalId(db: Q, source: string, externalId: string)
 
 /** Records that (source, externalId) landed in an event; a concurrent repeat fails on the primary key. */
 export async function insertIntakeKey(trx: Trx, key: { source: string; externalId: string; eventId: string; at: string }): Promise<void> {
-  await trx
-    .insertInto('event_intake_keys')
-    .values({ source: key.source, external_id: key.externalId, event_id: key.eventId, created_at: key.at })
-    .execute();
+  await trx.insertInto('event_intake_keys').values({ source: key.source, external_id: key.externalId, event_id: key.eventId, created_at: key.at }).execute();
 }
 
 /** Open events of a category created since `sinceIso` inside a lng/lat box (dedup candidates). */
@@ -130,9 +127,7 @@ export function listTimelineRows(db: Q, eventId: string) {
 // ---- Plaza ----------------------------------------------------------------------------------
 
 /** A subtree or a set of dispatched-to units: the plaza's `orgUnitId` filter. */
-export type UnitFilter =
-  | { kind: 'territorial'; level: 'county' | 'township' | 'village' | 'grid'; id: string }
-  | { kind: 'units'; ids: string[] };
+export type UnitFilter = { kind: 'territorial'; level: 'county' | 'township' | 'village' | 'grid'; id: string } | { kind: 'units'; ids: string[] };
 
 export interface PlazaFilter {
   statuses?: string[];
@@ -174,7 +169,10 @@ export async function findEventsPage(
   exec: (q: Compilable<EventsTable>) => Promise<EventsTable[]> = (q) => db.executeQuery(q).then((r) => r.rows),
 ): Promise<EventsTable[]> {
   const run = (part: DataScopeFilter) => {
-    let q = db.selectFrom('events').selectAll().where((eb) => whereEventInScope(eb, part));
+    let q = db
+      .selectFrom('events')
+      .selectAll()
+      .where((eb) => whereEventInScope(eb, part));
     if (f.unit) {
       const unit = f.unit;
       q = q.where((eb) => unitWhere(eb, unit));
@@ -191,9 +189,7 @@ export async function findEventsPage(
     if (f.q) {
       const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
       q = q.where((eb) =>
-        eb.or(
-          (['title', 'code', 'address'] as const).map((col) => sql<boolean>`lower(${sql.ref(`events.${col}`)}) like ${pattern} escape '\\'`),
-        ),
+        eb.or((['title', 'code', 'address'] as const).map((col) => sql<boolean>`lower(${sql.ref(`events.${col}`)}) like ${pattern} escape '\\'`)),
       );
     }
     if (f.beforeId) q = q.where('id', '<', f.beforeId);

@@ -1,4 +1,15 @@
-import { CommentRequest, CreateEventRequest, CreateEventResponse, EventView, type EventView as EventViewT, ListEventsQuery, NoteRequest, Page, RatingRequest, TimelineEntry } from '@liandong/contracts';
+import {
+  CommentRequest,
+  CreateEventRequest,
+  CreateEventResponse,
+  EventView,
+  type EventView as EventViewT,
+  ListEventsQuery,
+  NoteRequest,
+  Page,
+  RatingRequest,
+  TimelineEntry,
+} from '@liandong/contracts';
 import { z } from 'zod';
 import type { Api } from '../../http/api.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -64,13 +75,23 @@ export function registerEventRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/events/:id/timeline',
     {
-      schema: { tags: ['events'], summary: 'Every step of an event: who, what, when, which unit', params: IdParams, response: { 200: z.object({ items: z.array(TimelineEntry) }) } },
+      schema: {
+        tags: ['events'],
+        summary: 'Every step of an event: who, what, when, which unit',
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(TimelineEntry) }) },
+      },
       preHandler: readGuard,
     },
     async (req) => ({ items: await getEventTimeline(deps, principalOf(req), req.params.id) }),
   );
 
-  const action = <B extends z.ZodTypeAny>(path: string, summary: string, body: B, run: (req: { principal: ReturnType<typeof principalOf>; id: string; body: z.infer<B> }) => Promise<EventViewT>) =>
+  const action = <B extends z.ZodTypeAny>(
+    path: string,
+    summary: string,
+    body: B,
+    run: (req: { principal: ReturnType<typeof principalOf>; id: string; body: z.infer<B> }) => Promise<EventViewT>,
+  ) =>
     app.post(
       `/events/:id/${path}`,
       { schema: { tags: ['events'], summary, params: IdParams, body, response: { 200: EventView } }, preHandler: userGuard },

@@ -4,10 +4,16 @@ import type { TestApp } from '../../testing/test-app.ts';
 export async function countEventRows(t: TestApp): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['events', 'event_units', 'event_timeline', 'attachments', 'event_code_counters'] as const) {
-    const r = await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await t.deps.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     out[table] = Number(r.n);
   }
-  const seq = await t.deps.db.selectFrom('event_code_counters').select((eb) => eb.fn.sum('last_seq').as('s')).executeTakeFirst();
+  const seq = await t.deps.db
+    .selectFrom('event_code_counters')
+    .select((eb) => eb.fn.sum('last_seq').as('s'))
+    .executeTakeFirst();
   out.code_seq_total = Number(seq?.s ?? 0);
   return out;
 }

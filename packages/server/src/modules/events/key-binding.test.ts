@@ -28,7 +28,15 @@ describe.each(TEST_DIALECTS)('unit-bound API keys (%s)', (dialect) => {
   };
   const report = (key: string, grid: string, category = '0101') =>
     post(key, '/api/v1/events', { category, title: `camera report ${++n}`, source: 'iot', location: { ...t.fixture.points[grid] } });
-  const eventCount = async () => Number((await t.deps.db.selectFrom('events').select((eb) => eb.fn.countAll().as('c')).executeTakeFirstOrThrow()).c);
+  const eventCount = async () =>
+    Number(
+      (
+        await t.deps.db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll().as('c'))
+          .executeTakeFirstOrThrow()
+      ).c,
+    );
 
   it('a key bound to township A creates events located in A (201) and none in B (422 OUTSIDE_KEY_SCOPE)', async () => {
     const key = await newKey(['events:write'], t.fixture.units.tA);
@@ -40,7 +48,11 @@ describe.each(TEST_DIALECTS)('unit-bound API keys (%s)', (dialect) => {
     const inB = await report(key, 'gB1a');
     expect(inB.statusCode).toBe(422);
     expect(inB.json()).toEqual({
-      error: { code: 'OUTSIDE_KEY_SCOPE', message: expect.stringContaining('东港镇'), details: { keyUnitIds: [t.fixture.units.tA], locatedUnitId: t.fixture.units.gB1a } },
+      error: {
+        code: 'OUTSIDE_KEY_SCOPE',
+        message: expect.stringContaining('东港镇'),
+        details: { keyUnitIds: [t.fixture.units.tA], locatedUnitId: t.fixture.units.gB1a },
+      },
     });
     expect(await eventCount()).toBe(before);
   });
@@ -57,7 +69,13 @@ describe.each(TEST_DIALECTS)('unit-bound API keys (%s)', (dialect) => {
   it('an externalId repeat answers the existing event only to a key whose unit holds it', async () => {
     const a = await newKey(['events:write', 'events:read'], t.fixture.units.tA);
     const b = await newKey(['events:write', 'events:read'], t.fixture.units.tB);
-    const body = (grid: string) => ({ category: '0101', title: 'camera report', source: 'video', externalId: 'cam-7/42', location: { ...t.fixture.points[grid] } });
+    const body = (grid: string) => ({
+      category: '0101',
+      title: 'camera report',
+      source: 'video',
+      externalId: 'cam-7/42',
+      location: { ...t.fixture.points[grid] },
+    });
     const first = await post(a, '/api/v1/events', body('gA2a'));
     expect(first.statusCode, first.body).toBe(201);
     const repeat = await post(a, '/api/v1/events', body('gA2a'));

@@ -13,7 +13,13 @@ import { listEventUnits } from './events.repository.ts';
  * only. Users and unbound keys pass.
  */
 export function assertWithinKeyBinding(deps: { territory: Territory }, principal: Principal, chain: LocatedChain, unitIds: string[]): void {
-  const covered = keyBindingCovers(principal, { countyId: chain.county.id, townshipId: chain.township.id, villageId: chain.village.id, gridId: chain.grid.id, unitIds });
+  const covered = keyBindingCovers(principal, {
+    countyId: chain.county.id,
+    townshipId: chain.township.id,
+    villageId: chain.village.id,
+    gridId: chain.grid.id,
+    unitIds,
+  });
   if (covered) return;
   const bound = principal.memberships.map((m) => m.orgUnitId);
   const names = bound.map((id) => deps.territory.getUnit(id)?.name ?? id).join(', ');
@@ -24,7 +30,11 @@ export function assertWithinKeyBinding(deps: { territory: Territory }, principal
 }
 
 /** Whether a unit-bound key may act on an existing event (its place or its dispatched units). */
-export function keyBindingCoversEvent(principal: Principal, row: Pick<EventsTable, 'county_id' | 'township_id' | 'village_id' | 'grid_id'>, units: Pick<EventUnitsTable, 'org_unit_id'>[]): boolean {
+export function keyBindingCoversEvent(
+  principal: Principal,
+  row: Pick<EventsTable, 'county_id' | 'township_id' | 'village_id' | 'grid_id'>,
+  units: Pick<EventUnitsTable, 'org_unit_id'>[],
+): boolean {
   if (keyBindingOf(principal) === null) return true;
   return keyBindingCovers(principal, {
     countyId: row.county_id,

@@ -16,8 +16,7 @@ describe.each(TEST_DIALECTS)('SMS dispatcher on %s', (dialect) => {
   afterAll(async () => t?.close());
   beforeEach(async () => clearOutbox(t));
 
-  const counter = async (name: string) =>
-    (await t.deps.metrics.getSingleMetric(name)!.get()).values.find((v) => v.labels.provider === 'fake')?.value ?? 0;
+  const counter = async (name: string) => (await t.deps.metrics.getSingleMetric(name)!.get()).values.find((v) => v.labels.provider === 'fake')?.value ?? 0;
   const pass = (provider: FakeSmsProvider, workerId = 'w1') => dispatchDue(t.deps, provider, { workerId, random: zero });
 
   it('sends due SMS with the normalised number and rendered text, and records the attempt', async () => {
@@ -115,7 +114,17 @@ describe.each(TEST_DIALECTS)('SMS dispatcher on %s', (dialect) => {
       .execute();
     await t.deps.db
       .insertInto('notification_attempts')
-      .values({ id: t.deps.ids.id(), notification_id: row.id, attempt: 1, provider: fake.name, started_at: now, finished_at: null, outcome: null, provider_message_id: null, error: null })
+      .values({
+        id: t.deps.ids.id(),
+        notification_id: row.id,
+        attempt: 1,
+        provider: fake.name,
+        started_at: now,
+        finished_at: null,
+        outcome: null,
+        provider_message_id: null,
+        error: null,
+      })
       .execute();
     return row.id;
   }

@@ -243,7 +243,10 @@ export async function dispatchDue(deps: DispatchDeps, provider: SmsProvider, opt
       if (status === 'failed') report.failed++;
       else report.dead++;
       metrics.failed.inc({ provider: provider.name });
-      deps.logger.warn({ ...log, error: failure!.error, status }, status === 'dead' ? 'SMS dead-lettered after the last attempt' : 'SMS rejected by the provider');
+      deps.logger.warn(
+        { ...log, error: failure!.error, status },
+        status === 'dead' ? 'SMS dead-lettered after the last attempt' : 'SMS rejected by the provider',
+      );
     }
   });
   return report;
@@ -434,7 +437,13 @@ export async function startDispatcher(
       }
       let full = false;
       try {
-        const report = await dispatchDue(deps, provider, { workerId, limit, concurrency: opts.concurrency, onSent: (id) => desk.sent(id), onAcked: (id) => desk.acked(id) });
+        const report = await dispatchDue(deps, provider, {
+          workerId,
+          limit,
+          concurrency: opts.concurrency,
+          onSent: (id) => desk.sent(id),
+          onAcked: (id) => desk.acked(id),
+        });
         full = report.claimed >= limit;
       } catch (err) {
         deps.logger.error({ err }, 'SMS dispatch pass failed');

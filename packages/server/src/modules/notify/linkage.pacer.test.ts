@@ -4,7 +4,11 @@ import { BatchPacer, linkageBatchSize, yieldsToRequests } from './linkage.worker
 /** A pacer on a hand-driven clock and load: batches "take" whatever the test advances. */
 function pacerAt(load: number) {
   const clock = { ms: 0, load };
-  const pacer = new BatchPacer({ minShare: 0.2, saturated: 0.9, windowMs: 250 }, () => clock.load, () => clock.ms);
+  const pacer = new BatchPacer(
+    { minShare: 0.2, saturated: 0.9, windowMs: 250 },
+    () => clock.load,
+    () => clock.ms,
+  );
   const batch = (ms: number) => pacer.time(async () => void (clock.ms += ms));
   return { clock, pacer, batch };
 }
@@ -62,7 +66,7 @@ describe('linkage batch size', () => {
     expect(linkageBatchSize(Infinity)).toBe(32);
   });
 
-  it('gives way to requests only while they come in: without them the thread is linkage\'s, however busy', async () => {
+  it("gives way to requests only while they come in: without them the thread is linkage's, however busy", async () => {
     const { pacer, batch } = pacerAt(1);
     await batch(200); // linkage has had most of the last window, and the thread is fully busy
     expect(pacer.shouldPause()).toBe(true);

@@ -13,15 +13,17 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
   const notificationsOf = async (eventId: string) => (await allNotificationsOf(eventId)).filter((n) => LINKAGE_KINDS.includes(n.kind));
   const LINKAGE_KINDS = ['event.assigned', 'event.urgent'];
   const allNotificationsOf = async (eventId: string) =>
-    (await t.deps.db.selectFrom('notifications').selectAll().where('event_id', '=', eventId).orderBy('channel').orderBy('recipient_user_id').execute()).map((n) => ({
-      channel: n.channel,
-      kind: n.kind,
-      user: Object.values(t.fixture.users).find((u) => u.id === n.recipient_user_id)?.username,
-      phone: n.recipient_phone,
-      link: n.link,
-      title: n.title,
-      body: n.body,
-    }));
+    (await t.deps.db.selectFrom('notifications').selectAll().where('event_id', '=', eventId).orderBy('channel').orderBy('recipient_user_id').execute()).map(
+      (n) => ({
+        channel: n.channel,
+        kind: n.kind,
+        user: Object.values(t.fixture.users).find((u) => u.id === n.recipient_user_id)?.username,
+        phone: n.recipient_phone,
+        link: n.link,
+        title: n.title,
+        body: n.body,
+      }),
+    );
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
@@ -77,15 +79,25 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
     const location = place();
     const first = await t.as('duty')('POST', '/api/v1/events', urgentReport({ location, externalId: 'hotline-778' }));
     expect(first.statusCode).toBe(201);
-    const before = await t.deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.deps.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
 
     const repeat = await t.as('duty')('POST', '/api/v1/events', urgentReport({ location, externalId: 'hotline-778' }));
     expect(repeat.statusCode).toBe(200);
-    const merged = await t.as('admin')('POST', '/api/v1/events', urgentReport({ location: { lng: location.lng, lat: location.lat + 0.0005 }, title: '又有人游泳' }));
+    const merged = await t.as('admin')(
+      'POST',
+      '/api/v1/events',
+      urgentReport({ location: { lng: location.lng, lat: location.lat + 0.0005 }, title: '又有人游泳' }),
+    );
     expect(merged.statusCode).toBe(200);
     expect(merged.json()).toMatchObject({ id: first.json().id, merged: true });
 
-    const after = await t.deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.deps.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect((await notificationsOf(first.json().id)).length).toBe(6);
   });
@@ -103,8 +115,18 @@ describe.each(TEST_DIALECTS)('linkage on event creation on %s', (dialect) => {
     const res = await t.as('duty')('POST', '/api/v1/events', urgentReport());
     expect(res.statusCode).toBe(201);
     const rows = await notificationsOf(res.json().id);
-    expect(rows.filter((r) => r.channel === 'sms').map((r) => r.user).sort()).toEqual(['dispatcherA', 'handlerVA1']);
-    expect(rows.filter((r) => r.channel === 'in_app').map((r) => r.user).sort()).toEqual(['dispatcherA', 'handlerVA1', 'waterHandler']);
+    expect(
+      rows
+        .filter((r) => r.channel === 'sms')
+        .map((r) => r.user)
+        .sort(),
+    ).toEqual(['dispatcherA', 'handlerVA1']);
+    expect(
+      rows
+        .filter((r) => r.channel === 'in_app')
+        .map((r) => r.user)
+        .sort(),
+    ).toEqual(['dispatcherA', 'handlerVA1', 'waterHandler']);
     const notified = (await t.as('duty')('GET', `/api/v1/events/${res.json().id}/timeline`)).json().items.find((i: { kind: string }) => i.kind === 'notified');
     expect(notified.data).toMatchObject({ inApp: 3, sms: 2, invalidPhones: 1 });
     expect(JSON.stringify(notified)).not.toContain('12345');

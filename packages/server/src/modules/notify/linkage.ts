@@ -172,4 +172,3 @@ async function appendNotifiedEntries(
     entries.map((e) => ({ eventId: e.eventId, at, kind: 'notified', actor: null, orgUnitId: e.orgUnitId, data: e.data })),
   );
 }
-

@@ -54,14 +54,11 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   const ids = events.map((e) => e.id);
   const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
   const codes = [...new Set(events.map((e) => e.category_code))];
-  const names = new Map(
-    (await trx.selectFrom('categories').select(['code', 'name_zh']).where('code', 'in', codes).execute()).map((c) => [c.code, c.name_zh]),
-  );
+  const names = new Map((await trx.selectFrom('categories').select(['code', 'name_zh']).where('code', 'in', codes).execute()).map((c) => [c.code, c.name_zh]));
   // The lead first, then the co-handling units in the order routing chose them (its timeline entry).
   const routed = await trx.selectFrom('event_timeline').select(['event_id', 'data']).where('event_id', 'in', ids).where('kind', '=', 'routed').execute();
   const coOrder = new Map(routed.map((r) => [r.event_id, (JSON.parse(r.data).coHandlingUnitIds ?? []) as string[]]));
-  const rank = (eventId: string, u: { org_unit_id: string; role: string }) =>
-    u.role === 'lead' ? -1 : (coOrder.get(eventId) ?? []).indexOf(u.org_unit_id);
+  const rank = (eventId: string, u: { org_unit_id: string; role: string }) => (u.role === 'lead' ? -1 : (coOrder.get(eventId) ?? []).indexOf(u.org_unit_id));
   const unitsOf = new Map<string, typeof units>();
   for (const u of units) {
     const list = unitsOf.get(u.event_id);

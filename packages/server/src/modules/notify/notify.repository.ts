@@ -123,7 +123,11 @@ export async function findByProviderMessageId(db: Q, provider: string, providerM
     .executeTakeFirst();
 }
 
-export async function applyReceiptRow(db: Q, id: string, set: { status: string; delivered_at: string | null; last_error: string | null; updated_at: string }): Promise<boolean> {
+export async function applyReceiptRow(
+  db: Q,
+  id: string,
+  set: { status: string; delivered_at: string | null; last_error: string | null; updated_at: string },
+): Promise<boolean> {
   const r = await db.updateTable('notifications').set(set).where('id', '=', id).where('status', '=', 'sent').executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -151,7 +155,10 @@ export async function findSmsRows(db: Db, q: SmsQuery) {
   if (q.eventId) query = query.where('event_id', '=', q.eventId);
   if (q.statuses) query = query.where('status', 'in', q.statuses);
   if (q.afterId) query = query.where('id', '<', q.afterId);
-  return query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  return query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export async function findSmsRow(db: Db, id: string) {
@@ -166,7 +173,10 @@ export async function findInboxRows(db: Db, userId: string, q: { unreadOnly: boo
   let query = db.selectFrom('notifications').selectAll().where('recipient_user_id', '=', userId).where('channel', '=', 'in_app');
   if (q.unreadOnly) query = query.where('read_at', 'is', null);
   if (q.afterId) query = query.where('id', '<', q.afterId);
-  return query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  return query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export async function countUnread(db: Db, userId: string): Promise<number> {

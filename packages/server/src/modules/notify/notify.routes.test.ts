@@ -82,7 +82,15 @@ describe.each(TEST_DIALECTS)('notification routes on %s', (dialect) => {
       const admin = t.as('admin');
       const all = (await admin('GET', '/api/v1/sms-messages')).json();
       const byId = new Map(all.items.map((m: { id: string }) => [m.id, m]));
-      expect(byId.get(created[0]!.id)).toMatchObject({ to: '13800000001', status: 'sent', state: 'sent', eventId, providerMessageId: 'fake-1', parts: 1, text: '【联动】测试短信：s1' });
+      expect(byId.get(created[0]!.id)).toMatchObject({
+        to: '13800000001',
+        status: 'sent',
+        state: 'sent',
+        eventId,
+        providerMessageId: 'fake-1',
+        parts: 1,
+        text: '【联动】测试短信：s1',
+      });
       expect(byId.get(created[1]!.id)).toMatchObject({ status: 'failed', state: 'failed', lastError: 'number rejected by the operator (fake)' });
       expect(byId.get(created[2]!.id)).toMatchObject({ status: 'queued', state: 'sending' });
 
@@ -129,7 +137,8 @@ describe.each(TEST_DIALECTS)('notification routes on %s', (dialect) => {
       const res = await t.as('admin')('GET', '/api/v1/sms-templates');
       const items = res.json().items as Array<{ kind: string; locale: string; body: string; variables: string[]; overridden: boolean }>;
       const kinds = new Set(items.map((i) => i.kind));
-      for (const k of ['event.assigned', 'event.urgent', 'event.urged', 'event.supervised', 'parking.reminder', 'care.alert', 'test']) expect(kinds.has(k), k).toBe(true);
+      for (const k of ['event.assigned', 'event.urgent', 'event.urged', 'event.supervised', 'parking.reminder', 'care.alert', 'test'])
+        expect(kinds.has(k), k).toBe(true);
       expect(items.find((i) => i.kind === 'parking.reminder' && i.locale === 'zh')).toMatchObject({
         body: '【联动】您的车辆{plate}在{place}违规停放，请于{minutes}分钟内驶离。',
         variables: ['plate', 'place', 'minutes'],
@@ -152,7 +161,10 @@ describe.each(TEST_DIALECTS)('notification routes on %s', (dialect) => {
       const admin = t.as('admin');
       const res = await admin('PUT', '/api/v1/sms-templates/parking.reminder', { locale: 'zh', body: '{plate} {owner} {phone}' });
       expect(res.statusCode).toBe(422);
-      expect(res.json().error).toMatchObject({ code: 'TEMPLATE_INVALID', details: { unknownVariables: ['owner', 'phone'], allowedVariables: ['plate', 'place', 'minutes'] } });
+      expect(res.json().error).toMatchObject({
+        code: 'TEMPLATE_INVALID',
+        details: { unknownVariables: ['owner', 'phone'], allowedVariables: ['plate', 'place', 'minutes'] },
+      });
       const kind = await admin('PUT', '/api/v1/sms-templates/nope', { locale: 'zh', body: 'x' });
       expect(kind.statusCode).toBe(422);
       expect(kind.json().error.details.knownKinds).toContain('test');

@@ -35,14 +35,27 @@ export function registerNotifyRoutes(app: Api, deps: AppDeps): void {
 
   app.get(
     '/notifications',
-    { schema: { tags: ['notifications'], summary: 'The caller’s in-app notifications, newest first, with the unread count', querystring: ListNotificationsQuery, response: { 200: InboxPage } }, preHandler: signedIn },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'The caller’s in-app notifications, newest first, with the unread count',
+        querystring: ListNotificationsQuery,
+        response: { 200: InboxPage },
+      },
+      preHandler: signedIn,
+    },
     async (req) => listMyNotifications(deps, principalOf(req), req.query),
   );
 
   app.post(
     '/notifications/:id/read',
     {
-      schema: { tags: ['notifications'], summary: 'Mark one notification read', params: IdParams, response: { 200: z.object({ notification: InboxNotification, unreadCount: z.number().int() }) } },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark one notification read',
+        params: IdParams,
+        response: { 200: z.object({ notification: InboxNotification, unreadCount: z.number().int() }) },
+      },
       preHandler: signedIn,
     },
     async (req) => markNotificationRead(deps, principalOf(req), req.params.id),
@@ -50,8 +63,14 @@ export function registerNotifyRoutes(app: Api, deps: AppDeps): void {
 
   app.post(
     '/notifications/read-all',
-    { schema: { tags: ['notifications'], summary: 'Mark every notification of the caller read', response: { 200: z.object({ updated: z.number().int(), unreadCount: z.number().int() }) } },
-    preHandler: signedIn },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark every notification of the caller read',
+        response: { 200: z.object({ updated: z.number().int(), unreadCount: z.number().int() }) },
+      },
+      preHandler: signedIn,
+    },
     async (req) => markAllNotificationsRead(deps, principalOf(req)),
   );
 
@@ -61,7 +80,8 @@ export function registerNotifyRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['notifications'],
         summary: 'Every SMS with its status and provider message id (administrators)',
-        description: 'status: queued (also while being sent) | sent | delivered (receipt) | failed (rejected, undelivered, or dead after the last retry); `state` tells which.',
+        description:
+          'status: queued (also while being sent) | sent | delivered (receipt) | failed (rejected, undelivered, or dead after the last retry); `state` tells which.',
         querystring: ListSmsMessagesQuery,
         response: { 200: Page(SmsMessage) },
       },
@@ -73,7 +93,12 @@ export function registerNotifyRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/sms-messages/:id/attempts',
     {
-      schema: { tags: ['notifications'], summary: 'The attempt log of one SMS (administrators)', params: IdParams, response: { 200: z.object({ message: SmsMessage, items: z.array(SmsAttempt) }) } },
+      schema: {
+        tags: ['notifications'],
+        summary: 'The attempt log of one SMS (administrators)',
+        params: IdParams,
+        response: { 200: z.object({ message: SmsMessage, items: z.array(SmsAttempt) }) },
+      },
       preHandler: adminOnly,
     },
     async (req) => listSmsAttempts(deps, req.params.id),
@@ -81,7 +106,14 @@ export function registerNotifyRoutes(app: Api, deps: AppDeps): void {
 
   app.get(
     '/sms-templates',
-    { schema: { tags: ['notifications'], summary: 'Notification texts per kind and locale (administrators)', response: { 200: z.object({ items: z.array(SmsTemplate) }) } }, preHandler: adminOnly },
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Notification texts per kind and locale (administrators)',
+        response: { 200: z.object({ items: z.array(SmsTemplate) }) },
+      },
+      preHandler: adminOnly,
+    },
     async () => ({ items: await listSmsTemplates(deps) }),
   );
 

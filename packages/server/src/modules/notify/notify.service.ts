@@ -66,7 +66,11 @@ export async function listMyNotifications(
   q: { unread?: boolean; cursor?: string; limit: number },
 ): Promise<{ items: InboxNotification[]; unreadCount: number; nextCursor: string | null }> {
   const userId = userIdOf(principal);
-  const rows = await findInboxRows(deps.db, userId, { unreadOnly: !!q.unread, afterId: q.cursor ? decodeCursor(deps.secret, q.cursor) : undefined, limit: q.limit });
+  const rows = await findInboxRows(deps.db, userId, {
+    unreadOnly: !!q.unread,
+    afterId: q.cursor ? decodeCursor(deps.secret, q.cursor) : undefined,
+    limit: q.limit,
+  });
   return { ...page(rows, q.limit, deps.secret, presentInbox), unreadCount: await countUnread(deps.db, userId) };
 }
 
@@ -121,10 +125,14 @@ export async function putSmsTemplate(
   if (!def) throw new AppError('TEMPLATE_INVALID', `Unknown notification kind: ${kind}`, { kind, knownKinds: Object.keys(DEFAULT_TEMPLATES) });
   const unknown = unknownTemplateVariables(kind, input.body);
   if (unknown.length) {
-    throw new AppError('TEMPLATE_INVALID', `Unknown variables for ${kind}: ${unknown.map((v) => `{${v}}`).join(', ')}; allowed: ${def.variables.map((v) => `{${v}}`).join(', ')}`, {
-      unknownVariables: unknown,
-      allowedVariables: def.variables,
-    });
+    throw new AppError(
+      'TEMPLATE_INVALID',
+      `Unknown variables for ${kind}: ${unknown.map((v) => `{${v}}`).join(', ')}; allowed: ${def.variables.map((v) => `{${v}}`).join(', ')}`,
+      {
+        unknownVariables: unknown,
+        allowedVariables: def.variables,
+      },
+    );
   }
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {

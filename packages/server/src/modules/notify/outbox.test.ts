@@ -21,7 +21,16 @@ describe.each(TEST_DIALECTS)('outbox enqueue on %s', (dialect) => {
     const user = t.fixture.users.gwA1a!.id;
     const { created } = await enqueue(t, [
       smsRequest('p1', { kind: 'parking.reminder', vars: { plate: '浙B12345', place: '人民路口', minutes: 5 }, urgent: false }),
-      { channel: 'in_app', kind: 'event.assigned', recipientUserId: user, vars: { code: 'E1', category: '暴露垃圾', place: '南浦村' }, urgent: false, idempotencyKey: 'i1', link: '/events/x', locale: 'en' },
+      {
+        channel: 'in_app',
+        kind: 'event.assigned',
+        recipientUserId: user,
+        vars: { code: 'E1', category: '暴露垃圾', place: '南浦村' },
+        urgent: false,
+        idempotencyKey: 'i1',
+        link: '/events/x',
+        locale: 'en',
+      },
     ]);
     expect(created.map((c) => c.body)).toEqual([
       '【联动】您的车辆浙B12345在人民路口违规停放，请于5分钟内驶离。',
@@ -64,7 +73,10 @@ describe.each(TEST_DIALECTS)('outbox enqueue on %s', (dialect) => {
     expect(first.created).toHaveLength(1);
     expect(second.duplicates).toEqual(['same']);
     expect(second.created.map((c) => c.body)).toEqual(['【联动】测试短信：other']);
-    expect(await t.deps.db.selectFrom('notifications').select('body').orderBy('id').execute()).toEqual([{ body: '【联动】测试短信：same' }, { body: '【联动】测试短信：other' }]);
+    expect(await t.deps.db.selectFrom('notifications').select('body').orderBy('id').execute()).toEqual([
+      { body: '【联动】测试短信：same' },
+      { body: '【联动】测试短信：other' },
+    ]);
   });
 
   it('is written with the transaction that caused it: a rollback leaves no notification', async () => {
@@ -86,7 +98,11 @@ describe.each(TEST_DIALECTS)('outbox enqueue on %s', (dialect) => {
   it('holds a number to its hourly limit for non-urgent SMS; urgent ones pass', async () => {
     const first = await enqueue(t, [smsRequest('r1', { urgent: false }), smsRequest('r2', { urgent: false })]);
     t.clock.advance(10 * 60_000);
-    const later = await enqueue(t, [smsRequest('r3', { urgent: false }), smsRequest('r4', { urgent: true }), smsRequest('r5', { urgent: false, phone: '13800000002' })]);
+    const later = await enqueue(t, [
+      smsRequest('r3', { urgent: false }),
+      smsRequest('r4', { urgent: true }),
+      smsRequest('r5', { urgent: false, phone: '13800000002' }),
+    ]);
     expect(first.created.map((c) => c.nextAttemptAt)).toEqual(['2026-11-28T02:00:00.000Z', '2026-11-28T02:00:00.000Z']);
     expect(later.created.map((c) => c.nextAttemptAt)).toEqual([
       '2026-11-28T03:00:00.000Z', // r1 and r2 leave the window at 03:00

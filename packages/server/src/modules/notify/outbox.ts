@@ -121,7 +121,8 @@ export async function enqueueNotifications(
       template = def.body[locale];
       missing = variablesOf(template).filter((v) => item.vars[v] === undefined || item.vars[v] === null);
     }
-    if (missing.length) throw new AppError('VALIDATION_FAILED', `${what}: template variables without a value: ${missing.join(', ')}`, { index, field: 'vars', missing });
+    if (missing.length)
+      throw new AppError('VALIDATION_FAILED', `${what}: template variables without a value: ${missing.join(', ')}`, { index, field: 'vars', missing });
     let phone: string | null = null;
     if (item.channel === 'sms') {
       phone = item.phone ? normalisePhone(item.phone) : null;
@@ -136,7 +137,8 @@ export async function enqueueNotifications(
         throw new AppError('VALIDATION_FAILED', `${what}: ${reason}`, { index, field: 'phone', kind: item.kind });
       }
     } else if (item.channel === 'in_app') {
-      if (!item.recipientUserId) throw new AppError('VALIDATION_FAILED', `${what}: an in-app notification needs recipientUserId`, { index, field: 'recipientUserId' });
+      if (!item.recipientUserId)
+        throw new AppError('VALIDATION_FAILED', `${what}: an in-app notification needs recipientUserId`, { index, field: 'recipientUserId' });
     } else {
       throw new AppError('VALIDATION_FAILED', `${what}: unknown channel`, { index, field: 'channel' });
     }

@@ -25,7 +25,9 @@ describe('care.alert text from the process variables', () => {
     const vars = { place: '南浦村第一网格', ...careVars({ silentHours: 0, subjectName: '  ' }, maskName) };
     const zh = renderTemplate(body.zh, vars, 'zh');
     expect(zh).toBe('【联动】关爱预警：关爱对象（南浦村第一网格）长时间无活动，请尽快上门查看。');
-    expect(renderTemplate(body.en, vars, 'en')).toBe('[Liandong] Care alert: the person under care (南浦村第一网格) has shown no activity for some time. Please visit.');
+    expect(renderTemplate(body.en, vars, 'en')).toBe(
+      '[Liandong] Care alert: the person under care (南浦村第一网格) has shown no activity for some time. Please visit.',
+    );
     expect(zh).not.toMatch(/\d+小时/);
     expect(vars).not.toHaveProperty('hours');
   });
@@ -86,7 +88,10 @@ describe.each(TEST_DIALECTS)('SMS sent by the processes (%s)', (dialect) => {
     try {
       const vars = { code: 'E1', place: '北门', ...careVars({}, maskName) };
       const known = { code: 'E2', place: '北门', ...careVars({ subjectName: '李四', silentHours: 12 }, maskName) };
-      const { created } = await enqueue(t, [smsRequest('care-unknown', { kind: 'care.alert', vars }), smsRequest('care-known', { kind: 'care.alert', vars: known })]);
+      const { created } = await enqueue(t, [
+        smsRequest('care-unknown', { kind: 'care.alert', vars }),
+        smsRequest('care-known', { kind: 'care.alert', vars: known }),
+      ]);
       expect(created.map((c) => c.body)).toEqual(['【联动】关爱预警：关爱对象（北门）长时间无活动，请尽快上门查看。', '【联动】李*已12小时无活动（北门）']);
     } finally {
       await t.as('admin')('PUT', '/api/v1/sms-templates/care.alert', { locale: 'zh', body: DEFAULT_TEMPLATES['care.alert']!.body.zh });

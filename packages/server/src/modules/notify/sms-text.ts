@@ -2,9 +2,7 @@ import { maskPhone } from '../users/phone.ts';
 import { maskPersonalText } from '../../lib/logger.ts';
 
 // GSM 03.38 basic set; anything else forces UCS-2 (every Chinese text does).
-const GSM7 = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
+const GSM7 = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
 const GSM7_EXTENDED = new Set('^{}\\[~]|€');
 
 /** How many SMS parts a text needs: 160/153 GSM-7 septets, or 70/67 UCS-2 units when concatenated. */

@@ -72,7 +72,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<string, TemplateDefinition>> = {
     },
   },
   'task.warning': {
-    description: 'Yellow light: most of a task\'s time limit is used up',
+    description: "Yellow light: most of a task's time limit is used up",
     variables: ['code', 'category', 'task', 'due'],
     title: { zh: '即将超期', en: 'Due soon' },
     body: {
@@ -178,7 +178,11 @@ export class TemplateCache {
 }
 
 /** Through the cache when one is given (the runtime's); read every time otherwise. */
-export async function cachedTemplateOverrides(cache: TemplateCache | undefined, nowMs: number, load: () => Promise<TemplateOverrides>): Promise<TemplateOverrides> {
+export async function cachedTemplateOverrides(
+  cache: TemplateCache | undefined,
+  nowMs: number,
+  load: () => Promise<TemplateOverrides>,
+): Promise<TemplateOverrides> {
   const hit = cache?.entry;
   if (hit && nowMs - hit.at >= 0 && nowMs - hit.at < CACHE_TTL_MS) return hit.overrides;
   const overrides = await load();

@@ -55,11 +55,7 @@ const PARENT_KIND: Record<TerritorialKind, TerritorialKind | null> = { county: n
  * every sibling group touched by the file (overlaps, units sticking out of their parent, gaps).
  * `onStep` is called once per feature per phase (2 × features in all).
  */
-export function checkBoundarySet(
-  features: unknown[],
-  existing: ExistingUnit[],
-  opts: { toleranceM2: number; onStep?: () => void },
-): BoundaryCheckResult {
+export function checkBoundarySet(features: unknown[], existing: ExistingUnit[], opts: { toleranceM2: number; onStep?: () => void }): BoundaryCheckResult {
   const issues: BoundaryIssue[] = [];
   const step = opts.onStep ?? (() => {});
   const existingByKey = new Map(existing.map((u) => [unitKey(u.kind, u.code), u]));
@@ -99,7 +95,18 @@ export function checkBoundarySet(
       return;
     }
     seen.set(key, position);
-    parsed.push({ key, kind: p.kind, code: p.code, name: p.name, nameEn: p.nameEn, parentKey: null, parentCode: p.parentCode ?? null, geometry, existing: existingByKey.get(key), position });
+    parsed.push({
+      key,
+      kind: p.kind,
+      code: p.code,
+      name: p.name,
+      nameEn: p.nameEn,
+      parentKey: null,
+      parentCode: p.parentCode ?? null,
+      geometry,
+      existing: existingByKey.get(key),
+      position,
+    });
   });
   const fileByKey = new Map(parsed.map((u) => [u.key, u]));
   const codesInFile = new Map<string, string>(parsed.map((u) => [u.code, u.kind]));
@@ -155,7 +162,11 @@ export function checkBoundarySet(
     for (let i = planned.length - 1; i >= 0; i--) {
       const u = planned[i];
       if (u.parentKey && fileByKey.has(u.parentKey) && !accepted.has(u.parentKey)) {
-        issues.push({ kind: 'orphan', featureIds: [u.code], message: `${u.kind} ${u.code}: its parent ${u.parentKey.replace(':', ' ')} has problems of its own` });
+        issues.push({
+          kind: 'orphan',
+          featureIds: [u.code],
+          message: `${u.kind} ${u.code}: its parent ${u.parentKey.replace(':', ' ')} has problems of its own`,
+        });
         accepted.delete(u.key);
         planned.splice(i, 1);
         dropped = true;
@@ -224,7 +235,12 @@ export function checkBoundarySet(
           const common = polygonClipping.intersection(clip(a.geometry), clip(b.geometry));
           const area = areaM2OfPolygons(common as never);
           if (area > tolerance) {
-            issues.push({ kind: 'overlap', featureIds: [a.code, b.code], areaM2: round(area), message: `${a.kind} ${a.code} and ${b.kind} ${b.code} overlap by ${fmt(area)} ${at(common)}` });
+            issues.push({
+              kind: 'overlap',
+              featureIds: [a.code, b.code],
+              areaM2: round(area),
+              message: `${a.kind} ${a.code} and ${b.kind} ${b.code} overlap by ${fmt(area)} ${at(common)}`,
+            });
           }
         });
       }
@@ -238,7 +254,12 @@ export function checkBoundarySet(
         const outside = polygonClipping.difference(clip(m.geometry), clip(parentGeometry));
         const area = areaM2OfPolygons(outside as never);
         if (area > tolerance) {
-          issues.push({ kind: 'overlap', featureIds: [m.code, parent.code], areaM2: round(area), message: `${m.kind} ${m.code} extends ${fmt(area)} outside its parent ${parent.kind} ${parent.code} ${at(outside)}` });
+          issues.push({
+            kind: 'overlap',
+            featureIds: [m.code, parent.code],
+            areaM2: round(area),
+            message: `${m.kind} ${m.code} extends ${fmt(area)} outside its parent ${parent.kind} ${parent.code} ${at(outside)}`,
+          });
         }
       });
     }

@@ -5,7 +5,18 @@ import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { importBoundaries } from './boundary-import.ts';
 
-const box = (a: number, b: number, c: number, d: number): PolygonGeometry => ({ type: 'Polygon', coordinates: [[[a, b], [c, b], [c, d], [a, d], [a, b]]] });
+const box = (a: number, b: number, c: number, d: number): PolygonGeometry => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [a, b],
+      [c, b],
+      [c, d],
+      [a, d],
+      [a, b],
+    ],
+  ],
+});
 const feature = (kind: string, code: string, parentCode: string | null, geometry: unknown, name = `Unit ${code}`) => ({
   type: 'Feature',
   properties: { kind, code, name, nameEn: `${kind} ${code}`, parentCode },
@@ -20,8 +31,23 @@ type Feature = ReturnType<typeof feature>;
  */
 function validSet(): { type: 'FeatureCollection'; features: Feature[] } {
   const [west, east] = syntheticTiling({ nx: 2, ny: 1, bbox: [121.1, 29.0, 121.2, 29.1], edgePoints: 20, jitter: 0.3, seed: 5 });
-  const holed: AreaGeometry = { type: 'Polygon', coordinates: [box(121.0, 29.0, 121.05, 29.1).coordinates[0], [[121.02, 29.02], [121.02, 29.03], [121.03, 29.03], [121.03, 29.02], [121.02, 29.02]]] };
-  const multi: AreaGeometry = { type: 'MultiPolygon', coordinates: [box(121.05, 29.0, 121.1, 29.1).coordinates, box(121.02, 29.02, 121.03, 29.03).coordinates] };
+  const holed: AreaGeometry = {
+    type: 'Polygon',
+    coordinates: [
+      box(121.0, 29.0, 121.05, 29.1).coordinates[0],
+      [
+        [121.02, 29.02],
+        [121.02, 29.03],
+        [121.03, 29.03],
+        [121.03, 29.02],
+        [121.02, 29.02],
+      ],
+    ],
+  };
+  const multi: AreaGeometry = {
+    type: 'MultiPolygon',
+    coordinates: [box(121.05, 29.0, 121.1, 29.1).coordinates, box(121.02, 29.02, 121.03, 29.03).coordinates],
+  };
   return {
     type: 'FeatureCollection',
     features: [
@@ -45,7 +71,15 @@ describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
-  const unitCount = async () => Number((await t.deps.db.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const unitCount = async () =>
+    Number(
+      (
+        await t.deps.db
+          .selectFrom('org_units')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const issuesOf = async (set: unknown) => {
     const before = await unitCount();
     const report = await importBoundaries(t.deps, set);
@@ -107,9 +141,39 @@ describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
 
   it('reports invalid geometries: unclosed, too short, self-intersecting, wrong type', async () => {
     const set = validSet();
-    set.features[5].geometry = { type: 'Polygon', coordinates: [[[121.0, 29.0], [121.05, 29.0], [121.05, 29.1], [121.0, 29.1]]] };
-    set.features[6].geometry = { type: 'Polygon', coordinates: [[[121.05, 29.0], [121.1, 29.0], [121.05, 29.0]]] };
-    set.features[7].geometry = { type: 'Polygon', coordinates: [[[121.1, 29.0], [121.15, 29.1], [121.15, 29.0], [121.1, 29.1], [121.1, 29.0]]] };
+    set.features[5].geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121.0, 29.0],
+          [121.05, 29.0],
+          [121.05, 29.1],
+          [121.0, 29.1],
+        ],
+      ],
+    };
+    set.features[6].geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121.05, 29.0],
+          [121.1, 29.0],
+          [121.05, 29.0],
+        ],
+      ],
+    };
+    set.features[7].geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [121.1, 29.0],
+          [121.15, 29.1],
+          [121.15, 29.0],
+          [121.1, 29.1],
+          [121.1, 29.0],
+        ],
+      ],
+    };
     set.features[8].geometry = { type: 'Point', coordinates: [121.17, 29.05] };
     const issues = await issuesOf(set);
     const invalid = Object.fromEntries(issues.filter((i) => i.kind === 'invalid_geometry').map((i) => [i.featureIds[0], i.message]));
@@ -122,9 +186,16 @@ describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
   it('reports duplicate codes and missing fields', async () => {
     const set = validSet();
     set.features.push(feature('grid', '330888002001-02', '330888002001', box(121.15, 29.0, 121.2, 29.1)));
-    set.features.push({ type: 'Feature', properties: { kind: 'grid', code: 'X-1', parentCode: '330888002001' }, geometry: box(121.15, 29.0, 121.2, 29.1) } as unknown as Feature);
+    set.features.push({
+      type: 'Feature',
+      properties: { kind: 'grid', code: 'X-1', parentCode: '330888002001' },
+      geometry: box(121.15, 29.0, 121.2, 29.1),
+    } as unknown as Feature);
     const issues = await issuesOf(set);
-    expect(issues.find((i) => i.kind === 'duplicate_code')).toMatchObject({ featureIds: ['330888002001-02'], message: expect.stringMatching(/features 9 and 10/) });
+    expect(issues.find((i) => i.kind === 'duplicate_code')).toMatchObject({
+      featureIds: ['330888002001-02'],
+      message: expect.stringMatching(/features 9 and 10/),
+    });
     expect(issues.find((i) => i.kind === 'missing_field')).toMatchObject({ featureIds: ['X-1'], message: expect.stringMatching(/name/) });
   });
 
@@ -150,7 +221,13 @@ describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
     expect(row.centroid_lat).toBeCloseTo(29.05, 9);
 
     const audit = await t.deps.db.selectFrom('audit_log').selectAll().where('action', '=', 'org.import').executeTakeFirstOrThrow();
-    expect(audit).toMatchObject({ actor_user_id: t.fixture.users.admin.id, actor_name: '系统管理员', target_type: 'org_unit', target_id: chain.county.id, ip: '10.0.0.9' });
+    expect(audit).toMatchObject({
+      actor_user_id: t.fixture.users.admin.id,
+      actor_name: '系统管理员',
+      target_type: 'org_unit',
+      target_id: chain.county.id,
+      ip: '10.0.0.9',
+    });
     expect(JSON.parse(audit.details!)).toMatchObject({ created: 9, updated: 0, features: 9 });
   });
 
@@ -169,7 +246,10 @@ describe.each(TEST_DIALECTS)('boundary import on %s', (dialect) => {
     expect(t.deps.territory.locate(121.165, 29.05)?.village.name).toBe('新村');
 
     // Only grids, under a stored village: the stored siblings count for overlaps.
-    const clash = await importBoundaries(t.deps, { type: 'FeatureCollection', features: [feature('grid', '330888002001-09', '330888002001', box(121.15, 29.0, 121.17, 29.1))] });
+    const clash = await importBoundaries(t.deps, {
+      type: 'FeatureCollection',
+      features: [feature('grid', '330888002001-09', '330888002001', box(121.15, 29.0, 121.17, 29.1))],
+    });
     expect(clash.applied).toBe(false);
     expect(clash.issues.filter((i) => i.kind === 'overlap').map((i) => i.featureIds.sort().join())).toEqual(
       expect.arrayContaining(['330888002001-01,330888002001-09', '330888002001-02,330888002001-09']),

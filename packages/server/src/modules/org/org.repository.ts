@@ -46,11 +46,7 @@ export async function findUnitIdByKindCode(db: Db, kind: string, code: string): 
 
 /** Units of one kind with a boundary, optionally within the subtree whose path starts with `pathPrefix`. */
 export async function findBoundaryRows(db: Db, kind: string, pathPrefix?: string) {
-  let q = db
-    .selectFrom('org_units')
-    .select(['id', 'kind', 'code', 'name', 'name_en', 'boundary'])
-    .where('kind', '=', kind)
-    .where('boundary', 'is not', null);
+  let q = db.selectFrom('org_units').select(['id', 'kind', 'code', 'name', 'name_en', 'boundary']).where('kind', '=', kind).where('boundary', 'is not', null);
   // Ids are UUIDs, so the prefix holds no LIKE wildcards.
   if (pathPrefix) q = q.where('path', 'like', `${pathPrefix}%`);
   return q.orderBy('sort_order').orderBy('code').orderBy('id').execute();

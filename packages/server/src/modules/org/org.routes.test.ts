@@ -34,7 +34,12 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
     });
 
     it('answers 422 OUTSIDE_JURISDICTION for a point in no grid', async () => {
-      for (const [lng, lat] of [[121.9, 30.1], [122.2, 30.25], [0, 0], [122.4, 30.1]]) {
+      for (const [lng, lat] of [
+        [121.9, 30.1],
+        [122.2, 30.25],
+        [0, 0],
+        [122.4, 30.1],
+      ]) {
         const res = await t.as('duty')('GET', `/api/v1/org-units/locate?lng=${lng}&lat=${lat}`);
         expect(res.statusCode, `${lng},${lat}`).toBe(422);
         expect(res.json().error.code).toBe('OUTSIDE_JURISDICTION');
@@ -62,7 +67,12 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
       expect(res.statusCode).toBe(200);
       const items = res.json().items as Array<{ kind: string; code: string; boundary?: unknown; centroid: unknown }>;
       expect(items.filter((u) => u.kind === 'township').map((u) => u.code)).toEqual(['330999001', '330999002']);
-      expect(items.filter((u) => u.kind === 'department').map((u) => u.code).sort()).toEqual(['civil_affairs', 'construction', 'enforcement', 'traffic_police', 'water']);
+      expect(
+        items
+          .filter((u) => u.kind === 'department')
+          .map((u) => u.code)
+          .sort(),
+      ).toEqual(['civil_affairs', 'construction', 'enforcement', 'traffic_police', 'water']);
       expect(items.every((u) => u.boundary === undefined)).toBe(true);
       expect(items.find((u) => u.code === '330999001')!.centroid).toEqual({ lng: 122.1, lat: 30.1 });
     });
@@ -86,7 +96,18 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
     it('shows a territorial unit with its boundary and a department without one', async () => {
       const grid = (await t.as('duty')('GET', `/api/v1/org-units/${t.fixture.units.gA1a}`)).json();
       expect(grid).toMatchObject({ id: t.fixture.units.gA1a, kind: 'grid', parentId: t.fixture.units.vA1, code: '330999001001-01' });
-      expect(grid.boundary).toEqual({ type: 'Polygon', coordinates: [[[122, 30], [122.1, 30], [122.1, 30.1], [122, 30.1], [122, 30]]] });
+      expect(grid.boundary).toEqual({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [122, 30],
+            [122.1, 30],
+            [122.1, 30.1],
+            [122, 30.1],
+            [122, 30],
+          ],
+        ],
+      });
       const water = (await t.as('duty')('GET', `/api/v1/org-units/${t.fixture.units.water}`)).json();
       expect(water.kind).toBe('department');
       expect(water.boundary).toBeUndefined();
@@ -111,7 +132,9 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
         '330999001002-01',
         '330999001002-02',
       ]);
-      expect(inA.features[0].properties).toEqual(expect.objectContaining({ kind: 'grid', name: expect.any(String), nameEn: expect.any(String), id: expect.any(String) }));
+      expect(inA.features[0].properties).toEqual(
+        expect.objectContaining({ kind: 'grid', name: expect.any(String), nameEn: expect.any(String), id: expect.any(String) }),
+      );
       const townships = (await t.as('leader')('GET', '/api/v1/org-units/boundaries?kind=township')).json();
       expect(townships.features).toHaveLength(2);
     });
@@ -129,12 +152,23 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
       expect(dep.json()).toMatchObject({ kind: 'department', parentId: t.fixture.units.county, code: 'market', centroid: null });
       expect(t.deps.territory.findByCode('department', 'market')?.id).toBe(dep.json().id);
 
-      const station = await t.as('admin')('POST', '/api/v1/org-units', { kind: 'station', parentId: dep.json().id, code: 'market-330999002', name: '西岙市场监管所', areaUnitId: t.fixture.units.tB });
+      const station = await t.as('admin')('POST', '/api/v1/org-units', {
+        kind: 'station',
+        parentId: dep.json().id,
+        code: 'market-330999002',
+        name: '西岙市场监管所',
+        areaUnitId: t.fixture.units.tB,
+      });
       expect(station.statusCode).toBe(201);
       expect(station.json()).toMatchObject({ parentId: dep.json().id, areaUnitId: t.fixture.units.tB });
       expect(t.deps.territory.ancestors(station.json().id).map((u) => u.kind)).toEqual(['county', 'department', 'station']);
 
-      const audit = await t.deps.db.selectFrom('audit_log').selectAll().where('action', '=', 'org.create').where('target_id', '=', dep.json().id).executeTakeFirst();
+      const audit = await t.deps.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'org.create')
+        .where('target_id', '=', dep.json().id)
+        .executeTakeFirst();
       expect(audit?.actor_user_id).toBe(t.fixture.users.admin.id);
     });
 
@@ -147,7 +181,11 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
       expect(underGrid.statusCode).toBe(422);
       const territorial = await t.as('admin')('POST', '/api/v1/org-units', { kind: 'grid', name: 'Hand-made grid' });
       expect(territorial.statusCode).toBe(400);
-      const count = await t.deps.db.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).where('name', 'in', ['Another water bureau', 'Loose station', 'Grid station']).executeTakeFirstOrThrow();
+      const count = await t.deps.db
+        .selectFrom('org_units')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('name', 'in', ['Another water bureau', 'Loose station', 'Grid station'])
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(0);
     });
 
@@ -174,7 +212,13 @@ describe.each(TEST_DIALECTS)('org routes on %s', (dialect) => {
 
   it('documents the routes in OpenAPI', async () => {
     const doc = (await t.app.inject('/api/docs/json')).json();
-    for (const path of ['/api/v1/org-units', '/api/v1/org-units/locate', '/api/v1/org-units/{id}', '/api/v1/org-units/import', '/api/v1/org-units/boundaries']) {
+    for (const path of [
+      '/api/v1/org-units',
+      '/api/v1/org-units/locate',
+      '/api/v1/org-units/{id}',
+      '/api/v1/org-units/import',
+      '/api/v1/org-units/boundaries',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/api/v1/org-units/import'].post.description).toContain('parentCode');

@@ -45,7 +45,12 @@ export function registerOrgRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/org-units',
     {
-      schema: { tags: ['org'], summary: 'List org units (without boundaries)', querystring: ListQuery, response: { 200: z.object({ items: z.array(OrgUnit) }) } },
+      schema: {
+        tags: ['org'],
+        summary: 'List org units (without boundaries)',
+        querystring: ListQuery,
+        response: { 200: z.object({ items: z.array(OrgUnit) }) },
+      },
       preHandler: signedIn,
     },
     async (req) => ({ items: await listOrgUnits(deps, req.query) }),
@@ -57,7 +62,8 @@ export function registerOrgRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['org'],
         summary: 'The territorial chain (county, township, village, grid) of a point',
-        description: 'A point on the shared edge of two grids belongs to exactly one of them (the one east, or north on an east-west edge). 422 OUTSIDE_JURISDICTION when the point is in no grid.',
+        description:
+          'A point on the shared edge of two grids belongs to exactly one of them (the one east, or north on an east-west edge). 422 OUTSIDE_JURISDICTION when the point is in no grid.',
         querystring: LocateQuery,
         response: { 200: LocateResult },
       },
@@ -111,7 +117,14 @@ export function registerOrgRoutes(app: Api, deps: AppDeps): void {
   app.post(
     '/org-units/import',
     {
-      schema: { tags: ['org'], summary: 'Import boundaries (admin)', description: IMPORT_DESCRIPTION, querystring: ImportQuery, body: FeatureCollectionBody, response: { 200: ImportReport } },
+      schema: {
+        tags: ['org'],
+        summary: 'Import boundaries (admin)',
+        description: IMPORT_DESCRIPTION,
+        querystring: ImportQuery,
+        body: FeatureCollectionBody,
+        response: { 200: ImportReport },
+      },
       // Boundary files are large: allow the upload limit, but check the caller before reading the body.
       bodyLimit: Math.max(deps.config.http.bodyLimitBytes, deps.config.http.uploadLimitBytes),
       onRequest: admin,

@@ -5,15 +5,7 @@ import type { OrgUnitsTable } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { writeAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
-import {
-  findBoundaryRows,
-  findUnitIdByKindCode,
-  findUnitRowById,
-  findUnitSummaries,
-  insertUnitRow,
-  updateUnitRow,
-  type OrgUnitRow,
-} from './org.repository.ts';
+import { findBoundaryRows, findUnitIdByKindCode, findUnitRowById, findUnitSummaries, insertUnitRow, updateUnitRow, type OrgUnitRow } from './org.repository.ts';
 import { isTerritorialKind, presentBoundaryFeature, presentChain, presentOrgUnit, type BoundaryFeature } from './org.presenter.ts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory'>;
@@ -67,7 +59,8 @@ export async function createOrgUnit(deps: Deps, principal: Principal, input: Cre
       areaUnitId = (await getTerritorialUnit(trx, input.areaUnitId)).id;
     }
     const code = input.code ?? null;
-    if (code !== null && (await findUnitIdByKindCode(trx, input.kind, code))) throw new AppError('CONFLICT', `A ${input.kind} with code ${code} already exists`, { code });
+    if (code !== null && (await findUnitIdByKindCode(trx, input.kind, code)))
+      throw new AppError('CONFLICT', `A ${input.kind} with code ${code} already exists`, { code });
     const id = deps.ids.id();
     const row: OrgUnitRow = {
       id,
@@ -88,7 +81,16 @@ export async function createOrgUnit(deps: Deps, principal: Principal, input: Cre
     };
     await insertUnitRow(trx, row);
     const unit = presentOrgUnit(row);
-    await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'org.create', targetType: 'org_unit', targetId: id, ip: meta.ip ?? null, details: { after: unit } });
+    await writeAudit(trx, {
+      at: now,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: 'org.create',
+      targetType: 'org_unit',
+      targetId: id,
+      ip: meta.ip ?? null,
+      details: { after: unit },
+    });
     return unit;
   });
   await deps.territory.reload();
@@ -104,7 +106,8 @@ export async function updateOrgUnit(deps: Deps, principal: Principal, id: string
     if (input.nameEn !== undefined) patch.name_en = input.nameEn;
     if (input.sortOrder !== undefined) patch.sort_order = input.sortOrder;
     if (input.code !== undefined && input.code !== before.code) {
-      if (input.code === null && isTerritorialKind(before.kind)) throw new AppError('SEMANTIC_ERROR', 'Territorial units need a code: boundary import matches them by it');
+      if (input.code === null && isTerritorialKind(before.kind))
+        throw new AppError('SEMANTIC_ERROR', 'Territorial units need a code: boundary import matches them by it');
       if (input.code !== null && (await findUnitIdByKindCode(trx, before.kind, input.code))) {
         throw new AppError('CONFLICT', `A ${before.kind} with code ${input.code} already exists`, { code: input.code });
       }

@@ -23,7 +23,11 @@ describe.each(TEST_DIALECTS)('territory service on %s', (dialect) => {
 
   it('leaves a grid with a broken boundary out of locate without failing to load, and reload sees changes', async () => {
     const warnings: unknown[] = [];
-    await t.deps.db.updateTable('org_units').set({ boundary: '{"type":"Polygon","coordinates":[[[122,30],[122.1,30]]]}' }).where('id', '=', t.fixture.units.gA1a).execute();
+    await t.deps.db
+      .updateTable('org_units')
+      .set({ boundary: '{"type":"Polygon","coordinates":[[[122,30],[122.1,30]]]}' })
+      .where('id', '=', t.fixture.units.gA1a)
+      .execute();
     const territory = await loadTerritory(t.deps.db, { warn: (...args: unknown[]) => warnings.push(args) } as never);
     expect(territory.locate(122.05, 30.05)).toBeNull();
     expect(territory.locate(122.15, 30.05)?.grid.id).toBe(t.fixture.units.gA1b);
@@ -31,7 +35,20 @@ describe.each(TEST_DIALECTS)('territory service on %s', (dialect) => {
 
     await t.deps.db
       .updateTable('org_units')
-      .set({ boundary: JSON.stringify({ type: 'Polygon', coordinates: [[[122, 30], [122.1, 30], [122.1, 30.1], [122, 30.1], [122, 30]]] }) })
+      .set({
+        boundary: JSON.stringify({
+          type: 'Polygon',
+          coordinates: [
+            [
+              [122, 30],
+              [122.1, 30],
+              [122.1, 30.1],
+              [122, 30.1],
+              [122, 30],
+            ],
+          ],
+        }),
+      })
       .where('id', '=', t.fixture.units.gA1a)
       .execute();
     const before = territory.locate(122.15, 30.05);

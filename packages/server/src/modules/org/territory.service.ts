@@ -64,7 +64,16 @@ export function buildSnapshot(rows: OrgUnitRow[], logger?: Pick<Logger, 'warn'>)
   const children = new Map<string, UnitInfo[]>();
   // Rows come ordered by depth, sort order, code: children lists and "first by code" follow that order.
   for (const r of rows) {
-    const unit: UnitInfo = { id: r.id, parentId: r.parent_id, kind: r.kind as OrgUnitKind, code: r.code, name: r.name, nameEn: r.name_en, path: r.path, areaUnitId: r.area_unit_id };
+    const unit: UnitInfo = {
+      id: r.id,
+      parentId: r.parent_id,
+      kind: r.kind as OrgUnitKind,
+      code: r.code,
+      name: r.name,
+      nameEn: r.name_en,
+      path: r.path,
+      areaUnitId: r.area_unit_id,
+    };
     units.set(r.id, unit);
     if (r.code !== null && !byCode.has(codeKey(r.kind, r.code))) byCode.set(codeKey(r.kind, r.code), unit);
   }

@@ -11,7 +11,11 @@ export async function findProcessRows(db: Db, key?: string) {
       'p.updated_at',
       'v.name_zh',
       'v.name_en',
-      eb.selectFrom('process_versions as l').select((e) => e.fn.max('l.version').as('m')).whereRef('l.key', '=', 'p.key').as('latest_version'),
+      eb
+        .selectFrom('process_versions as l')
+        .select((e) => e.fn.max('l.version').as('m'))
+        .whereRef('l.key', '=', 'p.key')
+        .as('latest_version'),
     ]);
   if (key !== undefined) q = q.where('p.key', '=', key);
   return q.orderBy('p.key').execute();

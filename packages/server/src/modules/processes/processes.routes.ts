@@ -25,14 +25,22 @@ const DefinitionBody = z.record(z.string(), z.unknown()).describe('A process def
 export function registerProcessRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/processes',
-    { schema: { tags: ['processes'], summary: 'Every process, one per key, with its active version and usage', response: { 200: ProcessList } }, preHandler: authenticate({ roles: READERS }) },
+    {
+      schema: { tags: ['processes'], summary: 'Every process, one per key, with its active version and usage', response: { 200: ProcessList } },
+      preHandler: authenticate({ roles: READERS }),
+    },
     async () => listProcesses(deps),
   );
 
   app.post(
     '/processes/validate',
     {
-      schema: { tags: ['processes'], summary: 'Validates a definition without saving it (every problem listed)', body: DefinitionBody, response: { 200: ProcessValidation } },
+      schema: {
+        tags: ['processes'],
+        summary: 'Validates a definition without saving it (every problem listed)',
+        body: DefinitionBody,
+        response: { 200: ProcessValidation },
+      },
       preHandler: authenticate({ roles: ['admin'] }),
     },
     async (req) => validateProcess(req.body),

@@ -10,12 +10,7 @@ import type {
 import type { AppDeps } from '../../deps.ts';
 import { PROCESS_CATALOG } from './engine-host.ts';
 import { describeDefinition, layoutDefinition, validateDefinition } from '../../engine/definitions/index.ts';
-import {
-  activateProcessVersion,
-  checkProcessDefinition,
-  loadProcessVersion,
-  saveProcessVersion,
-} from '../../engine/runtime/definition-store.ts';
+import { activateProcessVersion, checkProcessDefinition, loadProcessVersion, saveProcessVersion } from '../../engine/runtime/definition-store.ts';
 import { AppError } from '../../errors.ts';
 import { writeAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -88,7 +83,13 @@ function splitNote(body: unknown): { definition: unknown; note: string | null } 
  * Saves a new version of `key` (a new key creates the process). Invalid → 422 PROCESS_INVALID
  * listing every problem, nothing written. Running instances keep their version.
  */
-export async function saveProcess(deps: ProcessDeps, principal: Principal, key: string, body: unknown, opts: { activate: boolean }): Promise<SavedProcessVersion> {
+export async function saveProcess(
+  deps: ProcessDeps,
+  principal: Principal,
+  key: string,
+  body: unknown,
+  opts: { activate: boolean },
+): Promise<SavedProcessVersion> {
   const { definition: input, note } = splitNote(body);
   const definition = checkProcessDefinition(key, input, PROCESS_CATALOG);
   const at = deps.clock.now().toISOString();

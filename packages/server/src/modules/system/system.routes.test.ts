@@ -13,7 +13,11 @@ describe.each(TEST_DIALECTS)('system routes on %s', (dialect) => {
     expect((await t.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await t.app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', database: dialect, details: { calendar: expect.objectContaining({ missingHolidayYears: expect.any(Array) }) } });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      database: dialect,
+      details: { calendar: expect.objectContaining({ missingHolidayYears: expect.any(Array) }) },
+    });
   });
 
   it('exposes Prometheus metrics including request durations', async () => {

@@ -26,11 +26,22 @@ describe.each(TEST_DIALECTS)('configuring processes and running instances (%s)',
     return res.json().id as string;
   };
   const processOf = async (id: string) => (await admin()('GET', `/api/v1/events/${id}/process`)).json().items[0];
-  const tasksOf = async (id: string) => (await admin()('GET', `/api/v1/tasks?assignee=all&eventId=${id}`)).json().items as Array<{ id: string; nodeId: string; unitId: string; dueAt: string | null }>;
+  const tasksOf = async (id: string) =>
+    (await admin()('GET', `/api/v1/tasks?assignee=all&eventId=${id}`)).json().items as Array<{
+      id: string;
+      nodeId: string;
+      unitId: string;
+      dueAt: string | null;
+    }>;
 
   it('gives a co-handling department added to a category its own task, alongside the lead', async () => {
     const cat = (await admin()('GET', '/api/v1/categories')).json().items.find((c: { code: string }) => c.code === '0101');
-    const put = await admin()('PUT', '/api/v1/categories/0101', { ...cat, code: undefined, coHandlingRules: [{ department: 'water' }], processKey: 'collaboration' });
+    const put = await admin()('PUT', '/api/v1/categories/0101', {
+      ...cat,
+      code: undefined,
+      coHandlingRules: [{ department: 'water' }],
+      processKey: 'collaboration',
+    });
     expect(put.statusCode, put.body).toBe(200);
     const id = await report('0101', '河道旁暴露垃圾');
     const tasks = await tasksOf(id);
@@ -111,7 +122,17 @@ describe.each(TEST_DIALECTS)('configuring processes and running instances (%s)',
     expect(await fireDueTimers(t.deps)).toBe(1);
     expect((await admin()('GET', `/api/v1/events/${id}`)).json()).toMatchObject({ status: 'closed', closingKind: 'special' });
     const kinds = ((await admin()('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{ kind: string }>).map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['process.failed', 'process.retry', 'process.step_skipped', 'process.suspend', 'process.migrate', 'process.resume', 'process.ended']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'process.failed',
+        'process.retry',
+        'process.step_skipped',
+        'process.suspend',
+        'process.migrate',
+        'process.resume',
+        'process.ended',
+      ]),
+    );
     await admin()('PUT', '/api/v1/categories/0201', { ...cat, code: undefined });
   });
 });

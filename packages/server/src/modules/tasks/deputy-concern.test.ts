@@ -19,7 +19,8 @@ describe.each(TEST_DIALECTS)("a deputy's concern (%s)", (dialect) => {
 
   const inbox = async (user: string) => (await t.as(user)('GET', '/api/v1/notifications?mine=1')).json().items as Array<{ kind: string; eventId: string }>;
   const count = async (user: string, kind: string, eventId: string) => (await inbox(user)).filter((n) => n.kind === kind && n.eventId === eventId).length;
-  const tasks = async (user: string, eventId: string) => (await t.as(user)('GET', `/api/v1/tasks?eventId=${eventId}`)).json().items as Array<{ id: string; nodeId: string }>;
+  const tasks = async (user: string, eventId: string) =>
+    (await t.as(user)('GET', `/api/v1/tasks?eventId=${eventId}`)).json().items as Array<{ id: string; nodeId: string }>;
 
   it('runs from the deputy report to the rating, with reminders, urging and supervision', async () => {
     const created = await t.as('deputy')('POST', '/api/v1/events', {
@@ -73,19 +74,39 @@ describe.each(TEST_DIALECTS)("a deputy's concern (%s)", (dialect) => {
     // The deputy saw every step: who, what, which unit.
     const timeline = (await t.as('deputy')('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{ kind: string; data: Record<string, unknown> }>;
     const kinds = timeline.map((e) => e.kind);
-    for (const k of ['task.created', 'task.completed', 'unit.notified', 'comment', 'urged', 'supervised', 'closed', 'rated', 'signal.received', 'process.ended']) expect(kinds).toContain(k);
+    for (const k of [
+      'task.created',
+      'task.completed',
+      'unit.notified',
+      'comment',
+      'urged',
+      'supervised',
+      'closed',
+      'rated',
+      'signal.received',
+      'process.ended',
+    ])
+      expect(kinds).toContain(k);
     expect(JSON.stringify(timeline)).not.toContain('13700001111');
   });
 
   it('reopening ends what still waits of the old run and starts the process afresh', async () => {
-    const id = (await t.as('deputy')('POST', '/api/v1/events', { category: '0101', title: '路灯不亮', location: { ...t.fixture.points.gA2a }, source: 'deputy' })).json().id;
+    const id = (
+      await t.as('deputy')('POST', '/api/v1/events', { category: '0101', title: '路灯不亮', location: { ...t.fixture.points.gA2a }, source: 'deputy' })
+    ).json().id;
     const [dispatch] = await tasks('dispatcherA', id);
     await t.as('dispatcherA')('POST', `/api/v1/tasks/${dispatch!.id}/complete`, {});
-    const [handle] = await tasks('handlerVA2' in t.fixture.users ? 'handlerVA2' : 'admin', id).then(async (x) => (x.length ? x : (await t.as('admin')('GET', `/api/v1/tasks?assignee=all&eventId=${id}`)).json().items));
+    const [handle] = await tasks('handlerVA2' in t.fixture.users ? 'handlerVA2' : 'admin', id).then(async (x) =>
+      x.length ? x : (await t.as('admin')('GET', `/api/v1/tasks?assignee=all&eventId=${id}`)).json().items,
+    );
     await t.as('admin')('POST', `/api/v1/tasks/${handle!.id}/complete`, { outcome: 'replied' });
     // Closed, the old run waits for the rating; the deputy reopens instead.
     expect((await t.as('deputy')('POST', `/api/v1/events/${id}/reopen`, { note: '又不亮了' })).statusCode).toBe(200);
-    const instances = (await t.as('admin')('GET', `/api/v1/events/${id}/process`)).json().items as Array<{ status: string; tokens: Array<{ nodeId: string }>; timers: unknown[] }>;
+    const instances = (await t.as('admin')('GET', `/api/v1/events/${id}/process`)).json().items as Array<{
+      status: string;
+      tokens: Array<{ nodeId: string }>;
+      timers: unknown[];
+    }>;
     expect(instances.map((i) => i.status)).toEqual(['running', 'cancelled']);
     expect(instances[0]!.tokens.map((k) => k.nodeId)).toEqual(['township_dispatch']);
     expect(instances[1]!.timers).toEqual([]);

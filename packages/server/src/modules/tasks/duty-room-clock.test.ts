@@ -47,15 +47,38 @@ describe.each(TEST_DIALECTS)('the duty room’s clock (%s)', (dialect) => {
     expect(notOverdue.every((e) => !e.overdue)).toBe(true);
     expect(inboxAll.every((x) => x.overdue && x.slaState === 'overdue')).toBe(true);
     // The plaza's red tags (the field) count what the filter selects.
-    expect(all.filter((e) => e.overdue).map((e) => e.id).sort()).toEqual(plaza.map((e) => e.id).sort());
+    expect(
+      all
+        .filter((e) => e.overdue)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(plaza.map((e) => e.id).sort());
     // The rule in memory and the SQL predicate select the same rows.
     const now = t.clock.now();
     const eventRows = await t.deps.db.selectFrom('events').selectAll().execute();
-    const eventSql = await t.deps.db.selectFrom('events').select('id').where((eb) => eventOverdueWhere(eb, now)).execute();
-    expect(eventRows.filter((r) => isEventOverdue(r, now)).map((r) => r.id).sort()).toEqual(eventSql.map((r) => r.id).sort());
+    const eventSql = await t.deps.db
+      .selectFrom('events')
+      .select('id')
+      .where((eb) => eventOverdueWhere(eb, now))
+      .execute();
+    expect(
+      eventRows
+        .filter((r) => isEventOverdue(r, now))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(eventSql.map((r) => r.id).sort());
     const taskRows = await t.deps.db.selectFrom('tasks').selectAll().execute();
-    const taskSql = await t.deps.db.selectFrom('tasks').select('id').where((eb) => taskOverdueWhere(eb, now)).execute();
-    expect(taskRows.filter((r) => isTaskOverdue(r, now)).map((r) => r.id).sort()).toEqual(taskSql.map((r) => r.id).sort());
+    const taskSql = await t.deps.db
+      .selectFrom('tasks')
+      .select('id')
+      .where((eb) => taskOverdueWhere(eb, now))
+      .execute();
+    expect(
+      taskRows
+        .filter((r) => isTaskOverdue(r, now))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(taskSql.map((r) => r.id).sort());
     const event = (await t.as('admin')('GET', `/api/v1/events/${id}`)).json();
     return {
       eventField: event.overdue as boolean,
@@ -117,14 +140,24 @@ describe.each(TEST_DIALECTS)('the duty room’s clock (%s)', (dialect) => {
 
   it('publishes the changed built-in as the next version where an installation still runs the old one', async () => {
     // As an installation seeded before: its standard process counted the duty room's steps in working time.
-    const v1 = await t.deps.db.selectFrom('process_versions').select('definition').where('key', '=', 'standard').where('version', '=', 1).executeTakeFirstOrThrow();
+    const v1 = await t.deps.db
+      .selectFrom('process_versions')
+      .select('definition')
+      .where('key', '=', 'standard')
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
     const old = JSON.parse(v1.definition);
     for (const n of old.nodes) {
       if (n.kind !== 'task') continue;
       delete n.timeLimitByUrgency;
       if (n.timeLimit?.kind === 'natural' && (n.id === 'accept' || n.id === 'dispatch')) n.timeLimit.kind = 'working';
     }
-    await t.deps.db.updateTable('process_versions').set({ definition: JSON.stringify(old) }).where('key', '=', 'standard').where('version', '=', 1).execute();
+    await t.deps.db
+      .updateTable('process_versions')
+      .set({ definition: JSON.stringify(old) })
+      .where('key', '=', 'standard')
+      .where('version', '=', 1)
+      .execute();
     expect(await ensureBuiltinProcesses(t.deps.db, t.clock.now().toISOString())).toBe(1);
     const after = (await t.as('admin')('GET', '/api/v1/processes/standard')).json();
     expect(after.activeVersion).toBe(2);

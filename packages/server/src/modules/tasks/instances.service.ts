@@ -41,7 +41,13 @@ export async function presentInstance(db: TasksDeps['db'], row: ProcessInstances
 /** The process instances of an event the caller can see, newest first. */
 export async function eventInstances(deps: TasksDeps, principal: Principal, eventId: string): Promise<{ items: InstanceView[] }> {
   await findVisibleEvent(deps, principal, eventId);
-  const rows = await deps.db.selectFrom('process_instances').selectAll().where('event_id', '=', eventId).orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
+  const rows = await deps.db
+    .selectFrom('process_instances')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
   return { items: await Promise.all(rows.map((r) => presentInstance(deps.db, r))) };
 }
 
@@ -61,7 +67,9 @@ export async function signalEvent(
   const row = await findSignalTarget(deps, principal, eventId);
   const senders = await declaredSenders(deps, row, name);
   const roleUnits = await Promise.all(
-    senders.map((s) => (s.kind === 'role' ? resolveAssigneeUnits(deps.db as unknown as Transaction<Database>, deps.engineHost, deps.territory, row, s.unit) : null)),
+    senders.map((s) =>
+      s.kind === 'role' ? resolveAssigneeUnits(deps.db as unknown as Transaction<Database>, deps.engineHost, deps.territory, row, s.unit) : null,
+    ),
   );
   const decision = decideSignal(principal, senders, { reporterUserId: row.reporter_user_id, roleUnits });
   const audit = (action: string, details: Record<string, unknown>): AuditEntry => ({
@@ -75,7 +83,9 @@ export async function signalEvent(
     details: { name, ...(principal.apiKeyId ? { apiKeyId: principal.apiKeyId } : {}), ...details },
   });
   if (!decision.allowed) {
-    await deps.writes.transaction((trx: Transaction<any>) => writeAudit(trx as Transaction<Database>, audit('process.signal_refused', { reason: decision.reason })));
+    await deps.writes.transaction((trx: Transaction<any>) =>
+      writeAudit(trx as Transaction<Database>, audit('process.signal_refused', { reason: decision.reason })),
+    );
     throw new AppError('SIGNAL_FORBIDDEN', `You may not send signal ${name} to this event: ${decision.reason}`, { name });
   }
   const cal = await loadCalendar(deps);
@@ -127,7 +137,13 @@ type AdminAction = 'retry' | 'skip' | 'suspend' | 'resume' | 'migrate';
  * suspend and resume (timers wait, task actions are refused), or move it to another version
  * of its process when every place it stands at exists there.
  */
-export async function actOnInstance(deps: TasksDeps, principal: Principal, id: string, action: AdminAction, body: { version?: number; note?: string }): Promise<InstanceView> {
+export async function actOnInstance(
+  deps: TasksDeps,
+  principal: Principal,
+  id: string,
+  action: AdminAction,
+  body: { version?: number; note?: string },
+): Promise<InstanceView> {
   const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
   await deps.writes.transaction(async (t: Transaction<any>) => {
@@ -189,7 +205,8 @@ export async function actOnInstance(deps: TasksDeps, principal: Principal, id: s
 async function migrate(ctx: StepContext, version: number | undefined): Promise<void> {
   const inst = ctx.instance;
   if (!['running', 'suspended'].includes(inst.status)) throw new AppError('INVALID_STATE', `The instance is ${inst.status}`);
-  const target = version ?? (await ctx.trx.selectFrom('processes').select('active_version').where('key', '=', inst.process_key).executeTakeFirst())?.active_version;
+  const target =
+    version ?? (await ctx.trx.selectFrom('processes').select('active_version').where('key', '=', inst.process_key).executeTakeFirst())?.active_version;
   if (!target || target === inst.version) throw new AppError('INVALID_STATE', 'The instance is already on that version');
   const def = await loadProcessVersion(ctx.deps.db, ctx.trx, inst.process_key, target);
   const ids = new Set(def.nodes.map((n) => n.id));
@@ -198,4 +215,3 @@ async function migrate(ctx: StepContext, version: number | undefined): Promise<v
   inst.version = target;
   ctx.instanceDirty = true;
 }
-

@@ -27,7 +27,12 @@ describe.each(TEST_DIALECTS)('remind first, then enforce (%s)', (dialect) => {
   const remind = (plate: string) => t.as('officer')('POST', '/api/v1/vehicles/reminders', { plate, location: { ...t.fixture.points.gA1a }, note: '消防通道' });
   const event = async (id: string) => (await t.as('admin')('GET', `/api/v1/events/${id}`)).json();
   const smsFor = async (eventId: string) =>
-    (await t.as('admin')('GET', `/api/v1/sms-messages?limit=200&eventId=${eventId}`)).json().items as Array<{ eventId: string; kind: string; text: string; to: string }>;
+    (await t.as('admin')('GET', `/api/v1/sms-messages?limit=200&eventId=${eventId}`)).json().items as Array<{
+      eventId: string;
+      kind: string;
+      text: string;
+      to: string;
+    }>;
   const processOf = async (id: string) => (await t.as('admin')('GET', `/api/v1/events/${id}/process`)).json().items[0];
 
   it('reminds the owner, and closes as self-corrected when the car leaves within the grace period', async () => {
@@ -40,7 +45,11 @@ describe.each(TEST_DIALECTS)('remind first, then enforce (%s)', (dialect) => {
     expect(sms[0]).toMatchObject({ kind: 'parking.reminder', to: '13912345678' });
     expect(sms[0]!.text).toContain('蒙J12345');
     expect(sms[0]!.text).toContain('5分钟内驶离');
-    expect(await processOf(id)).toMatchObject({ processKey: 'parking', status: 'running', tokens: [{ nodeId: 'grace', state: 'waiting', signal: 'vehicle.gone' }] });
+    expect(await processOf(id)).toMatchObject({
+      processKey: 'parking',
+      status: 'running',
+      tokens: [{ nodeId: 'grace', state: 'waiting', signal: 'vehicle.gone' }],
+    });
 
     // The same car reported again while it is open: no new event, no new SMS.
     const again = await remind('蒙J 12345');

@@ -60,6 +60,8 @@ export function decideSignal(principal: Principal, senders: readonly SignalSende
   if (principal.kind === 'user' && isAdmin(principal)) return { allowed: true, as: 'admin' };
   return {
     allowed: false,
-    reason: senders.length ? `only ${senders.map(senderLabel).join(', ')} or an administrator` : 'only the platform or an administrator (the process names no other sender)',
+    reason: senders.length
+      ? `only ${senders.map(senderLabel).join(', ')} or an administrator`
+      : 'only the platform or an administrator (the process names no other sender)',
   };
 }

@@ -54,7 +54,9 @@ describe.each(TEST_DIALECTS)('signal permissions (%s)', (dialect) => {
     expect(res.json()).toEqual({ error: { code: 'SIGNAL_FORBIDDEN', message: expect.stringContaining('vehicle.gone'), details: { name: 'vehicle.gone' } } });
     expect(await status(id)).not.toBe('closed');
     expect((await t.as('admin')('GET', `/api/v1/events/${id}/process`)).json().items[0].tokens).toMatchObject([{ nodeId: 'grace', state: 'waiting' }]);
-    expect(await audit(id)).toEqual([{ action: 'process.signal_refused', actor: '南浦村干部', details: { name: 'vehicle.gone', reason: expect.stringContaining('apiKey:signals:write') } }]);
+    expect(await audit(id)).toEqual([
+      { action: 'process.signal_refused', actor: '南浦村干部', details: { name: 'vehicle.gone', reason: expect.stringContaining('apiKey:signals:write') } },
+    ]);
     // The audit log lists it for administrators.
     const listed = (await t.as('admin')('GET', '/api/v1/audit-log?action=process.signal_refused')).json().items;
     expect(listed.some((e: { targetId: string }) => e.targetId === id)).toBe(true);
@@ -130,10 +132,20 @@ describe.each(TEST_DIALECTS)('signal permissions (%s)', (dialect) => {
 
   it('an installation still on the built-in parking without senders gets a version with them at start', async () => {
     // As an installation seeded before senders existed: its version 1 has none.
-    const v1 = await t.deps.db.selectFrom('process_versions').select('definition').where('key', '=', 'deputy-concern').where('version', '=', 1).executeTakeFirstOrThrow();
+    const v1 = await t.deps.db
+      .selectFrom('process_versions')
+      .select('definition')
+      .where('key', '=', 'deputy-concern')
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
     const stripped = JSON.parse(v1.definition);
     for (const n of stripped.nodes) if (n.signal) delete n.signal.senders;
-    await t.deps.db.updateTable('process_versions').set({ definition: JSON.stringify(stripped) }).where('key', '=', 'deputy-concern').where('version', '=', 1).execute();
+    await t.deps.db
+      .updateTable('process_versions')
+      .set({ definition: JSON.stringify(stripped) })
+      .where('key', '=', 'deputy-concern')
+      .where('version', '=', 1)
+      .execute();
     expect(await ensureBuiltinProcesses(t.deps.db, t.clock.now().toISOString())).toBe(1);
     const after = (await t.as('admin')('GET', '/api/v1/processes/deputy-concern')).json();
     expect(after.activeVersion).toBe(2);

@@ -21,11 +21,21 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
     // The county's command side works the county's tasks whatever their role (assignee=unit).
     const res = await t.as(user)('GET', `/api/v1/tasks?assignee=${user === 'duty' ? 'unit' : 'me'}&status=open&eventId=${eventId}`);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json().items as Array<{ id: string; nodeId: string; status: string; slaState: string; dueAt: string | null; unitId: string; outcomes: Array<{ key: string }>; pendingRequest: unknown }>;
+    return res.json().items as Array<{
+      id: string;
+      nodeId: string;
+      status: string;
+      slaState: string;
+      dueAt: string | null;
+      unitId: string;
+      outcomes: Array<{ key: string }>;
+      pendingRequest: unknown;
+    }>;
   };
   const act = async (user: string, taskId: string, action: string, body: object = {}) => t.as(user)('POST', `/api/v1/tasks/${taskId}/${action}`, body);
   const eventOf = async (id: string) => (await t.as('admin')('GET', `/api/v1/events/${id}`)).json();
-  const timelineKinds = async (id: string) => ((await t.as('admin')('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{ kind: string }>).map((e) => e.kind);
+  const timelineKinds = async (id: string) =>
+    ((await t.as('admin')('GET', `/api/v1/events/${id}/timeline`)).json().items as Array<{ kind: string }>).map((e) => e.kind);
 
   it('runs report → accept → dispatch → return → re-dispatch → handle → verify (rework) → close', async () => {
     const created = await t.as('gwA1a')('POST', '/api/v1/events', {
@@ -49,7 +59,10 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
     const claimed = await act('duty', accept!.id, 'claim');
     expect(claimed.json()).toMatchObject({ status: 'claimed' });
     expect((await act('duty', accept!.id, 'claim')).statusCode).toBe(409);
-    expect((await act('duty', accept!.id, 'complete', { outcome: 'accept', note: '属实，立案' })).json()).toMatchObject({ status: 'completed', outcome: 'accept' });
+    expect((await act('duty', accept!.id, 'complete', { outcome: 'accept', note: '属实，立案' })).json()).toMatchObject({
+      status: 'completed',
+      outcome: 'accept',
+    });
     expect((await act('duty', accept!.id, 'complete', { outcome: 'accept' })).statusCode).toBe(409);
     expect((await eventOf(id)).status).toBe('accepted');
 
@@ -94,7 +107,9 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
   it('turns yellow at 80 % of the working-time limit and red when overdue: urged, escalated, closed overdue', async () => {
     // Friday 2026-11-27 10:00 in Beijing: the 4 working hours of 0101 end Friday 15:30 (lunch 12:00–13:30).
     t.clock.set('2026-11-27T02:00:00.000Z');
-    const id = (await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾', location: { ...t.fixture.points.gA1a }, source: 'patrol' })).json().id;
+    const id = (
+      await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾', location: { ...t.fixture.points.gA1a }, source: 'patrol' })
+    ).json().id;
     for (const node of ['accept', 'dispatch']) {
       const [task] = await openTasks('duty', id);
       expect(task!.nodeId).toBe(node);
@@ -130,7 +145,9 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
   it('extends and shelves only with approval; shelving stops the clock', async () => {
     t.clock.set('2026-11-30T01:00:00.000Z'); // Monday 09:00
     t.forgetLogins();
-    const id = (await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾', location: { ...t.fixture.points.gA1a }, source: 'patrol' })).json().id;
+    const id = (
+      await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾', location: { ...t.fixture.points.gA1a }, source: 'patrol' })
+    ).json().id;
     for (const outcome of ['accept', undefined]) {
       const [task] = await openTasks('duty', id);
       await act('duty', task!.id, 'complete', { outcome });
@@ -162,7 +179,9 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
   it('transfers a step to another unit, takes the feedback photo onto the event, and has machine alarms confirmed first', async () => {
     t.clock.set('2026-12-02T01:00:00.000Z');
     t.forgetLogins();
-    const id = (await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾转派', location: { ...t.fixture.points.gA1b }, source: 'patrol' })).json().id;
+    const id = (
+      await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '垃圾转派', location: { ...t.fixture.points.gA1b }, source: 'patrol' })
+    ).json().id;
     for (const outcome of ['accept', undefined]) {
       const [task] = await openTasks('duty', id);
       await act('duty', task!.id, 'complete', { outcome });
@@ -179,11 +198,18 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
     const boundary = 'b0undary';
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-feedback')]);
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="done.png"\r\nContent-Type: image/png\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="done.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
       png,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const up = await t.app.inject({ method: 'POST', url: '/api/v1/attachments', payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: await t.login('waterHandler') } });
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/attachments',
+      payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: await t.login('waterHandler') },
+    });
     expect(up.statusCode, up.body).toBe(201);
     const dataId = up.json().dataId ?? up.json().id;
     expect((await act('handlerVA1', atWater!.id, 'complete', { attachments: [{ dataId }] })).statusCode).toBe(404);
@@ -195,23 +221,39 @@ describe.each(TEST_DIALECTS)('the standard closed loop (%s)', (dialect) => {
     const cat = (await t.as('admin')('GET', '/api/v1/categories')).json().items.find((c: { code: string }) => c.code === '0101');
     await t.as('admin')('PUT', '/api/v1/categories/0101', { ...cat, code: undefined, processKey: 'ai-alarm' });
     const camera = { kind: 'system' as const, name: '视频中台 Video hub' };
-    const alarm = (await createEvent(t.deps, camera, { category: '0101', title: '摄像头识别：暴露垃圾', location: { ...t.fixture.points.gB1a }, source: 'video' })).event.id;
+    const alarm = (
+      await createEvent(t.deps, camera, { category: '0101', title: '摄像头识别：暴露垃圾', location: { ...t.fixture.points.gB1a }, source: 'video' })
+    ).event.id;
     await linkageDrainerOf(t.deps).idle();
     const [confirm] = await openTasks('duty', alarm);
     expect(confirm!.nodeId).toBe('confirm');
     expect((await eventOf(alarm)).status).toBe('pending_confirmation');
     await act('duty', confirm!.id, 'complete', { outcome: 'reject' });
     expect(await eventOf(alarm)).toMatchObject({ status: 'closed', closingKind: 'erroneous' });
-    const byPerson = (await t.as('gwB1a')('POST', '/api/v1/events', { category: '0101', title: '暴露垃圾', location: { ...t.fixture.points.gB1b }, source: 'patrol' })).json().id;
+    const byPerson = (
+      await t.as('gwB1a')('POST', '/api/v1/events', { category: '0101', title: '暴露垃圾', location: { ...t.fixture.points.gB1b }, source: 'patrol' })
+    ).json().id;
     expect((await openTasks('duty', byPerson))[0]!.nodeId).toBe('accept');
     await t.as('admin')('PUT', '/api/v1/categories/0101', { ...cat, code: undefined });
   });
 
   it('closes at once what a grid worker fixed on the spot (自行处置), and refuses the flag to others', async () => {
-    const res = await t.as('gwA1a')('POST', '/api/v1/events', { category: '0101', title: '顺手清理垃圾', location: { ...t.fixture.points.gA1a }, source: 'patrol', selfHandled: true });
+    const res = await t.as('gwA1a')('POST', '/api/v1/events', {
+      category: '0101',
+      title: '顺手清理垃圾',
+      location: { ...t.fixture.points.gA1a },
+      source: 'patrol',
+      selfHandled: true,
+    });
     expect(res.statusCode).toBe(201);
     expect(await eventOf(res.json().id)).toMatchObject({ status: 'closed', closingKind: 'normal' });
-    const other = await t.as('handlerVA1')('POST', '/api/v1/events', { category: '0101', title: 'x', location: { ...t.fixture.points.gA1a }, source: 'patrol', selfHandled: true });
+    const other = await t.as('handlerVA1')('POST', '/api/v1/events', {
+      category: '0101',
+      title: 'x',
+      location: { ...t.fixture.points.gA1a },
+      source: 'patrol',
+      selfHandled: true,
+    });
     expect(other.statusCode).toBe(403);
   });
 });

@@ -1,4 +1,14 @@
-import { INSTANCE_ACTIONS, InstanceActionRequest, InstanceView, ListTasksQuery, SignalRequest, SignalResponse, TASK_ACTIONS, TaskActionRequest, TaskView } from '@liandong/contracts';
+import {
+  INSTANCE_ACTIONS,
+  InstanceActionRequest,
+  InstanceView,
+  ListTasksQuery,
+  SignalRequest,
+  SignalResponse,
+  TASK_ACTIONS,
+  TaskActionRequest,
+  TaskView,
+} from '@liandong/contracts';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import type { Api } from '../../http/api.ts';
@@ -24,28 +34,51 @@ export function registerTaskRoutes(app: Api, deps: AppDeps): void {
   app.get(
     '/tasks',
     {
-      schema: { tags: ['tasks'], summary: 'Task inbox: the caller’s (or their units’) tasks, most pressing first', querystring: ListTasksQuery, response: { 200: z.object({ items: z.array(TaskView) }) } },
+      schema: {
+        tags: ['tasks'],
+        summary: 'Task inbox: the caller’s (or their units’) tasks, most pressing first',
+        querystring: ListTasksQuery,
+        response: { 200: z.object({ items: z.array(TaskView) }) },
+      },
       preHandler: userGuard,
     },
     async (req) => listTasks(deps, principalOf(req), req.query),
   );
 
-  app.get('/tasks/:id', { schema: { tags: ['tasks'], summary: 'One task', params: IdParams, response: { 200: TaskView } }, preHandler: userGuard }, async (req) =>
-    getTask(deps, principalOf(req), req.params.id),
+  app.get(
+    '/tasks/:id',
+    { schema: { tags: ['tasks'], summary: 'One task', params: IdParams, response: { 200: TaskView } }, preHandler: userGuard },
+    async (req) => getTask(deps, principalOf(req), req.params.id),
   );
 
   for (const action of TASK_ACTIONS) {
     app.post(
       `/tasks/:id/${action}`,
-      { schema: { tags: ['tasks'], summary: ACTION_SUMMARIES[action], params: IdParams, body: TaskActionRequest.optional(), response: { 200: TaskView } }, preHandler: userGuard },
-      async (req) => actOnTask(deps, { principal: principalOf(req), taskId: (req.params as { id: string }).id, action, body: (req.body as TaskActionRequest | undefined) ?? {} }),
+      {
+        schema: { tags: ['tasks'], summary: ACTION_SUMMARIES[action], params: IdParams, body: TaskActionRequest.optional(), response: { 200: TaskView } },
+        preHandler: userGuard,
+      },
+      async (req) =>
+        actOnTask(deps, {
+          principal: principalOf(req),
+          taskId: (req.params as { id: string }).id,
+          action,
+          body: (req.body as TaskActionRequest | undefined) ?? {},
+        }),
     );
   }
 
   app.get(
     '/events/:id/process',
-    { schema: { tags: ['tasks'], summary: 'The process instances of an event: where each stands, its timers', params: IdParams, response: { 200: z.object({ items: z.array(InstanceView) }) } },
-    preHandler: authenticate({ apiKeyScopes: ['events:read'] }) },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'The process instances of an event: where each stands, its timers',
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(InstanceView) }) },
+      },
+      preHandler: authenticate({ apiKeyScopes: ['events:read'] }),
+    },
     async (req) => eventInstances(deps, principalOf(req), req.params.id),
   );
 
@@ -76,10 +109,17 @@ export function registerTaskRoutes(app: Api, deps: AppDeps): void {
     app.post(
       `/process-instances/:id/${action}`,
       {
-        schema: { tags: ['processes'], summary: `Administrators: ${action} a process instance`, params: IdParams, body: InstanceActionRequest.optional(), response: { 200: InstanceView } },
+        schema: {
+          tags: ['processes'],
+          summary: `Administrators: ${action} a process instance`,
+          params: IdParams,
+          body: InstanceActionRequest.optional(),
+          response: { 200: InstanceView },
+        },
         preHandler: authenticate({ roles: ['admin'] }),
       },
-      async (req) => actOnInstance(deps, principalOf(req), (req.params as { id: string }).id, action, (req.body as { version?: number; note?: string } | undefined) ?? {}),
+      async (req) =>
+        actOnInstance(deps, principalOf(req), (req.params as { id: string }).id, action, (req.body as { version?: number; note?: string } | undefined) ?? {}),
     );
   }
 }

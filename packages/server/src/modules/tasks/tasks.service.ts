@@ -14,7 +14,10 @@ import { canActOnTask, canApprove, isAdmin, isTaskHandler } from './tasks.policy
 import { presentTasks } from './tasks.presenter.ts';
 import { findTasks, findTaskRow } from './tasks.repository.ts';
 
-export type TasksDeps = Pick<AppDeps, 'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'caches' | 'stream' | 'bus' | 'engineHost'>;
+export type TasksDeps = Pick<
+  AppDeps,
+  'db' | 'clock' | 'ids' | 'territory' | 'logger' | 'dialect' | 'writes' | 'config' | 'caches' | 'stream' | 'bus' | 'engineHost'
+>;
 
 const OPEN = new Set(['open', 'claimed', 'shelved']);
 const DUE_SOON_MS = 4 * 3_600_000;
@@ -42,7 +45,11 @@ export async function getTask(deps: TasksDeps, principal: Principal, id: string)
 }
 
 function canSeeTask(deps: TasksDeps, principal: Principal, row: TasksTable): boolean {
-  return isAdmin(principal) || canActOnTask(principal, row, deps.territory.getUnit(row.unit_id)?.path) || principal.memberships.some((m) => m.orgUnitId === row.unit_id);
+  return (
+    isAdmin(principal) ||
+    canActOnTask(principal, row, deps.territory.getUnit(row.unit_id)?.path) ||
+    principal.memberships.some((m) => m.orgUnitId === row.unit_id)
+  );
 }
 
 interface ActionInput {
@@ -106,11 +113,19 @@ class TaskStep {
 
   private async update(set: Partial<TasksTable>): Promise<void> {
     Object.assign(this.task, set);
-    await this.trx.updateTable('tasks').set({ ...set, updated_at: this.ctx.nowIso }).where('id', '=', this.task.id).execute();
+    await this.trx
+      .updateTable('tasks')
+      .set({ ...set, updated_at: this.ctx.nowIso })
+      .where('id', '=', this.task.id)
+      .execute();
   }
 
   private log(kind: string, data: Record<string, unknown> = {}): void {
-    this.ctx.log(kind, { taskId: this.task.id, nodeId: this.task.node_id, title: { zh: this.task.title_zh, en: this.task.title_en }, ...data }, { orgUnitId: this.task.unit_id });
+    this.ctx.log(
+      kind,
+      { taskId: this.task.id, nodeId: this.task.node_id, title: { zh: this.task.title_zh, en: this.task.title_en }, ...data },
+      { orgUnitId: this.task.unit_id },
+    );
   }
 
   private async dropSlaTimers(): Promise<void> {
@@ -175,10 +190,19 @@ class TaskStep {
     await this.update({ status: 'returned', note: body.note ?? null, completed_at: this.ctx.nowIso, completed_by: this.principal.userId });
     await this.dropSlaTimers();
     // The other units' parts of the same step end with it.
-    const siblings = await this.trx.selectFrom('tasks').select('id').where('token_id', '=', this.task.token_id).where('status', 'in', ['open', 'claimed', 'shelved']).execute();
+    const siblings = await this.trx
+      .selectFrom('tasks')
+      .select('id')
+      .where('token_id', '=', this.task.token_id)
+      .where('status', 'in', ['open', 'claimed', 'shelved'])
+      .execute();
     if (siblings.length) {
       const ids = siblings.map((s) => s.id);
-      await this.trx.updateTable('tasks').set({ status: 'cancelled', updated_at: this.ctx.nowIso, completed_at: this.ctx.nowIso }).where('id', 'in', ids).execute();
+      await this.trx
+        .updateTable('tasks')
+        .set({ status: 'cancelled', updated_at: this.ctx.nowIso, completed_at: this.ctx.nowIso })
+        .where('id', 'in', ids)
+        .execute();
       await this.trx.deleteFrom('process_timers').where('task_id', 'in', ids).execute();
     }
     this.log('task.returned', { note: body.note ?? null });
@@ -195,8 +219,15 @@ class TaskStep {
     if (to.id === this.task.unit_id) throw new AppError('INVALID_STATE', 'The task is already with that unit');
     const from = this.task.unit_id;
     await this.update({ unit_id: to.id, user_id: null, status: 'open' });
-    this.log('task.transferred', { fromUnitId: from, fromUnitName: this.ctx.deps.territory.getUnit(from)?.name ?? '', toUnitId: to.id, toUnitName: to.name, note: body.note ?? null });
-    if (this.task.node_id === node.id && node.eventStatus) this.ctx.patchEvent({ lead_unit_id: this.ctx.event.lead_unit_id === from ? to.id : this.ctx.event.lead_unit_id });
+    this.log('task.transferred', {
+      fromUnitId: from,
+      fromUnitName: this.ctx.deps.territory.getUnit(from)?.name ?? '',
+      toUnitId: to.id,
+      toUnitName: to.name,
+      note: body.note ?? null,
+    });
+    if (this.task.node_id === node.id && node.eventStatus)
+      this.ctx.patchEvent({ lead_unit_id: this.ctx.event.lead_unit_id === from ? to.id : this.ctx.event.lead_unit_id });
     const { unitMembers } = await import('../../engine/runtime/assignment.ts');
     for (const m of await unitMembers(this.trx, this.ctx.host, to.id, this.task.role, { fresh: true })) {
       this.ctx.notify({
@@ -219,12 +250,20 @@ class TaskStep {
     if (!body.extraMinutes) throw new AppError('VALIDATION_FAILED', 'extraMinutes is required to extend a task', { field: 'extraMinutes' });
     if (!this.task.due_at) throw new AppError('INVALID_STATE', 'The task has no time limit to extend');
     if (this.task.pending_request) throw new AppError('INVALID_STATE', 'A request is already waiting for approval');
-    if (canApprove(this.principal, this.task, unitPath) && !isTaskHandler(this.principal, this.task)) return this.grantExtension(body.extraMinutes, body.note ?? null);
+    if (canApprove(this.principal, this.task, unitPath) && !isTaskHandler(this.principal, this.task))
+      return this.grantExtension(body.extraMinutes, body.note ?? null);
     await this.request('extend', body);
   }
 
   private async request(kind: 'extend' | 'shelve', body: TaskActionRequest): Promise<void> {
-    const pending = { kind, extraMinutes: body.extraMinutes ?? null, note: body.note ?? null, byUserId: this.principal.userId, byName: this.principal.name, at: this.ctx.nowIso };
+    const pending = {
+      kind,
+      extraMinutes: body.extraMinutes ?? null,
+      note: body.note ?? null,
+      byUserId: this.principal.userId,
+      byName: this.principal.name,
+      at: this.ctx.nowIso,
+    };
     await this.update({ pending_request: JSON.stringify(pending) });
     this.log(`task.${kind}_requested`, { extraMinutes: pending.extraMinutes, note: pending.note });
   }
@@ -233,7 +272,13 @@ class TaskStep {
     const kind = (this.task.time_kind ?? 'working') as TimeKind;
     const due = extendInstant(this.ctx.cal, kind, new Date(this.task.due_at!), minutes);
     const warn = this.task.warn_at ? extendInstant(this.ctx.cal, kind, new Date(this.task.warn_at), minutes) : null;
-    await this.update({ extra_minutes: this.task.extra_minutes + minutes, due_at: due.toISOString(), warn_at: warn?.toISOString() ?? null, pending_request: null, overdue: due.toISOString() > this.ctx.nowIso ? 0 : this.task.overdue });
+    await this.update({
+      extra_minutes: this.task.extra_minutes + minutes,
+      due_at: due.toISOString(),
+      warn_at: warn?.toISOString() ?? null,
+      pending_request: null,
+      overdue: due.toISOString() > this.ctx.nowIso ? 0 : this.task.overdue,
+    });
     await this.rescheduleSla();
     this.log('task.extended', { extraMinutes: minutes, dueAt: this.task.due_at, note });
     this.ctx.patchEvent({ due_at: this.task.due_at });
@@ -267,7 +312,8 @@ class TaskStep {
 
   async approve(body: TaskActionRequest, _node: Node, unitPath?: string): Promise<void> {
     if (!this.task.pending_request) throw new AppError('INVALID_STATE', 'Nothing is waiting for approval');
-    if (!canApprove(this.principal, this.task, unitPath)) throw new AppError('FORBIDDEN', 'Approving needs a dispatcher, duty officer or leader above the task’s unit');
+    if (!canApprove(this.principal, this.task, unitPath))
+      throw new AppError('FORBIDDEN', 'Approving needs a dispatcher, duty officer or leader above the task’s unit');
     if (body.approved === undefined) throw new AppError('VALIDATION_FAILED', 'approved (true or false) is required', { field: 'approved' });
     const pending = JSON.parse(this.task.pending_request) as { kind: 'extend' | 'shelve'; extraMinutes: number | null };
     if (!body.approved) {

@@ -8,7 +8,11 @@ export function toMembershipView(m: MembershipRow): Membership {
 }
 
 /** The API shape of a user; the phone is masked unless `showPhone` (caller's scope covers the user). */
-export function toUserView(u: Pick<UsersTable, 'id' | 'username' | 'display_name' | 'phone' | 'is_active'>, memberships: MembershipRow[], showPhone: boolean): User {
+export function toUserView(
+  u: Pick<UsersTable, 'id' | 'username' | 'display_name' | 'phone' | 'is_active'>,
+  memberships: MembershipRow[],
+  showPhone: boolean,
+): User {
   return {
     id: u.id,
     username: u.username,

@@ -54,7 +54,13 @@ export async function findMembership(db: Db, userId: string, membershipId: strin
 }
 
 export async function findMembershipByKey(db: Db, userId: string, orgUnitId: string, role: string) {
-  return db.selectFrom('memberships').select('id').where('user_id', '=', userId).where('org_unit_id', '=', orgUnitId).where('role', '=', role).executeTakeFirst();
+  return db
+    .selectFrom('memberships')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('org_unit_id', '=', orgUnitId)
+    .where('role', '=', role)
+    .executeTakeFirst();
 }
 
 export async function deleteMembership(db: Db, membershipId: string): Promise<void> {

@@ -37,7 +37,10 @@ describe.each(TEST_DIALECTS)('users on %s', (dialect) => {
       displayName: '中队长',
       phone: '+86 139 0000 0099',
       password: FIXTURE_PASSWORD,
-      memberships: [{ orgUnitId: t.fixture.units.enforcementA, role: 'handler' }, { orgUnitId: t.fixture.units.tB, role: 'deputy' }],
+      memberships: [
+        { orgUnitId: t.fixture.units.enforcementA, role: 'handler' },
+        { orgUnitId: t.fixture.units.tB, role: 'deputy' },
+      ],
     });
     expect(created.statusCode).toBe(201);
     expect(created.json().phone).toBe('13900000099');

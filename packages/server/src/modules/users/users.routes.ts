@@ -47,13 +47,18 @@ export function registerUserRoutes(app: Api, deps: AppDeps): void {
     reply.code(201).send(await createUser(deps, principalOf(req), req.body, ctxOf(req))),
   );
 
-  app.patch('/users/:id', { schema: { tags: ['users'], params: UserParams, body: UpdateUserRequest, response: { 200: User } }, preHandler: adminOnly }, async (req) =>
-    updateUserById(deps, principalOf(req), req.params.id, req.body, ctxOf(req)),
+  app.patch(
+    '/users/:id',
+    { schema: { tags: ['users'], params: UserParams, body: UpdateUserRequest, response: { 200: User } }, preHandler: adminOnly },
+    async (req) => updateUserById(deps, principalOf(req), req.params.id, req.body, ctxOf(req)),
   );
 
   app.post(
     '/users/:id/memberships',
-    { schema: { tags: ['users'], params: UserParams, body: z.object({ orgUnitId: z.string().min(1).max(64), role: Role }), response: { 201: User } }, preHandler: adminOnly },
+    {
+      schema: { tags: ['users'], params: UserParams, body: z.object({ orgUnitId: z.string().min(1).max(64), role: Role }), response: { 201: User } },
+      preHandler: adminOnly,
+    },
     async (req, reply) => reply.code(201).send(await addMembership(deps, principalOf(req), req.params.id, req.body, ctxOf(req))),
   );
 

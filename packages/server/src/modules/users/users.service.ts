@@ -26,7 +26,12 @@ function phoneOrThrow(input: string): string {
 }
 
 function viewFor(principal: Principal, user: Parameters<typeof toUserView>[0], memberships: MembershipRow[]): User {
-  const showPhone = user.id === principal.userId || canSeeUser(dataScopeOf(principal), memberships.map((m) => m.unit_path));
+  const showPhone =
+    user.id === principal.userId ||
+    canSeeUser(
+      dataScopeOf(principal),
+      memberships.map((m) => m.unit_path),
+    );
   return toUserView(user, memberships, showPhone);
 }
 
@@ -48,7 +53,8 @@ export async function listUsers(deps: AppDeps, principal: Principal, q: { orgUni
   let afterUsername: string | undefined;
   if (q.cursor) {
     afterUsername = Buffer.from(q.cursor, 'base64url').toString();
-    if (!afterUsername || Buffer.from(afterUsername).toString('base64url') !== q.cursor) throw new AppError('INVALID_CURSOR', 'The cursor is not valid: use nextCursor from a previous page');
+    if (!afterUsername || Buffer.from(afterUsername).toString('base64url') !== q.cursor)
+      throw new AppError('INVALID_CURSOR', 'The cursor is not valid: use nextCursor from a previous page');
   }
   const rows = await findUsers(deps.db, {
     visiblePaths: scope.all ? null : listableUnitPaths(principal),
@@ -59,7 +65,10 @@ export async function listUsers(deps: AppDeps, principal: Principal, q: { orgUni
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
-  const memberships = await findMembershipsOfUsers(deps.db, page.map((u) => u.id));
+  const memberships = await findMembershipsOfUsers(
+    deps.db,
+    page.map((u) => u.id),
+  );
   const byUser = new Map<string, MembershipRow[]>();
   for (const m of memberships) byUser.set(m.user_id, [...(byUser.get(m.user_id) ?? []), m]);
   return {
@@ -86,7 +95,16 @@ export async function createUser(
   const unique = [...new Map(input.memberships.map((m) => [`${m.orgUnitId}|${m.role}`, m])).values()];
   try {
     await deps.db.transaction().execute(async (trx) => {
-      await insertUser(trx, { id, username: input.username, display_name: input.displayName, phone, password_hash: passwordHash, is_active: 1, created_at: now, updated_at: now });
+      await insertUser(trx, {
+        id,
+        username: input.username,
+        display_name: input.displayName,
+        phone,
+        password_hash: passwordHash,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      });
       for (const m of unique) await insertMembership(trx, { id: deps.ids.id(), user_id: id, org_unit_id: m.orgUnitId, role: m.role, created_at: now });
       await writeAudit(trx, {
         at: now,
@@ -112,7 +130,13 @@ async function loadManageable(deps: AppDeps, principal: Principal, userId: strin
   const user = await findUserById(deps.db, userId);
   if (!user) throw new AppError('USER_NOT_FOUND', `No user ${userId}`);
   const memberships = await findMembershipsOfUsers(deps.db, [userId]);
-  if (!canManageUser(principal, memberships.map((m) => m.unit_path))) throw new AppError('OUT_OF_SCOPE', 'This user is outside the units you administer');
+  if (
+    !canManageUser(
+      principal,
+      memberships.map((m) => m.unit_path),
+    )
+  )
+    throw new AppError('OUT_OF_SCOPE', 'This user is outside the units you administer');
   return { user, memberships };
 }
 
@@ -149,7 +173,10 @@ export async function updateUserById(
       targetId: userId,
       ip: ctx.ip,
       // Field names only: the values may be a password or a phone number.
-      details: { fields: Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined), ...(input.isActive !== undefined ? { isActive: input.isActive } : {}) },
+      details: {
+        fields: Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined),
+        ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
+      },
     });
   });
   principalCacheOf(deps).invalidateUser(userId);
@@ -157,7 +184,13 @@ export async function updateUserById(
   return getUserView(deps, principal, userId);
 }
 
-export async function addMembership(deps: AppDeps, principal: Principal, userId: string, input: { orgUnitId: string; role: Role }, ctx: RequestContext): Promise<User> {
+export async function addMembership(
+  deps: AppDeps,
+  principal: Principal,
+  userId: string,
+  input: { orgUnitId: string; role: Role },
+  ctx: RequestContext,
+): Promise<User> {
   await loadManageable(deps, principal, userId);
   unitOrThrow(deps, principal, input.orgUnitId);
   const now = deps.clock.now().toISOString();
@@ -165,7 +198,16 @@ export async function addMembership(deps: AppDeps, principal: Principal, userId:
   const id = deps.ids.id();
   await deps.db.transaction().execute(async (trx) => {
     await insertMembership(trx, { id, user_id: userId, org_unit_id: input.orgUnitId, role: input.role, created_at: now });
-    await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'membership.add', targetType: 'user', targetId: userId, ip: ctx.ip, details: { membershipId: id, ...input } });
+    await writeAudit(trx, {
+      at: now,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: 'membership.add',
+      targetType: 'user',
+      targetId: userId,
+      ip: ctx.ip,
+      details: { membershipId: id, ...input },
+    });
   });
   principalCacheOf(deps).invalidateUser(userId);
   invalidateOnDuty(deps);
@@ -180,7 +222,16 @@ export async function removeMembership(deps: AppDeps, principal: Principal, user
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     await deleteMembership(trx, membershipId);
-    await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'membership.remove', targetType: 'user', targetId: userId, ip: ctx.ip, details: { membershipId, orgUnitId: m.org_unit_id, role: m.role } });
+    await writeAudit(trx, {
+      at: now,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: 'membership.remove',
+      targetType: 'user',
+      targetId: userId,
+      ip: ctx.ip,
+      details: { membershipId, orgUnitId: m.org_unit_id, role: m.role },
+    });
   });
   principalCacheOf(deps).invalidateUser(userId);
   invalidateOnDuty(deps);

@@ -36,10 +36,23 @@ describe('normalizePlate', () => {
 
   it.each([
     // small: D/A/B/C/E pure electric, F/G/H/J/K other, then a letter or digit, then 4 digits
-    '京AD12345', '京AF12345', '京AA12345', '京AB12345', '京AC12345', '京AE12345',
-    '京AG12345', '京AH12345', '京AJ12345', '京AK12345', '京ADA1234', '蒙JFZ9999', '粤BD00000',
+    '京AD12345',
+    '京AF12345',
+    '京AA12345',
+    '京AB12345',
+    '京AC12345',
+    '京AE12345',
+    '京AG12345',
+    '京AH12345',
+    '京AJ12345',
+    '京AK12345',
+    '京ADA1234',
+    '蒙JFZ9999',
+    '粤BD00000',
     // large: 5 digits then the letter
-    '京A12345D', '京A12345F', '蒙J00001K',
+    '京A12345D',
+    '京A12345F',
+    '蒙J00001K',
   ])('new-energy %s', (input) => {
     expect(ok(input)).toEqual({ plate: input, kind: 'new_energy' });
   });

@@ -84,9 +84,10 @@ export function normalizePlate(input: string): PlateResult {
   if (serial.length === 5) return { plate, kind: 'ordinary' };
   if (serial.length === 6) {
     if (SMALL_NEV.test(s) || LARGE_NEV.test(s)) return { plate, kind: 'new_energy' };
-    const hint = NEV_LETTER.test(serial[0]) || NEV_LETTER.test(serial[5])
-      ? 'small: the letter, a letter or digit, then 4 digits; large: 5 digits, then the letter'
-      : 'the first or the last character must be one of D A B C E F G H J K';
+    const hint =
+      NEV_LETTER.test(serial[0]) || NEV_LETTER.test(serial[5])
+        ? 'small: the letter, a letter or digit, then 4 digits; large: 5 digits, then the letter'
+        : 'the first or the last character must be one of D A B C E F G H J K';
     return { error: `A 6-character serial is a new-energy plate (${hint}); "${s}" is not one` };
   }
   return {

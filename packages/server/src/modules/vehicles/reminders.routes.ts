@@ -18,7 +18,8 @@ export function registerReminderRoutes(app: Api, deps: AppDeps): void {
       schema: {
         tags: ['vehicles'],
         summary: 'An officer uploads a plate: the owner is reminded by SMS, then enforcement follows if the car stays (201 new, 200 already open)',
-        description: 'An API key bound to a unit reminds only inside that unit (and is not shown an open case of the plate elsewhere): 422 `OUTSIDE_KEY_SCOPE`.',
+        description:
+          'An API key bound to a unit reminds only inside that unit (and is not shown an open case of the plate elsewhere): 422 `OUTSIDE_KEY_SCOPE`.',
         body: PlateReminderRequest,
         response: { 201: CreateEventResponse, 200: CreateEventResponse },
       },

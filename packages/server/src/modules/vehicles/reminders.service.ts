@@ -24,7 +24,11 @@ export interface PlateReminderInput {
  * reminds the owner by SMS and waits out the grace period. A car already under an open parking
  * event gets no second event and no second SMS: the open one is answered (200, merged).
  */
-export async function remindByPlate(deps: AppDeps, principal: Principal, input: PlateReminderInput): Promise<{ status: 200 | 201; body: z.infer<typeof CreateEventResponse> }> {
+export async function remindByPlate(
+  deps: AppDeps,
+  principal: Principal,
+  input: PlateReminderInput,
+): Promise<{ status: 200 | 201; body: z.infer<typeof CreateEventResponse> }> {
   const { plate } = plateOrThrow(input.plate, 'body.plate');
   const category = await deps.db
     .selectFrom('categories')

@@ -36,9 +36,16 @@ describe.each(TEST_DIALECTS)('demo vehicle seed on %s', (dialect) => {
       const at = '2024-11-28T00:00:00.000Z';
       await seedDemoVehicles(database.db, 7, at);
       const first = planDemoVehicles(7, at)[0];
-      await database.db.updateTable('vehicles').set({ owner_name: '改过的', updated_at: '2026-01-01T00:00:00.000Z' }).where('plate', '=', first.plate).execute();
+      await database.db
+        .updateTable('vehicles')
+        .set({ owner_name: '改过的', updated_at: '2026-01-01T00:00:00.000Z' })
+        .where('plate', '=', first.plate)
+        .execute();
       await seedDemoVehicles(database.db, 7, at);
-      const n = await database.db.selectFrom('vehicles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const n = await database.db
+        .selectFrom('vehicles')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(DEMO_VEHICLE_COUNT);
       const edited = await database.db.selectFrom('vehicles').select('owner_name').where('plate', '=', first.plate).executeTakeFirstOrThrow();
       expect(edited.owner_name).toBe('改过的');

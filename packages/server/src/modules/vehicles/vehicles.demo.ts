@@ -23,7 +23,16 @@ function ordinarySerial(rng: Rng): string {
 
 function planPlate(rng: Rng): { serial: string; type: string } {
   const r = rng.next();
-  if (r < 0.78) return { serial: ordinarySerial(rng), type: rng.weighted([['小型轿车', 6], ['小型普通客车', 2], ['小型越野客车', 2], ['轻型普通货车', 1]] as const) };
+  if (r < 0.78)
+    return {
+      serial: ordinarySerial(rng),
+      type: rng.weighted([
+        ['小型轿车', 6],
+        ['小型普通客车', 2],
+        ['小型越野客车', 2],
+        ['轻型普通货车', 1],
+      ] as const),
+    };
   if (r < 0.95) return { serial: letter(rng, 'DABCEFGHJK') + (rng.chance(0.3) ? letter(rng) : String(rng.int(0, 9))) + digits(rng, 4), type: '小型轿车' };
   if (r < 0.98) return { serial: digits(rng, 5) + letter(rng, 'DF'), type: rng.pick(['大型普通客车', '重型普通货车']) };
   return { serial: digits(rng, 4) + '挂', type: '重型普通半挂车' };

@@ -10,23 +10,44 @@ describe('parseCsv', () => {
   });
 
   it('detects semicolon and tab separated files from the header', () => {
-    expect(parseCsv('车牌号;车主\n蒙J12345;张三')).toEqual([['车牌号', '车主'], ['蒙J12345', '张三']]);
-    expect(parseCsv('plate\towner\n蒙J12345\t张三\n')).toEqual([['plate', 'owner'], ['蒙J12345', '张三']]);
+    expect(parseCsv('车牌号;车主\n蒙J12345;张三')).toEqual([
+      ['车牌号', '车主'],
+      ['蒙J12345', '张三'],
+    ]);
+    expect(parseCsv('plate\towner\n蒙J12345\t张三\n')).toEqual([
+      ['plate', 'owner'],
+      ['蒙J12345', '张三'],
+    ]);
   });
 
   it('keeps a last line without a line break and ignores a trailing one', () => {
-    expect(parseCsv('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(parseCsv('a,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(parseCsv('a,b\n')).toEqual([['a', 'b']]);
   });
 });
 
 describe('headers', () => {
   it.each([
-    ['车牌号', 'plate'], ['车牌号码', 'plate'], [' Plate ', 'plate'], ['License Plate', 'plate'], ['\uFEFF车牌号', 'plate'],
-    ['车主', 'owner'], ['OWNER', 'owner'], ['车主姓名', 'owner'],
-    ['电话', 'phone'], ['手机号', 'phone'], ['Phone', 'phone'], ['联系电话（手机）', 'phone'],
-    ['类型', 'type'], ['车辆类型', 'type'], ['Vehicle_Type', 'type'],
-    ['备注', 'note'], ['Remarks', 'note'],
+    ['车牌号', 'plate'],
+    ['车牌号码', 'plate'],
+    [' Plate ', 'plate'],
+    ['License Plate', 'plate'],
+    ['\uFEFF车牌号', 'plate'],
+    ['车主', 'owner'],
+    ['OWNER', 'owner'],
+    ['车主姓名', 'owner'],
+    ['电话', 'phone'],
+    ['手机号', 'phone'],
+    ['Phone', 'phone'],
+    ['联系电话（手机）', 'phone'],
+    ['类型', 'type'],
+    ['车辆类型', 'type'],
+    ['Vehicle_Type', 'type'],
+    ['备注', 'note'],
+    ['Remarks', 'note'],
   ])('%j is %s', (h, f) => {
     expect(headerField(h)).toBe(f);
   });

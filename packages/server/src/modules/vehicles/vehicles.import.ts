@@ -27,7 +27,14 @@ export interface ImportRow {
   values: Partial<Record<ImportField, string>>;
 }
 
-const normaliseHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, ' ').replace(/[（(].*[)）]$/, '').trim();
+const normaliseHeader = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ')
+    .replace(/[（(].*[)）]$/, '')
+    .trim();
 
 export function headerField(h: string): ImportField | null {
   const name = normaliseHeader(h);

@@ -74,7 +74,11 @@ export async function upsertVehicles(db: Db, rows: VehicleRow[]): Promise<void> 
 /** Adds the vehicles whose plates are not registered yet; registered ones are left as they are. */
 export async function insertMissingVehicles(db: Db, rows: VehicleRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
-    await db.insertInto('vehicles').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.column('plate').doNothing()).execute();
+    await db
+      .insertInto('vehicles')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('plate').doNothing())
+      .execute();
   }
 }
 
@@ -82,7 +86,11 @@ export async function insertMissingVehicles(db: Db, rows: VehicleRow[]): Promise
 export async function findExistingPlates(db: Db, plates: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < plates.length; i += 1000) {
-    const rows = await db.selectFrom('vehicles').select('plate').where('plate', 'in', plates.slice(i, i + 1000)).execute();
+    const rows = await db
+      .selectFrom('vehicles')
+      .select('plate')
+      .where('plate', 'in', plates.slice(i, i + 1000))
+      .execute();
     for (const r of rows) found.add(r.plate);
   }
   return found;

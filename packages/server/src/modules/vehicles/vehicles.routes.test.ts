@@ -33,17 +33,37 @@ describe.each(TEST_DIALECTS)('vehicle registry on %s', (dialect) => {
 
   const upload = async (user: string, bytes: Buffer, contentType: string, asMultipart = false) => {
     const body = asMultipart ? multipart('vehicles', bytes, contentType) : { payload: bytes, headers: { 'content-type': contentType } };
-    return t.app.inject({ method: 'POST', url: '/api/v1/vehicles/import', payload: body.payload, headers: { ...body.headers, authorization: await t.login(user) } });
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/vehicles/import',
+      payload: body.payload,
+      headers: { ...body.headers, authorization: await t.login(user) },
+    });
   };
   const auditActions = async (action: string) =>
-    (await t.deps.db.selectFrom('audit_log').select(['target_id', 'details']).where('action', '=', action).execute());
+    await t.deps.db.selectFrom('audit_log').select(['target_id', 'details']).where('action', '=', action).execute();
 
   it('registers a vehicle by PUT under any spelling of the plate, and replaces it on a second PUT', async () => {
-    const created = await t.as('admin')('PUT', `/api/v1/vehicles/${encodeURIComponent('蒙j·12345')}`, { ownerName: '张三丰', ownerPhone: '+86 138 0013 8000', vehicleType: '小型轿车' });
+    const created = await t.as('admin')('PUT', `/api/v1/vehicles/${encodeURIComponent('蒙j·12345')}`, {
+      ownerName: '张三丰',
+      ownerPhone: '+86 138 0013 8000',
+      vehicleType: '小型轿车',
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ plate: '蒙J12345', plateKind: 'ordinary', ownerName: '张三丰', ownerPhone: '13800138000', vehicleType: '小型轿车', masked: false });
+    expect(created.json()).toMatchObject({
+      plate: '蒙J12345',
+      plateKind: 'ordinary',
+      ownerName: '张三丰',
+      ownerPhone: '13800138000',
+      vehicleType: '小型轿车',
+      masked: false,
+    });
     t.clock.advance(60_000);
-    const replaced = await t.as('admin')('PUT', `/api/v1/vehicles/${encodeURIComponent('蒙J12345')}`, { ownerName: '张三丰', ownerPhone: '13800138001', note: '夜间停放' });
+    const replaced = await t.as('admin')('PUT', `/api/v1/vehicles/${encodeURIComponent('蒙J12345')}`, {
+      ownerName: '张三丰',
+      ownerPhone: '13800138001',
+      note: '夜间停放',
+    });
     expect(replaced.statusCode).toBe(200);
     expect(replaced.json()).toMatchObject({ ownerPhone: '13800138001', vehicleType: null, note: '夜间停放' });
     expect(replaced.json().updatedAt > replaced.json().createdAt).toBe(true);
@@ -163,7 +183,11 @@ describe.each(TEST_DIALECTS)('vehicle registry on %s', (dialect) => {
     const res = await upload('admin', bytes, XLSX_TYPE, true);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ imported: 3, updated: 0, errors: [{ row: 4, field: 'plate', message: expect.stringMatching(/new-energy/) }] });
-    expect((await t.as('admin')('GET', `/api/v1/vehicles/${encodeURIComponent('蒙J12345F')}`)).json()).toMatchObject({ plateKind: 'new_energy', ownerName: '郑七', ownerPhone: '13700000007' });
+    expect((await t.as('admin')('GET', `/api/v1/vehicles/${encodeURIComponent('蒙J12345F')}`)).json()).toMatchObject({
+      plateKind: 'new_energy',
+      ownerName: '郑七',
+      ownerPhone: '13700000007',
+    });
     expect((await t.as('admin')('GET', `/api/v1/vehicles/${encodeURIComponent('蒙J1234学')}`)).json()).toMatchObject({ plateKind: 'coach', note: '教练车' });
   });
 
@@ -223,11 +247,17 @@ describe.each(TEST_DIALECTS)('vehicle registry on %s', (dialect) => {
     expect(ok.statusCode, ok.body).toBe(201);
     const row = await t.deps.db.selectFrom('events').select('plate').where('id', '=', ok.json().id).executeTakeFirstOrThrow();
     expect(row.plate).toBe('蒙J12345');
-    const before = await t.deps.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const bad = await t.as('officer')('POST', '/api/v1/events', eventBody(t, { category: '0501', title: '违停', plate: '蒙J1234' }));
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error).toMatchObject({ code: 'INVALID_PLATE', details: [{ path: 'body.plate' }] });
-    const after = await t.deps.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 });

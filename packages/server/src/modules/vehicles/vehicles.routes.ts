@@ -13,7 +13,13 @@ const PlateParams = z.object({ plate: z.string().min(1).max(32) });
 const ctxOf = (req: FastifyRequest) => ({ ip: req.ip ?? null });
 
 /** File types accepted as a raw import body (besides multipart/form-data with a `file` field). */
-const RAW_IMPORT_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream'];
+const RAW_IMPORT_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/octet-stream',
+];
 
 const IMPORT_DESCRIPTION = `CSV (UTF-8 or GB18030; comma, semicolon or tab) or XLSX (first sheet), as multipart/form-data
 (field \`file\`) or as the raw request body. The first row is the header: 车牌号/plate and 车主/owner are
@@ -51,14 +57,22 @@ export function registerVehicleRoutes(app: Api, deps: AppDeps): void {
 
     api.get(
       '/vehicles/:plate',
-      { schema: { tags: ['vehicles'], summary: 'One vehicle by plate (any spelling: 蒙j·12345)', params: PlateParams, response: { 200: Vehicle } }, preHandler: readers },
+      {
+        schema: { tags: ['vehicles'], summary: 'One vehicle by plate (any spelling: 蒙j·12345)', params: PlateParams, response: { 200: Vehicle } },
+        preHandler: readers,
+      },
       async (req) => getVehicle(deps, principalOf(req), req.params.plate),
     );
 
     api.post(
       '/vehicles',
       {
-        schema: { tags: ['vehicles'], summary: 'Register or replace a vehicle (admin): 201 when new, 200 when replaced', body: CreateVehicleRequest, response: { 200: Vehicle, 201: Vehicle } },
+        schema: {
+          tags: ['vehicles'],
+          summary: 'Register or replace a vehicle (admin): 201 when new, 200 when replaced',
+          body: CreateVehicleRequest,
+          response: { 200: Vehicle, 201: Vehicle },
+        },
         preHandler: adminOnly,
       },
       async (req, reply) => {
@@ -71,7 +85,13 @@ export function registerVehicleRoutes(app: Api, deps: AppDeps): void {
     api.put(
       '/vehicles/:plate',
       {
-        schema: { tags: ['vehicles'], summary: 'Register or replace a vehicle (admin): 201 when new, 200 when replaced', params: PlateParams, body: PutVehicleRequest, response: { 200: Vehicle, 201: Vehicle } },
+        schema: {
+          tags: ['vehicles'],
+          summary: 'Register or replace a vehicle (admin): 201 when new, 200 when replaced',
+          params: PlateParams,
+          body: PutVehicleRequest,
+          response: { 200: Vehicle, 201: Vehicle },
+        },
         preHandler: adminOnly,
       },
       async (req, reply) => {

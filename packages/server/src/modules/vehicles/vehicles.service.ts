@@ -33,12 +33,18 @@ export async function listVehicles(deps: VehicleDeps, principal: Principal, q: {
   let afterPlate: string | undefined;
   if (q.cursor) {
     afterPlate = Buffer.from(q.cursor, 'base64url').toString();
-    if (!afterPlate || Buffer.from(afterPlate).toString('base64url') !== q.cursor) throw new AppError('INVALID_CURSOR', 'The cursor is not valid: use nextCursor from a previous page');
+    if (!afterPlate || Buffer.from(afterPlate).toString('base64url') !== q.cursor)
+      throw new AppError('INVALID_CURSOR', 'The cursor is not valid: use nextCursor from a previous page');
   }
   const text = q.q?.trim();
   // Plates are searched as they are stored; owners only by those who may see them, so a masked
   // list cannot be used to find out who owns a car.
-  const plateLike = text ? text.normalize('NFKC').replace(/[\s.·-]/g, '').toUpperCase() : undefined;
+  const plateLike = text
+    ? text
+        .normalize('NFKC')
+        .replace(/[\s.·-]/g, '')
+        .toUpperCase()
+    : undefined;
   const rows = await findVehicles(deps.db, { plateLike: plateLike || undefined, ownerLike: inFull ? text : undefined, afterPlate, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   return {
@@ -101,7 +107,15 @@ export async function removeVehicle(deps: VehicleDeps, principal: Principal, pla
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     if (!(await deleteVehicle(trx, plate))) throw new AppError('VEHICLE_NOT_FOUND', `No vehicle with the plate ${plate} is registered`);
-    await writeAudit(trx, { at: now, actorUserId: principal.userId, actorName: principal.name, action: 'vehicle.delete', targetType: 'vehicle', targetId: plate, ip: ctx.ip });
+    await writeAudit(trx, {
+      at: now,
+      actorUserId: principal.userId,
+      actorName: principal.name,
+      action: 'vehicle.delete',
+      targetType: 'vehicle',
+      targetId: plate,
+      ip: ctx.ip,
+    });
   });
 }
 
@@ -137,12 +151,24 @@ export async function importVehicles(deps: VehicleDeps, principal: Principal, by
     if (errors.length > before || isPlateError(plate)) continue;
     valid.set(plate.plate, {
       row,
-      value: { plate: plate.plate, plate_kind: plate.kind, owner_name: owner, owner_phone: phone, vehicle_type: blankToNull(values.type), note: blankToNull(values.note), created_at: now, updated_at: now },
+      value: {
+        plate: plate.plate,
+        plate_kind: plate.kind,
+        owner_name: owner,
+        owner_phone: phone,
+        vehicle_type: blankToNull(values.type),
+        note: blankToNull(values.note),
+        created_at: now,
+        updated_at: now,
+      },
     });
   }
   const toWrite = [...valid.values()].map((v) => v.value);
   const report = await deps.db.transaction().execute(async (trx) => {
-    const existing = await findExistingPlates(trx, toWrite.map((v) => v.plate));
+    const existing = await findExistingPlates(
+      trx,
+      toWrite.map((v) => v.plate),
+    );
     await upsertVehicles(trx, toWrite);
     const result = { imported: toWrite.length - existing.size, updated: existing.size, errors };
     await writeAudit(trx, {

@@ -69,7 +69,14 @@ export function ApiKeysTab() {
           {
             title: t('admin.active'),
             dataIndex: 'revokedAt',
-            render: (v: string | null) => (v ? <Tag>{t('admin.revoked')} {formatTime(v)}</Tag> : <Tag color="green">{t('admin.valid')}</Tag>),
+            render: (v: string | null) =>
+              v ? (
+                <Tag>
+                  {t('admin.revoked')} {formatTime(v)}
+                </Tag>
+              ) : (
+                <Tag color="green">{t('admin.valid')}</Tag>
+              ),
           },
           {
             title: t('common.actions'),
@@ -114,7 +121,12 @@ export function ApiKeysTab() {
         destroyOnHidden
       >
         <Alert type="warning" showIcon message={t('admin.keyShownOnce')} style={{ marginBottom: 12 }} />
-        <Typography.Paragraph copyable={{ text: newKey ?? '', tooltips: [t('admin.copy'), t('admin.copied')] }} code data-testid="new-api-key" style={{ wordBreak: 'break-all' }}>
+        <Typography.Paragraph
+          copyable={{ text: newKey ?? '', tooltips: [t('admin.copy'), t('admin.copied')] }}
+          code
+          data-testid="new-api-key"
+          style={{ wordBreak: 'break-all' }}
+        >
           {newKey}
         </Typography.Paragraph>
       </Modal>

@@ -126,7 +126,11 @@ export function CatalogTab() {
         scroll={{ x: 'max-content' }}
         columns={[
           { title: t('admin.catCode'), dataIndex: 'code' },
-          { title: t('admin.catName'), key: 'name', render: (_: unknown, c) => (c.parentCode ? <span style={{ paddingLeft: 16 }}>{categoryName(c)}</span> : <b>{categoryName(c)}</b>) },
+          {
+            title: t('admin.catName'),
+            key: 'name',
+            render: (_: unknown, c) => (c.parentCode ? <span style={{ paddingLeft: 16 }}>{categoryName(c)}</span> : <b>{categoryName(c)}</b>),
+          },
           { title: t('admin.family'), dataIndex: 'family', render: (f: string) => t(`admin.family_${f}`), responsive: ['lg'] },
           {
             title: t('admin.timeLimit'),
@@ -135,7 +139,12 @@ export function CatalogTab() {
               c.timeLimitMinutes ? `${t('common.minutes', { count: c.timeLimitMinutes })}（${t(`admin.timeLimitKind_${c.timeLimitKind}`)}）` : '—',
           },
           { title: t('admin.defaultUrgency'), dataIndex: 'defaultUrgency', render: (u: string) => t(`urgency.${u}`), responsive: ['md'] },
-          { title: t('admin.requiresConfirmation'), dataIndex: 'requiresConfirmation', render: (b: boolean) => (b ? t('common.yes') : t('common.no')), responsive: ['lg'] },
+          {
+            title: t('admin.requiresConfirmation'),
+            dataIndex: 'requiresConfirmation',
+            render: (b: boolean) => (b ? t('common.yes') : t('common.no')),
+            responsive: ['lg'],
+          },
           { title: t('admin.leadRule'), dataIndex: 'leadRule', render: ruleText },
           {
             title: t('admin.coRules'),
@@ -143,7 +152,11 @@ export function CatalogTab() {
             render: (rs: UnitRule[]) => rs.map((r, i) => <Tag key={i}>{ruleText(r)}</Tag>),
             responsive: ['md'],
           },
-          { title: t('admin.isActive'), dataIndex: 'isActive', render: (b: boolean) => (b ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>) },
+          {
+            title: t('admin.isActive'),
+            dataIndex: 'isActive',
+            render: (b: boolean) => (b ? <Tag color="green">{t('common.yes')}</Tag> : <Tag>{t('common.no')}</Tag>),
+          },
           {
             title: t('common.actions'),
             key: 'actions',

@@ -60,7 +60,10 @@ export function UnitsTab() {
               onSelect={(keys) => setSelected((keys[0] as string) ?? null)}
               titleRender={(n) => (
                 <span>
-                  {n.title} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`unitKind.${n.kind}`)}</Typography.Text>
+                  {n.title}{' '}
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t(`unitKind.${n.kind}`)}
+                  </Typography.Text>
                 </span>
               )}
             />

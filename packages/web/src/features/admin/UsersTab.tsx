@@ -53,8 +53,7 @@ export function UsersTab() {
     onError,
   });
   const removeMembership = useMutation({
-    mutationFn: ({ userId, membershipId }: { userId: string; membershipId: string }) =>
-      api.delete(`/api/v1/users/${userId}/memberships/${membershipId}`),
+    mutationFn: ({ userId, membershipId }: { userId: string; membershipId: string }) => api.delete(`/api/v1/users/${userId}/memberships/${membershipId}`),
     onSuccess: () => done(t('admin.membershipRemoved')),
     onError,
   });
@@ -153,7 +152,12 @@ export function UsersTab() {
           <Form.Item name="phone" label={t('admin.phone')}>
             <Input maxLength={20} />
           </Form.Item>
-          <Form.Item name="password" label={t('admin.password')} extra={t('admin.passwordHint')} rules={[{ required: true, min: 8, message: t('admin.passwordHint') }]}>
+          <Form.Item
+            name="password"
+            label={t('admin.password')}
+            extra={t('admin.passwordHint')}
+            rules={[{ required: true, min: 8, message: t('admin.passwordHint') }]}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item name="orgUnitId" label={t('admin.orgUnit')}>

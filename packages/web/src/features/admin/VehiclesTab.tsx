@@ -78,7 +78,9 @@ export function VehiclesTab() {
   const openEditor = (v: Vehicle | 'new') => {
     setEditing(v);
     form.setFieldsValue(
-      v === 'new' ? { plate: '', ownerName: '', ownerPhone: '', vehicleType: '', note: '' } : { plate: v.plate, ownerName: v.ownerName, ownerPhone: v.ownerPhone ?? '', vehicleType: v.vehicleType ?? '', note: v.note ?? '' },
+      v === 'new'
+        ? { plate: '', ownerName: '', ownerPhone: '', vehicleType: '', note: '' }
+        : { plate: v.plate, ownerName: v.ownerName, ownerPhone: v.ownerPhone ?? '', vehicleType: v.vehicleType ?? '', note: v.note ?? '' },
     );
   };
 
@@ -138,7 +140,12 @@ export function VehiclesTab() {
                       <Button size="small" type="link" onClick={() => openEditor(v)}>
                         {t('common.edit')}
                       </Button>
-                      <Popconfirm title={t('vehicles.removeConfirm', { plate: v.plate })} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => remove.mutate(v.plate)}>
+                      <Popconfirm
+                        title={t('vehicles.removeConfirm', { plate: v.plate })}
+                        okText={t('common.confirm')}
+                        cancelText={t('common.cancel')}
+                        onConfirm={() => remove.mutate(v.plate)}
+                      >
                         <Button size="small" type="link" danger>
                           {t('common.delete')}
                         </Button>

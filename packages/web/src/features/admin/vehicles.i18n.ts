@@ -17,7 +17,8 @@ export const vehiclesZh = {
   removed: '已删除 {{plate}}',
   plateHint: '如 蒙J12345、蒙JD12345（新能源）；大小写、空格、点号均可',
   import: '导入 CSV / Excel',
-  importHint: '首行为表头：车牌号、车主（必填），电话、类型、备注（可选）；也可用英文表头 plate、owner、phone、type、note。有效行导入，错误行列出供修改后重新导入。',
+  importHint:
+    '首行为表头：车牌号、车主（必填），电话、类型、备注（可选）；也可用英文表头 plate、owner、phone、type、note。有效行导入，错误行列出供修改后重新导入。',
   importTitle: '导入结果',
   imported: '新增 {{count}} 辆',
   updated: '更新 {{count}} 辆',
@@ -60,7 +61,8 @@ export const vehiclesEn: DeepStrings<typeof vehiclesZh> = {
   removed: 'Removed {{plate}}',
   plateHint: 'e.g. 蒙J12345, 蒙JD12345 (new energy); any case, spaces or dots',
   import: 'Import CSV / Excel',
-  importHint: 'First row is the header: 车牌号/plate and 车主/owner (required), 电话/phone, 类型/type, 备注/note (optional). Valid rows are imported; refused rows are listed so you can fix and import them again.',
+  importHint:
+    'First row is the header: 车牌号/plate and 车主/owner (required), 电话/phone, 类型/type, 备注/note (optional). Valid rows are imported; refused rows are listed so you can fix and import them again.',
   importTitle: 'Import result',
   imported: '{{count}} added',
   updated: '{{count}} updated',

@@ -102,7 +102,13 @@ export default function CalendarPage() {
       <Typography.Paragraph type="secondary">{t('calendar.subtitle')}</Typography.Paragraph>
       {!editable && <Alert type="info" showIcon message={t('calendar.readOnly')} style={{ marginBottom: 12 }} />}
       {editable && !!missingYears.length && (
-        <Alert type="warning" showIcon data-testid="calendar-missing-holidays" message={t('calendar.missingHolidays', { years: missingYears.join(t('calendar.yearSeparator')) })} style={{ marginBottom: 12 }} />
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="calendar-missing-holidays"
+          message={t('calendar.missingHolidays', { years: missingYears.join(t('calendar.yearSeparator')) })}
+          style={{ marginBottom: 12 }}
+        />
       )}
       {(calendars.error || year.error) && <Alert type="error" showIcon message={errorText(t, calendars.error ?? year.error)} style={{ marginBottom: 12 }} />}
       <Row gutter={[12, 12]}>
@@ -170,14 +176,23 @@ export default function CalendarPage() {
         </Col>
         <Col xs={24} xl={7}>
           <Space direction="vertical" size={12} style={{ width: '100%' }}>
-            {year.data && <WorkingSettings key={year.data.updatedAt} periods={year.data.workingPeriods} weekdays={year.data.weeklyWorkingDays} editable={editable} saving={update.isPending} onSave={async (body) => {
-              try {
-                await update.mutateAsync(body);
-                message.success(t('calendar.settingsSaved'));
-              } catch (err) {
-                message.error(errorText(t, err));
-              }
-            }} />}
+            {year.data && (
+              <WorkingSettings
+                key={year.data.updatedAt}
+                periods={year.data.workingPeriods}
+                weekdays={year.data.weeklyWorkingDays}
+                editable={editable}
+                saving={update.isPending}
+                onSave={async (body) => {
+                  try {
+                    await update.mutateAsync(body);
+                    message.success(t('calendar.settingsSaved'));
+                  } catch (err) {
+                    message.error(errorText(t, err));
+                  }
+                }}
+              />
+            )}
             <Card size="small" title={t('calendar.marked')}>
               {monthDays.length === 0 ? (
                 <Typography.Text type="secondary">{t('calendar.noneMarked')}</Typography.Text>
@@ -227,7 +242,12 @@ export default function CalendarPage() {
             {editing.kind !== 'pattern' && (
               <>
                 <Typography.Text>{t('calendar.note')}</Typography.Text>
-                <Input value={editing.note} maxLength={100} placeholder={t('calendar.notePlaceholder')} onChange={(e) => setEditing({ ...editing, note: e.target.value })} />
+                <Input
+                  value={editing.note}
+                  maxLength={100}
+                  placeholder={t('calendar.notePlaceholder')}
+                  onChange={(e) => setEditing({ ...editing, note: e.target.value })}
+                />
               </>
             )}
           </Space>
@@ -237,7 +257,13 @@ export default function CalendarPage() {
   );
 }
 
-function WorkingSettings(props: { periods: WorkingPeriod[]; weekdays: number[]; editable: boolean; saving: boolean; onSave(body: { workingPeriods: WorkingPeriod[]; weeklyWorkingDays: number[] }): void }) {
+function WorkingSettings(props: {
+  periods: WorkingPeriod[];
+  weekdays: number[];
+  editable: boolean;
+  saving: boolean;
+  onSave(body: { workingPeriods: WorkingPeriod[]; weeklyWorkingDays: number[] }): void;
+}) {
   const { t } = useTranslation();
   const [periods, setPeriods] = useState(props.periods);
   const [weekdays, setWeekdays] = useState(props.weekdays);
@@ -247,16 +273,31 @@ function WorkingSettings(props: { periods: WorkingPeriod[]; weekdays: number[]; 
     periods.every((p) => HHMM.test(p.start) && HHMM.test(p.end) && minutesOf(p.start) < minutesOf(p.end)) &&
     [...periods].sort((a, b) => a.start.localeCompare(b.start)).every((p, i, all) => i === 0 || minutesOf(all[i - 1]!.end) <= minutesOf(p.start));
   const minutes = valid ? periods.reduce((s, p) => s + minutesOf(p.end) - minutesOf(p.start), 0) : 0;
-  const dirty = JSON.stringify(periods) !== JSON.stringify(props.periods) || JSON.stringify([...weekdays].sort()) !== JSON.stringify([...props.weekdays].sort());
+  const dirty =
+    JSON.stringify(periods) !== JSON.stringify(props.periods) || JSON.stringify([...weekdays].sort()) !== JSON.stringify([...props.weekdays].sort());
   return (
     <Card size="small" title={t('calendar.periods')}>
       <Space direction="vertical" style={{ width: '100%' }}>
         {periods.map((p, i) => (
           <Space.Compact key={i} block>
-            <Input value={p.start} disabled={!props.editable} maxLength={5} onChange={(e) => setPeriods(periods.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))} data-testid={`period-${i}-start`} />
+            <Input
+              value={p.start}
+              disabled={!props.editable}
+              maxLength={5}
+              onChange={(e) => setPeriods(periods.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)))}
+              data-testid={`period-${i}-start`}
+            />
             <Input value="—" disabled style={{ width: 40, textAlign: 'center', pointerEvents: 'none' }} />
-            <Input value={p.end} disabled={!props.editable} maxLength={5} onChange={(e) => setPeriods(periods.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))} data-testid={`period-${i}-end`} />
-            {props.editable && <Button icon={<DeleteOutlined />} disabled={periods.length === 1} onClick={() => setPeriods(periods.filter((_, j) => j !== i))} />}
+            <Input
+              value={p.end}
+              disabled={!props.editable}
+              maxLength={5}
+              onChange={(e) => setPeriods(periods.map((x, j) => (j === i ? { ...x, end: e.target.value } : x)))}
+              data-testid={`period-${i}-end`}
+            />
+            {props.editable && (
+              <Button icon={<DeleteOutlined />} disabled={periods.length === 1} onClick={() => setPeriods(periods.filter((_, j) => j !== i))} />
+            )}
           </Space.Compact>
         ))}
         {props.editable && (
@@ -277,7 +318,13 @@ function WorkingSettings(props: { periods: WorkingPeriod[]; weekdays: number[]; 
           options={[1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: t(`calendar.weekday.${d}`) }))}
         />
         {props.editable && (
-          <Button type="primary" block disabled={!valid || !dirty || weekdays.length === 0} loading={props.saving} onClick={() => props.onSave({ workingPeriods: periods, weeklyWorkingDays: weekdays })}>
+          <Button
+            type="primary"
+            block
+            disabled={!valid || !dirty || weekdays.length === 0}
+            loading={props.saving}
+            onClick={() => props.onSave({ workingPeriods: periods, weeklyWorkingDays: weekdays })}
+          >
             {t('calendar.saveSettings')}
           </Button>
         )}

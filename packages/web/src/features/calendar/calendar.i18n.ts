@@ -45,7 +45,8 @@ export const calendarEn: DeepStrings<typeof calendarZh> = {
   notePlaceholder: 'e.g. National Day',
   daySaved: '{{date}} updated',
   readOnly: 'Read-only: only administrators change the calendar',
-  missingHolidays: 'No holidays are set for {{years}} yet: until they are, New Year’s Day, the Spring Festival and every other holiday of that year count as working days. Click each date to set it once the State Council has announced the arrangement.',
+  missingHolidays:
+    'No holidays are set for {{years}} yet: until they are, New Year’s Day, the Spring Festival and every other holiday of that year count as working days. Click each date to set it once the State Council has announced the arrangement.',
   yearSeparator: ' and ',
   periods: 'Working periods of a day',
   addPeriod: 'Add period',

@@ -160,7 +160,16 @@ export default function DutyRosterPage() {
         </Space>
       </Card>
 
-      <Modal title={t('duty.add')} open={adding} onCancel={() => setAdding(false)} onOk={submit} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={add.isPending} destroyOnClose>
+      <Modal
+        title={t('duty.add')}
+        open={adding}
+        onCancel={() => setAdding(false)}
+        onOk={submit}
+        okText={t('common.save')}
+        cancelText={t('common.cancel')}
+        confirmLoading={add.isPending}
+        destroyOnClose
+      >
         <Form form={form} layout="vertical" initialValues={{ start: now.add(1, 'hour').startOf('hour'), end: now.add(9, 'hour').startOf('hour') }}>
           <Form.Item name="userId" label={t('duty.person')} rules={[{ required: true, message: t('common.required') }]}>
             <Select
@@ -169,7 +178,10 @@ export default function DutyRosterPage() {
               data-testid="duty-person"
               options={(members.data ?? []).map((u) => ({
                 value: u.id,
-                label: `${u.displayName}（${u.memberships.filter((m) => m.orgUnitId === unitId).map((m) => t(`roles.${m.role}`)).join('、')}）`,
+                label: `${u.displayName}（${u.memberships
+                  .filter((m) => m.orgUnitId === unitId)
+                  .map((m) => t(`roles.${m.role}`))
+                  .join('、')}）`,
               }))}
             />
           </Form.Item>
@@ -183,7 +195,8 @@ export default function DutyRosterPage() {
             rules={[
               { required: true, message: t('common.required') },
               ({ getFieldValue }) => ({
-                validator: (_, v: Dayjs | undefined) => (!v || !getFieldValue('start') || v.isAfter(getFieldValue('start')) ? Promise.resolve() : Promise.reject(new Error(t('duty.endAfterStart')))),
+                validator: (_, v: Dayjs | undefined) =>
+                  !v || !getFieldValue('start') || v.isAfter(getFieldValue('start')) ? Promise.resolve() : Promise.reject(new Error(t('duty.endAfterStart'))),
               }),
             ]}
           >

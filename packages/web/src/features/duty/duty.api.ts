@@ -20,7 +20,8 @@ export function useRoster(orgUnitId: string | undefined, from: string, to: strin
 export function useUnitMembers(orgUnitId: string | undefined) {
   return useQuery({
     queryKey: ['users', 'unit', orgUnitId],
-    queryFn: async () => itemsOf<User>(await api.get('/api/v1/users', { orgUnitId, limit: 500 })).filter((u) => u.memberships.some((m) => m.orgUnitId === orgUnitId)),
+    queryFn: async () =>
+      itemsOf<User>(await api.get('/api/v1/users', { orgUnitId, limit: 500 })).filter((u) => u.memberships.some((m) => m.orgUnitId === orgUnitId)),
     enabled: !!orgUnitId,
   });
 }

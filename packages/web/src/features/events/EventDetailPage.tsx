@@ -138,11 +138,19 @@ export default function EventDetailPage() {
               {e.title}
             </Typography.Text>
             <StatusTag status={e.status} />
-            {e.supervised && !isFinal(e.status) && <Tag color="magenta" data-testid="supervised-tag">{t('event.supervised')}</Tag>}
+            {e.supervised && !isFinal(e.status) && (
+              <Tag color="magenta" data-testid="supervised-tag">
+                {t('event.supervised')}
+              </Tag>
+            )}
             {isOverdue(e) && <Tag color="red">{t('plaza.overdueTag')}</Tag>}
           </Space>
         }
-        extra={<Typography.Text type="secondary" className="ld-hide-mobile" data-testid="event-code">{e.code}</Typography.Text>}
+        extra={
+          <Typography.Text type="secondary" className="ld-hide-mobile" data-testid="event-code">
+            {e.code}
+          </Typography.Text>
+        }
       >
         <Descriptions column={{ xs: 1, sm: 1, md: 2, xl: 3 }} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
           <Descriptions.Item label={t('event.code')}>{e.code}</Descriptions.Item>
@@ -190,7 +198,9 @@ export default function EventDetailPage() {
           )}
           {e.trackingToken && (
             <Descriptions.Item label={t('event.trackingLink')}>
-              <Typography.Text copyable={{ text: `${window.location.origin}/api/v1/track/${e.trackingToken}` }}>{e.trackingToken.slice(0, 12)}…</Typography.Text>
+              <Typography.Text copyable={{ text: `${window.location.origin}/api/v1/track/${e.trackingToken}` }}>
+                {e.trackingToken.slice(0, 12)}…
+              </Typography.Text>
             </Descriptions.Item>
           )}
         </Descriptions>
@@ -238,10 +248,7 @@ export default function EventDetailPage() {
                     disabled={!comment.trim()}
                     loading={action.isPending && action.variables?.path === 'comments'}
                     onClick={() =>
-                      action.mutate(
-                        { path: 'comments', body: { text: comment.trim() }, done: t('event.commentDone') },
-                        { onSuccess: () => setComment('') },
-                      )
+                      action.mutate({ path: 'comments', body: { text: comment.trim() }, done: t('event.commentDone') }, { onSuccess: () => setComment('') })
                     }
                   >
                     {t('event.comment')}

@@ -24,7 +24,10 @@ export function TimelineText({ entry }: { entry: TimelineEntry }) {
   // The engine's reasons are codes (reopened, no_assignee_unit) that its sentence already puts in words;
   // its error messages are technical English, for the administrators who can retry or skip the step.
   const fields = sentence ? TEXT_FIELDS.filter((f) => f !== 'reason' && (f !== 'message' || isAdmin)) : TEXT_FIELDS;
-  const texts = fields.map((f) => data[f]).filter((v): v is string => typeof v === 'string' && v.length > 0).map(maskPhones);
+  const texts = fields
+    .map((f) => data[f])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .map(maskPhones);
   const score = typeof data.score === 'number' ? data.score : null;
   // Outcomes are codes (complete, return…): shown only when we have words for them.
   const outcomeKey = typeof data.outcome === 'string' ? `outcome.${data.outcome}` : null;
@@ -77,10 +80,20 @@ function NotifiedText({ data }: { data: Record<string, unknown> }) {
   const invalid = typeof data.invalidPhones === 'number' ? data.invalidPhones : 0;
   return (
     <Space direction="vertical" size={0}>
-      <Typography.Text>{t('notify.notifiedSummary', { count: Number(data.inApp ?? 0), inApp: Number(data.inApp ?? 0), sms: Number(data.sms ?? 0) })}</Typography.Text>
+      <Typography.Text>
+        {t('notify.notifiedSummary', { count: Number(data.inApp ?? 0), inApp: Number(data.inApp ?? 0), sms: Number(data.sms ?? 0) })}
+      </Typography.Text>
       {units.length > 0 && (
         <Typography.Text type="secondary">
-          {units.map((u) => t('notify.notifiedUnit', { unit: unitLabel(u.unitId, u.unitName ?? ''), role: t(u.role === 'lead' ? 'notify.roleLead' : 'notify.roleCo'), users: u.users ?? 0 })).join('；')}
+          {units
+            .map((u) =>
+              t('notify.notifiedUnit', {
+                unit: unitLabel(u.unitId, u.unitName ?? ''),
+                role: t(u.role === 'lead' ? 'notify.roleLead' : 'notify.roleCo'),
+                users: u.users ?? 0,
+              }),
+            )
+            .join('；')}
         </Typography.Text>
       )}
       {invalid > 0 && <Typography.Text type="warning">{t('notify.notifiedInvalid', { count: invalid })}</Typography.Text>}

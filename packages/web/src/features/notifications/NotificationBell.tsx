@@ -56,7 +56,14 @@ export function NotificationBell() {
         onClose={() => setOpen(false)}
         styles={{ body: { padding: 0 } }}
         extra={
-          <Button size="small" icon={<CheckOutlined />} disabled={unread === 0} loading={markAll.isPending} onClick={() => markAll.mutate()} data-testid="mark-all-read">
+          <Button
+            size="small"
+            icon={<CheckOutlined />}
+            disabled={unread === 0}
+            loading={markAll.isPending}
+            onClick={() => markAll.mutate()}
+            data-testid="mark-all-read"
+          >
             {t('notify.markAllRead')}
           </Button>
         }

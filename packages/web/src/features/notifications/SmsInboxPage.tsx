@@ -125,11 +125,7 @@ export default function SmsInboxPage() {
       locale={{ emptyText: <Empty description={t('notify.smsEmpty')} /> }}
       data-testid="sms-conversations"
       renderItem={(c) => (
-        <List.Item
-          onClick={() => setSelected(c.to)}
-          className={`ld-conv${current?.to === c.to ? ' ld-conv-active' : ''}`}
-          data-testid="sms-conversation"
-        >
+        <List.Item onClick={() => setSelected(c.to)} className={`ld-conv${current?.to === c.to ? ' ld-conv-active' : ''}`} data-testid="sms-conversation">
           <List.Item.Meta
             avatar={<MobileOutlined style={{ fontSize: 20, color: '#1677ff', marginTop: 4 }} />}
             title={
@@ -158,7 +154,9 @@ export default function SmsInboxPage() {
     <Card
       size="small"
       title={t('notify.smsInbox')}
-      extra={<Input.Search allowClear placeholder={t('notify.smsFilter')} onSearch={setFilter} style={{ width: isMobile ? 150 : 220 }} data-testid="sms-filter" />}
+      extra={
+        <Input.Search allowClear placeholder={t('notify.smsFilter')} onSearch={setFilter} style={{ width: isMobile ? 150 : 220 }} data-testid="sms-filter" />
+      }
     >
       <Space direction="vertical" style={{ width: '100%' }} size={12}>
         <Typography.Text type="secondary">{t('notify.smsHint')}</Typography.Text>

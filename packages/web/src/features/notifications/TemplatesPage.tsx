@@ -9,8 +9,40 @@ type Locale = 'zh' | 'en';
 
 /** Values the preview fills in, per language: what a real message would carry (names masked, as sent). Every variable a kind supplies has one. */
 const SAMPLE_VARS: Record<Locale, Record<string, string>> = {
-  zh: { code: '2026112800001', name: '张**', hours: '36', silence: '已36小时无活动', task: '处置', due: '11-28 18:00', text: '这是一条测试短信', category: '饮用水源地违规活动', place: '南浦村第一网格', title: '水源地有人游泳', role: '主办', unit: '南浦村', note: '请于今日内反馈', plate: '浙B12345', minutes: '15' },
-  en: { code: '2026112800001', name: 'Zhang **', hours: '36', silence: 'has shown no activity for 36 hours', task: 'Handle', due: '28 Nov 18:00', text: 'This is a test message', category: 'Activity at a drinking-water source', place: 'Nanpu Grid 1', title: 'Swimming at the reservoir', role: 'lead', unit: 'Nanpu Village', note: 'Report back today.', plate: 'ZJ-B12345', minutes: '15' },
+  zh: {
+    code: '2026112800001',
+    name: '张**',
+    hours: '36',
+    silence: '已36小时无活动',
+    task: '处置',
+    due: '11-28 18:00',
+    text: '这是一条测试短信',
+    category: '饮用水源地违规活动',
+    place: '南浦村第一网格',
+    title: '水源地有人游泳',
+    role: '主办',
+    unit: '南浦村',
+    note: '请于今日内反馈',
+    plate: '浙B12345',
+    minutes: '15',
+  },
+  en: {
+    code: '2026112800001',
+    name: 'Zhang **',
+    hours: '36',
+    silence: 'has shown no activity for 36 hours',
+    task: 'Handle',
+    due: '28 Nov 18:00',
+    text: 'This is a test message',
+    category: 'Activity at a drinking-water source',
+    place: 'Nanpu Grid 1',
+    title: 'Swimming at the reservoir',
+    role: 'lead',
+    unit: 'Nanpu Village',
+    note: 'Report back today.',
+    plate: 'ZJ-B12345',
+    minutes: '15',
+  },
 };
 
 function render(body: string, vars: Record<string, string>): string {
@@ -55,7 +87,17 @@ function TemplateEditor({ kind, templates }: { kind: string; templates: SmsTempl
           {template.overridden && <Tag color="blue">{t('notify.overridden')}</Tag>}
         </Space>
       }
-      extra={<Segmented size="small" value={locale} onChange={(v) => setLocale(v as Locale)} options={[{ label: '中文', value: 'zh' }, { label: 'English', value: 'en' }]} />}
+      extra={
+        <Segmented
+          size="small"
+          value={locale}
+          onChange={(v) => setLocale(v as Locale)}
+          options={[
+            { label: '中文', value: 'zh' },
+            { label: 'English', value: 'en' },
+          ]}
+        />
+      }
     >
       <Row gutter={[16, 12]}>
         <Col xs={24} md={13}>
@@ -69,7 +111,13 @@ function TemplateEditor({ kind, templates }: { kind: string; templates: SmsTempl
                 </Tag>
               ))}
             </Space>
-            <Input.TextArea value={draft} onChange={(e) => setDraft(e.target.value)} autoSize={{ minRows: 3, maxRows: 8 }} maxLength={500} data-testid="template-body" />
+            <Input.TextArea
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              autoSize={{ minRows: 3, maxRows: 8 }}
+              maxLength={500}
+              data-testid="template-body"
+            />
             {unknown.length > 0 && <Alert type="warning" showIcon message={t('notify.unknownVariables', { names: unknown.map((v) => `{${v}}`).join(' ') })} />}
             <Space wrap>
               <Button

@@ -65,7 +65,8 @@ export function useSmsTemplates() {
 export function useSaveTemplate() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (p: { kind: string; locale: 'zh' | 'en'; body: string }) => api.put<SmsTemplate>(`/api/v1/sms-templates/${encodeURIComponent(p.kind)}`, { locale: p.locale, body: p.body }),
+    mutationFn: (p: { kind: string; locale: 'zh' | 'en'; body: string }) =>
+      api.put<SmsTemplate>(`/api/v1/sms-templates/${encodeURIComponent(p.kind)}`, { locale: p.locale, body: p.body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['sms-templates'] }),
   });
 }

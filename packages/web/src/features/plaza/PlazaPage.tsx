@@ -131,45 +131,50 @@ export default function PlazaPage() {
           )}
           {showFilters && (
             <>
-          <Form.Item name="status">
-            <Select
-              mode="multiple"
-              allowClear
-              maxTagCount="responsive"
-              placeholder={t('plaza.status')}
-              style={{ width: 200 }}
-              options={EVENT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="category">
-            <TreeSelect
-              allowClear
-              placeholder={t('plaza.category')}
-              style={{ width: 180 }}
-              treeData={categoryOptions.map((m) => ({ ...m, title: m.label, children: m.children?.map((c) => ({ ...c, title: c.label })) }))}
-              popupMatchSelectWidth={false}
-            />
-          </Form.Item>
-          <Form.Item name="source">
-            <Select allowClear placeholder={t('plaza.source')} style={{ width: 120 }} options={EVENT_SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))} />
-          </Form.Item>
-          <Form.Item name="orgUnitId">
-            <TreeSelect
-              allowClear
-              showSearch
-              treeNodeFilterProp="title"
-              placeholder={t('plaza.orgUnit')}
-              style={{ width: 180 }}
-              treeData={unitOptions}
-              popupMatchSelectWidth={false}
-            />
-          </Form.Item>
-          <Form.Item name="supervised" valuePropName="checked">
-            <Checkbox>{t('plaza.onlySupervised')}</Checkbox>
-          </Form.Item>
-          <Form.Item name="overdue" valuePropName="checked">
-            <Checkbox>{t('plaza.onlyOverdue')}</Checkbox>
-          </Form.Item>
+              <Form.Item name="status">
+                <Select
+                  mode="multiple"
+                  allowClear
+                  maxTagCount="responsive"
+                  placeholder={t('plaza.status')}
+                  style={{ width: 200 }}
+                  options={EVENT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+                />
+              </Form.Item>
+              <Form.Item name="category">
+                <TreeSelect
+                  allowClear
+                  placeholder={t('plaza.category')}
+                  style={{ width: 180 }}
+                  treeData={categoryOptions.map((m) => ({ ...m, title: m.label, children: m.children?.map((c) => ({ ...c, title: c.label })) }))}
+                  popupMatchSelectWidth={false}
+                />
+              </Form.Item>
+              <Form.Item name="source">
+                <Select
+                  allowClear
+                  placeholder={t('plaza.source')}
+                  style={{ width: 120 }}
+                  options={EVENT_SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))}
+                />
+              </Form.Item>
+              <Form.Item name="orgUnitId">
+                <TreeSelect
+                  allowClear
+                  showSearch
+                  treeNodeFilterProp="title"
+                  placeholder={t('plaza.orgUnit')}
+                  style={{ width: 180 }}
+                  treeData={unitOptions}
+                  popupMatchSelectWidth={false}
+                />
+              </Form.Item>
+              <Form.Item name="supervised" valuePropName="checked">
+                <Checkbox>{t('plaza.onlySupervised')}</Checkbox>
+              </Form.Item>
+              <Form.Item name="overdue" valuePropName="checked">
+                <Checkbox>{t('plaza.onlyOverdue')}</Checkbox>
+              </Form.Item>
             </>
           )}
           <Space>
@@ -230,7 +235,16 @@ export default function PlazaPage() {
           </Card>
         </Col>
         <Col xs={24} xl={10} style={isMobile && mobileView !== 'map' ? { display: 'none' } : undefined}>
-          <Card size="small" title={t('plaza.mapTitle')} style={{ position: 'sticky', top: 12 }} extra={<Typography.Text type="secondary" className="ld-hide-mobile">{t('plaza.mapHint')}</Typography.Text>}>
+          <Card
+            size="small"
+            title={t('plaza.mapTitle')}
+            style={{ position: 'sticky', top: 12 }}
+            extra={
+              <Typography.Text type="secondary" className="ld-hide-mobile">
+                {t('plaza.mapHint')}
+              </Typography.Text>
+            }
+          >
             <CountyMap
               base={grids.data?.features.length ? grids.data : townships.data}
               outlines={townships.data}

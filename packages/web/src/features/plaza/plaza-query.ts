@@ -14,7 +14,8 @@ export const PLAZA_PAGE_SIZE = 50;
 export function plazaEventsQuery(filters: Filters) {
   return {
     queryKey: ['events', filters] as const,
-    queryFn: ({ pageParam }: { pageParam: string | undefined }) => api.get<Page<EventView>>('/api/v1/events', { ...filters, cursor: pageParam, limit: PLAZA_PAGE_SIZE }),
+    queryFn: ({ pageParam }: { pageParam: string | undefined }) =>
+      api.get<Page<EventView>>('/api/v1/events', { ...filters, cursor: pageParam, limit: PLAZA_PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Page<EventView>) => last.nextCursor ?? undefined,
   };

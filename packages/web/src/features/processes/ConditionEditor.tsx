@@ -25,7 +25,15 @@ function valueText(c: FieldCondition): string {
 
 function withOp(c: FieldCondition, op: string, text: string): FieldCondition {
   if (op === 'exists') return { field: c.field, op: 'exists' };
-  if (op === 'in' || op === 'nin') return { field: c.field, op, value: text.split(/[,，]/).map((s) => parseScalar(s.trim())).filter((v) => v !== '') };
+  if (op === 'in' || op === 'nin')
+    return {
+      field: c.field,
+      op,
+      value: text
+        .split(/[,，]/)
+        .map((s) => parseScalar(s.trim()))
+        .filter((v) => v !== ''),
+    };
   const v = parseScalar(text);
   if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return { field: c.field, op, value: typeof v === 'boolean' ? String(v) : v };
   return { field: c.field, op: op as 'eq' | 'ne' | 'contains', value: v };

@@ -3,15 +3,7 @@ import { Button, Checkbox, Divider, Form, Input, InputNumber, Popconfirm, Radio,
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AssigneeUnit, ProcessDefinition, ProcessNode, Role, SignalSender, TaskNode } from '@liandong/contracts';
-import {
-  ACTION_DEFAULT_PARAMS,
-  ACTION_NAMES,
-  CLOSING_KINDS,
-  EVENT_STATUSES,
-  OVERDUE_ACTIONS,
-  ROLES,
-  UNIT_RULES,
-} from './process-graph.ts';
+import { ACTION_DEFAULT_PARAMS, ACTION_NAMES, CLOSING_KINDS, EVENT_STATUSES, OVERDUE_ACTIONS, ROLES, UNIT_RULES } from './process-graph.ts';
 import { KIND_STYLE } from './ProcessDiagram.tsx';
 import { ConditionEditor } from './ConditionEditor.tsx';
 
@@ -127,22 +119,37 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
                   />
                 </Form.Item>
                 <Form.Item label={t('processes.field.timeKind')}>
-                  <TimeKindRadio value={node.timer.duration.kind} onChange={(kind) => onChange({ ...node, timer: { ...node.timer!, duration: { ...node.timer!.duration, kind } } })} />
+                  <TimeKindRadio
+                    value={node.timer.duration.kind}
+                    onChange={(kind) => onChange({ ...node, timer: { ...node.timer!, duration: { ...node.timer!.duration, kind } } })}
+                  />
                 </Form.Item>
               </Space>
-              <Form.Item label={t('processes.field.next')}>{nextSelect(node.timer.next, (v) => onChange({ ...node, timer: { ...node.timer!, next: v ?? '' } }))}</Form.Item>
+              <Form.Item label={t('processes.field.next')}>
+                {nextSelect(node.timer.next, (v) => onChange({ ...node, timer: { ...node.timer!, next: v ?? '' } }))}
+              </Form.Item>
             </>
           )}
           <Divider plain orientation="left" style={{ margin: '8px 0' }}>
-            <Switch size="small" checked={Boolean(node.signal)} onChange={(on) => onChange({ ...node, signal: on ? { name: 'vehicle.gone', next: '' } : undefined })} />{' '}
+            <Switch
+              size="small"
+              checked={Boolean(node.signal)}
+              onChange={(on) => onChange({ ...node, signal: on ? { name: 'vehicle.gone', next: '' } : undefined })}
+            />{' '}
             {t('processes.field.signal')}
           </Divider>
           {node.signal && (
             <>
               <Form.Item label={t('processes.field.signalName')}>
-                <Input value={node.signal.name} onChange={(e) => onChange({ ...node, signal: { ...node.signal!, name: e.target.value.trim() } })} placeholder="vehicle.gone" />
+                <Input
+                  value={node.signal.name}
+                  onChange={(e) => onChange({ ...node, signal: { ...node.signal!, name: e.target.value.trim() } })}
+                  placeholder="vehicle.gone"
+                />
               </Form.Item>
-              <Form.Item label={t('processes.field.next')}>{nextSelect(node.signal.next, (v) => onChange({ ...node, signal: { ...node.signal!, next: v ?? '' } }))}</Form.Item>
+              <Form.Item label={t('processes.field.next')}>
+                {nextSelect(node.signal.next, (v) => onChange({ ...node, signal: { ...node.signal!, next: v ?? '' } }))}
+              </Form.Item>
               <Form.Item label={t('processes.field.signalSenders')} extra={t('processes.sender.adminAlways')}>
                 <Space wrap size={4} data-testid="signal-senders">
                   {node.signal.senders?.length ? (
@@ -166,7 +173,13 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
             <div key={i} className="ld-subcard">
               <Space style={{ width: '100%', justifyContent: 'space-between' }}>
                 <Typography.Text strong>{t('processes.edge.branch', { n: i + 1 })}</Typography.Text>
-                <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={() => onChange({ ...node, branches: node.branches.filter((_, j) => j !== i) })} />
+                <Button
+                  size="small"
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  onClick={() => onChange({ ...node, branches: node.branches.filter((_, j) => j !== i) })}
+                />
               </Space>
               <Form.Item label={t('processes.field.branchTitle')}>
                 <Input
@@ -178,7 +191,11 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
                   }}
                 />
               </Form.Item>
-              <ConditionEditor value={b.when} editable={editable} onChange={(when) => onChange({ ...node, branches: node.branches.map((x, j) => (j === i ? { ...x, when } : x)) })} />
+              <ConditionEditor
+                value={b.when}
+                editable={editable}
+                onChange={(when) => onChange({ ...node, branches: node.branches.map((x, j) => (j === i ? { ...x, when } : x)) })}
+              />
               <Form.Item label={t('processes.field.next')}>
                 {nextSelect(b.next, (v) => onChange({ ...node, branches: node.branches.map((x, j) => (j === i ? { ...x, next: v ?? '' } : x)) }))}
               </Form.Item>
@@ -245,7 +262,12 @@ export function NodeForm({ node, definition, editable, problems, onChange, onDel
       )}
 
       {editable && (
-        <Popconfirm title={t('processes.deleteNodeConfirm', { title: title[lang] || node.id })} onConfirm={onDelete} okText={t('common.delete')} cancelText={t('common.cancel')}>
+        <Popconfirm
+          title={t('processes.deleteNodeConfirm', { title: title[lang] || node.id })}
+          onConfirm={onDelete}
+          okText={t('common.delete')}
+          cancelText={t('common.cancel')}
+        >
           <Button danger icon={<DeleteOutlined />} block style={{ marginTop: 16 }} data-testid="node-delete">
             {t('processes.deleteNode')}
           </Button>
@@ -286,13 +308,20 @@ function TaskFields({ node, onChange, nextSelect, lang }: { node: TaskNode; onCh
           <Select
             value={unitKind}
             placeholder={t('processes.field.none')}
-            onChange={(v: string) => setAssignee({ unit: v === 'department' ? { department: typeof unit === 'object' ? unit.department : 'enforcement' } : (v as AssigneeUnit) })}
+            onChange={(v: string) =>
+              setAssignee({ unit: v === 'department' ? { department: typeof unit === 'object' ? unit.department : 'enforcement' } : (v as AssigneeUnit) })
+            }
             options={[...UNIT_RULES, 'department'].map((u) => ({ value: u, label: t(`processes.unit.${u}`) }))}
             data-testid="task-unit"
           />
         </Form.Item>
         <Form.Item label={t('processes.field.role')} style={{ flex: 1 }}>
-          <Select value={node.assignee?.role} placeholder={t('processes.field.none')} onChange={(v: string) => setAssignee({ role: v })} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          <Select
+            value={node.assignee?.role}
+            placeholder={t('processes.field.none')}
+            onChange={(v: string) => setAssignee({ role: v })}
+            options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          />
         </Form.Item>
       </Space.Compact>
       {typeof unit === 'object' && (
@@ -375,14 +404,29 @@ function TaskFields({ node, onChange, nextSelect, lang }: { node: TaskNode; onCh
               />
             </Form.Item>
             <Form.Item label={t('processes.field.outcomeKey')} style={{ width: 110 }}>
-              <Input value={o.key} onChange={(e) => onChange({ ...node, outcomes: outcomes.map((x, j) => (j === i ? { ...x, key: e.target.value.trim() } : x)) })} />
+              <Input
+                value={o.key}
+                onChange={(e) => onChange({ ...node, outcomes: outcomes.map((x, j) => (j === i ? { ...x, key: e.target.value.trim() } : x)) })}
+              />
             </Form.Item>
-            <Button type="text" danger icon={<DeleteOutlined />} style={{ marginTop: 24 }} onClick={() => onChange({ ...node, outcomes: outcomes.filter((_, j) => j !== i) })} />
+            <Button
+              type="text"
+              danger
+              icon={<DeleteOutlined />}
+              style={{ marginTop: 24 }}
+              onClick={() => onChange({ ...node, outcomes: outcomes.filter((_, j) => j !== i) })}
+            />
           </Space.Compact>
-          <Form.Item label={t('processes.field.next')}>{nextSelect(o.next, (v) => onChange({ ...node, outcomes: outcomes.map((x, j) => (j === i ? { ...x, next: v ?? '' } : x)) }))}</Form.Item>
+          <Form.Item label={t('processes.field.next')}>
+            {nextSelect(o.next, (v) => onChange({ ...node, outcomes: outcomes.map((x, j) => (j === i ? { ...x, next: v ?? '' } : x)) }))}
+          </Form.Item>
         </div>
       ))}
-      <Button size="small" icon={<PlusOutlined />} onClick={() => onChange({ ...node, outcomes: [...outcomes, { key: `outcome_${outcomes.length + 1}`, next: '' }] })}>
+      <Button
+        size="small"
+        icon={<PlusOutlined />}
+        onClick={() => onChange({ ...node, outcomes: [...outcomes, { key: `outcome_${outcomes.length + 1}`, next: '' }] })}
+      >
         {t('processes.field.addOutcome')}
       </Button>
 
@@ -392,7 +436,15 @@ function TaskFields({ node, onChange, nextSelect, lang }: { node: TaskNode; onCh
       <Checkbox.Group
         value={(['transfer', 'extend', 'shelve'] as const).filter((k) => node.allow?.[k])}
         onChange={(v) =>
-          onChange({ ...node, allow: { ...node.allow, transfer: v.includes('transfer') || undefined, extend: v.includes('extend') || undefined, shelve: v.includes('shelve') || undefined } })
+          onChange({
+            ...node,
+            allow: {
+              ...node.allow,
+              transfer: v.includes('transfer') || undefined,
+              extend: v.includes('extend') || undefined,
+              shelve: v.includes('shelve') || undefined,
+            },
+          })
         }
         options={(['transfer', 'extend', 'shelve'] as const).map((k) => ({ value: k, label: t(`processes.allowOp.${k}`) }))}
       />
@@ -403,7 +455,17 @@ function TaskFields({ node, onChange, nextSelect, lang }: { node: TaskNode; onCh
   );
 }
 
-function ActionFields({ node, onChange, nextSelect, editable }: { node: Extract<ProcessNode, { kind: 'action' }>; onChange(n: ProcessNode): void; nextSelect: NextSelect; editable: boolean }) {
+function ActionFields({
+  node,
+  onChange,
+  nextSelect,
+  editable,
+}: {
+  node: Extract<ProcessNode, { kind: 'action' }>;
+  onChange(n: ProcessNode): void;
+  nextSelect: NextSelect;
+  editable: boolean;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState(() => JSON.stringify(node.params ?? {}, null, 2));
   const [bad, setBad] = useState(false);

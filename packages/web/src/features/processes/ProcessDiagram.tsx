@@ -59,7 +59,11 @@ function StepNode({ data, selected }: NodeProps<Node<StepData>>) {
       className={`ld-step${selected ? ' is-selected' : ''}${data.problems > 0 ? ' has-problem' : ''}`}
       data-testid={`node-${node.id}`}
       data-kind={node.kind}
-      style={{ borderColor: border, background: rejected ? '#fafafa' : style.background, borderRadius: node.kind === 'end' ? 24 : node.kind === 'decision' ? 14 : 8 }}
+      style={{
+        borderColor: border,
+        background: rejected ? '#fafafa' : style.background,
+        borderRadius: node.kind === 'end' ? 24 : node.kind === 'decision' ? 14 : 8,
+      }}
     >
       <Handle type="target" position={Position.Top} />
       <div className="ld-step-kind" style={{ color: rejected ? '#8c8c8c' : style.color }}>
@@ -152,7 +156,9 @@ export function ProcessDiagram(props: ProcessDiagramProps) {
           return o?.title?.[lang] || arg;
         }
         case 'timer':
-          return n.kind === 'wait' && n.timer ? t('processes.edge.timer', { d: durationWords(n.timer.duration.minutes, n.timer.duration.kind, lang) }) : undefined;
+          return n.kind === 'wait' && n.timer
+            ? t('processes.edge.timer', { d: durationWords(n.timer.duration.minutes, n.timer.duration.kind, lang) })
+            : undefined;
         case 'signal':
           return n.kind === 'wait' && n.signal ? t('processes.edge.signal', { name: n.signal.name }) : undefined;
         case 'branch': {

@@ -16,7 +16,13 @@ import './processes.css';
 
 /** A brand-new process: one end node, to be drawn from there. */
 function blankDefinition(key: string, name: { zh: string; en: string }): ProcessDefinition {
-  return { key, name, variables: [], start: 'end', nodes: [{ id: 'end', kind: 'end', title: { zh: '结束', en: 'End' }, closingKind: 'normal', position: { x: 0, y: 0 } }] };
+  return {
+    key,
+    name,
+    variables: [],
+    start: 'end',
+    nodes: [{ id: 'end', kind: 'end', title: { zh: '结束', en: 'End' }, closingKind: 'normal', position: { x: 0, y: 0 } }],
+  };
 }
 
 /** `/processes/:key`: the process as a flow diagram with node forms, live checks and version history. */
@@ -95,7 +101,8 @@ export default function ProcessEditorPage() {
   const updateNode = useCallback((node: ProcessNode) => draft && edit(replaceNode(draft, node)), [draft, edit]);
 
   if (isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
-  if (error && !isNew) return <Result status="warning" title={errorText(t, error)} extra={<Button onClick={() => navigate('/processes')}>{t('common.back')}</Button>} />;
+  if (error && !isNew)
+    return <Result status="warning" title={errorText(t, error)} extra={<Button onClick={() => navigate('/processes')}>{t('common.back')}</Button>} />;
   if (!draft) return <Spin style={{ display: 'block', marginTop: 80 }} />;
 
   const selectedNode = draft.nodes.find((n) => n.id === selected) ?? null;
@@ -103,7 +110,12 @@ export default function ProcessEditorPage() {
 
   const addNode = (kind: Kind) => {
     const maxY = Math.max(0, ...draft.nodes.map((n) => n.position?.y ?? 0));
-    const node = newNode(draft, kind, { x: 0, y: maxY + 140 }, { zh: t(`processes.kind.${kind}`, { lng: 'zh' }), en: t(`processes.kind.${kind}`, { lng: 'en' }) });
+    const node = newNode(
+      draft,
+      kind,
+      { x: 0, y: maxY + 140 },
+      { zh: t(`processes.kind.${kind}`, { lng: 'zh' }), en: t(`processes.kind.${kind}`, { lng: 'en' }) },
+    );
     edit({ ...draft, nodes: [...draft.nodes, node] });
     setSelected(node.id);
     setTab('node');
@@ -197,7 +209,11 @@ export default function ProcessEditorPage() {
             label: (
               <span>
                 {t('processes.tabs.problems')}
-                {problems.length > 0 && <Tag color="error" style={{ marginInlineStart: 6 }}>{problems.length}</Tag>}
+                {problems.length > 0 && (
+                  <Tag color="error" style={{ marginInlineStart: 6 }}>
+                    {problems.length}
+                  </Tag>
+                )}
               </span>
             ),
             children:
@@ -332,7 +348,11 @@ export default function ProcessEditorPage() {
           <Space wrap>
             <Dropdown
               menu={{
-                items: NODE_KINDS.map((k) => ({ key: k, icon: <span style={{ color: KIND_STYLE[k].color }}>{KIND_STYLE[k].icon}</span>, label: t(`processes.kind.${k}`) })),
+                items: NODE_KINDS.map((k) => ({
+                  key: k,
+                  icon: <span style={{ color: KIND_STYLE[k].color }}>{KIND_STYLE[k].icon}</span>,
+                  label: t(`processes.kind.${k}`),
+                })),
                 onClick: ({ key: k }) => addNode(k as Kind),
               }}
             >
@@ -397,9 +417,18 @@ export default function ProcessEditorPage() {
         onCancel={() => setSaveOpen(false)}
         okButtonProps={{ 'data-testid': 'process-save-confirm' } as never}
       >
-        {problems.length > 0 && <Alert type="error" showIcon message={t('processes.problemsTitle')} description={problems.map(problemText).join('；')} style={{ marginBottom: 12 }} />}
+        {problems.length > 0 && (
+          <Alert type="error" showIcon message={t('processes.problemsTitle')} description={problems.map(problemText).join('；')} style={{ marginBottom: 12 }} />
+        )}
         <Typography.Text>{t('processes.saveNote')}</Typography.Text>
-        <Input.TextArea value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('processes.saveNotePlaceholder')} autoSize={{ minRows: 2 }} maxLength={500} style={{ margin: '6px 0 12px' }} />
+        <Input.TextArea
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder={t('processes.saveNotePlaceholder')}
+          autoSize={{ minRows: 2 }}
+          maxLength={500}
+          style={{ margin: '6px 0 12px' }}
+        />
         <Checkbox checked={activateOnSave} onChange={(e) => setActivateOnSave(e.target.checked)}>
           {t('processes.activateOnSave')}
         </Checkbox>

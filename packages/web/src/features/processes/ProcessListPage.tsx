@@ -65,9 +65,7 @@ export default function ProcessListPage() {
                   <Typography.Text type="secondary" code>
                     {p.key}
                   </Typography.Text>
-                  {p.latestVersion !== p.activeVersion && (
-                    <Tag>{t('processes.latestVersionN', { n: p.latestVersion })}</Tag>
-                  )}
+                  {p.latestVersion !== p.activeVersion && <Tag>{t('processes.latestVersionN', { n: p.latestVersion })}</Tag>}
                   {p.runningInstances > 0 && <Tag color="processing">{t('processes.running', { count: p.runningInstances })}</Tag>}
                 </Space>
                 <div>
@@ -94,7 +92,14 @@ export default function ProcessListPage() {
           </Col>
         ))}
       </Row>
-      <Modal open={creating} title={t('processes.newProcess')} onOk={create} onCancel={() => setCreating(false)} okText={t('common.create')} cancelText={t('common.cancel')}>
+      <Modal
+        open={creating}
+        title={t('processes.newProcess')}
+        onOk={create}
+        onCancel={() => setCreating(false)}
+        okText={t('common.create')}
+        cancelText={t('common.cancel')}
+      >
         <Form form={form} layout="vertical">
           <Form.Item
             name="key"

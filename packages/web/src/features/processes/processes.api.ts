@@ -32,7 +32,11 @@ export function useSaveProcess(key: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ definition, note, activate }: { definition: ProcessDefinition; note?: string; activate: boolean }) =>
-      api.put<SavedProcessVersion>(`/api/v1/processes/${encodeURIComponent(key)}${activate ? '' : '?activate=false'}`, { ...definition, version: undefined, note: note || undefined }),
+      api.put<SavedProcessVersion>(`/api/v1/processes/${encodeURIComponent(key)}${activate ? '' : '?activate=false'}`, {
+        ...definition,
+        version: undefined,
+        note: note || undefined,
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['processes'] }),
   });
 }

@@ -97,7 +97,15 @@ export default function ReportPage() {
   };
 
   const locationCard = (
-    <Card size="small" title={t('report.location')} extra={<Button size="small" icon={<AimOutlined />} onClick={useMyLocation}>{t('report.useMyLocation')}</Button>}>
+    <Card
+      size="small"
+      title={t('report.location')}
+      extra={
+        <Button size="small" icon={<AimOutlined />} onClick={useMyLocation}>
+          {t('report.useMyLocation')}
+        </Button>
+      }
+    >
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
         <EnvironmentOutlined /> {t('report.locationHint')}
       </Typography.Paragraph>
@@ -188,7 +196,14 @@ export default function ReportPage() {
         <Col xs={24}>
           {submitError && <Alert type="error" showIcon message={submitError} style={{ marginBottom: 12 }} data-testid="submit-error" />}
           <div style={{ textAlign: 'right' }}>
-            <Button type="primary" htmlType="submit" size="large" loading={submit.isPending} style={{ width: '100%', maxWidth: 360 }} data-testid="submit-report">
+            <Button
+              type="primary"
+              htmlType="submit"
+              size="large"
+              loading={submit.isPending}
+              style={{ width: '100%', maxWidth: 360 }}
+              data-testid="submit-report"
+            >
               {t('report.submit')}
             </Button>
           </div>

@@ -1,7 +1,16 @@
 import { useMemo, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
-import { CheckOutlined, CloseOutlined, PauseCircleOutlined, PlayCircleOutlined, RollbackOutlined, ScheduleOutlined, SendOutlined, SwapOutlined } from '@ant-design/icons';
+import {
+  CheckOutlined,
+  CloseOutlined,
+  PauseCircleOutlined,
+  PlayCircleOutlined,
+  RollbackOutlined,
+  ScheduleOutlined,
+  SendOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../api/auth.tsx';
 import { useOrgUnits } from '../../api/catalog.ts';
@@ -77,7 +86,13 @@ export function CurrentTasksPanel({ entries, finished }: { entries: TimelineEntr
       {visible.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={finished ? t('tasks.noCurrentClosed') : t('tasks.noCurrent')} style={{ margin: '8px 0' }} />
       ) : (
-        visible.map((r) => (r.task ? <CurrentTask key={r.created.id} task={r.task} onDialog={(kind) => setDialog({ kind, task: r.task! })} /> : <OthersTask key={r.created.id} created={r.created} />))
+        visible.map((r) =>
+          r.task ? (
+            <CurrentTask key={r.created.id} task={r.task} onDialog={(kind) => setDialog({ kind, task: r.task! })} />
+          ) : (
+            <OthersTask key={r.created.id} created={r.created} />
+          ),
+        )
       )}
       <TaskActionDialog dialog={dialog} onClose={() => setDialog(null)} />
     </Card>
@@ -129,7 +144,9 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
               <Tag color={task.status === 'open' ? 'blue' : task.status === 'claimed' ? 'processing' : 'default'}>{t(`tasks.status.${task.status}`)}</Tag>
               {task.supervised && <Tag color="magenta">{t('tasks.supervised')}</Tag>}
             </Space>
-            <Typography.Text type="secondary">{t('tasks.handler', { unit: unitLabel(task.unitId, task.unitName), role: t(`roles.${task.role}`) })}</Typography.Text>
+            <Typography.Text type="secondary">
+              {t('tasks.handler', { unit: unitLabel(task.unitId, task.unitName), role: t(`roles.${task.role}`) })}
+            </Typography.Text>
           </Space>
           <SlaLight task={task} />
         </Space>
@@ -163,7 +180,12 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
         {canAct && (
           <Space wrap size={[8, 8]}>
             {task.status === 'open' && handler && (
-              <Button icon={<SendOutlined />} loading={act.isPending && act.variables?.action === 'claim'} onClick={() => direct('claim', t('tasks.done.claim'))} data-testid="task-claim">
+              <Button
+                icon={<SendOutlined />}
+                loading={act.isPending && act.variables?.action === 'claim'}
+                onClick={() => direct('claim', t('tasks.done.claim'))}
+                data-testid="task-claim"
+              >
                 {t('tasks.claim')}
               </Button>
             )}
@@ -193,7 +215,13 @@ function CurrentTask({ task, onDialog }: { task: TaskView; onDialog: (kind: Dial
               </Button>
             )}
             {task.status === 'shelved' && (
-              <Button type="primary" icon={<PlayCircleOutlined />} loading={act.isPending && act.variables?.action === 'resume'} onClick={() => direct('resume', t('tasks.done.resume'))} data-testid="task-resume">
+              <Button
+                type="primary"
+                icon={<PlayCircleOutlined />}
+                loading={act.isPending && act.variables?.action === 'resume'}
+                onClick={() => direct('resume', t('tasks.done.resume'))}
+                data-testid="task-resume"
+              >
                 {t('tasks.resume')}
               </Button>
             )}

@@ -9,12 +9,21 @@ import { localTitle } from './task-helpers.ts';
 
 const NO_PROBLEMS = new Map<string, number>();
 const ignore = () => undefined;
-const STATUS_COLOR: Record<InstanceView['status'], string> = { running: 'processing', suspended: 'warning', failed: 'error', completed: 'success', cancelled: 'default' };
+const STATUS_COLOR: Record<InstanceView['status'], string> = {
+  running: 'processing',
+  suspended: 'warning',
+  failed: 'error',
+  completed: 'success',
+  cancelled: 'default',
+};
 
 /** The running instance if there is one, else the latest. */
 function currentInstance(items: InstanceView[] | undefined): InstanceView | undefined {
   if (!items?.length) return undefined;
-  return items.find((i) => i.status === 'running' || i.status === 'suspended' || i.status === 'failed') ?? [...items].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+  return (
+    items.find((i) => i.status === 'running' || i.status === 'suspended' || i.status === 'failed') ??
+    [...items].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]
+  );
 }
 
 /**
@@ -72,14 +81,14 @@ export function EventProcessCard({ eventId, extraNodeIds = [] }: { eventId: stri
         <ReactFlowProvider>
           <FocusOnCurrent definition={version.data.definition} current={current} />
           <ProcessDiagram
-          definition={version.data.definition}
-          selectedId={null}
-          problemsByNode={NO_PROBLEMS}
-          editable={false}
-          onSelect={ignore}
-          onMove={ignore}
-          onConnect={ignore}
-          onDeleteEdge={ignore}
+            definition={version.data.definition}
+            selectedId={null}
+            problemsByNode={NO_PROBLEMS}
+            editable={false}
+            onSelect={ignore}
+            onMove={ignore}
+            onConnect={ignore}
+            onDeleteEdge={ignore}
           />
         </ReactFlowProvider>
       </div>

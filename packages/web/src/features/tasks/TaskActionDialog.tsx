@@ -109,10 +109,20 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
       destroyOnHidden
       data-testid="task-dialog"
     >
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ unit: 'hours', amount: 1, outcome: task?.outcomes.length === 1 ? task.outcomes[0]!.key : undefined }}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ unit: 'hours', amount: 1, outcome: task?.outcomes.length === 1 ? task.outcomes[0]!.key : undefined }}
+      >
         {kind === 'complete' && task && (
           <>
-            <Form.Item hidden={task.outcomes.length === 0} name="outcome" label={t('tasks.form.outcome')} rules={[{ required: task.outcomes.length > 0, message: t('tasks.form.outcomeRequired') }]}>
+            <Form.Item
+              hidden={task.outcomes.length === 0}
+              name="outcome"
+              label={t('tasks.form.outcome')}
+              rules={[{ required: task.outcomes.length > 0, message: t('tasks.form.outcomeRequired') }]}
+            >
               <Radio.Group data-testid="task-outcomes">
                 <Space direction="vertical">
                   {task.outcomes.map((o) => (
@@ -143,7 +153,10 @@ export function TaskActionDialog({ dialog, onClose }: { dialog: { kind: DialogKi
                 showSearch
                 treeNodeFilterProp="title"
                 loading={units.isLoading}
-                treeData={unitTree((units.data ?? []).filter((u) => u.id !== task?.unitId), unitName)}
+                treeData={unitTree(
+                  (units.data ?? []).filter((u) => u.id !== task?.unitId),
+                  unitName,
+                )}
                 treeDefaultExpandAll={false}
                 listHeight={320}
                 data-testid="task-unit"

@@ -40,7 +40,11 @@ export default function TaskInboxPage() {
       title={
         <Space size={8} wrap>
           <span>{t('tasks.title')}</span>
-          {tasks.data && <Typography.Text type="secondary" style={{ fontWeight: 'normal' }} data-testid="task-count">{t('tasks.count', { count: rows.length })}</Typography.Text>}
+          {tasks.data && (
+            <Typography.Text type="secondary" style={{ fontWeight: 'normal' }} data-testid="task-count">
+              {t('tasks.count', { count: rows.length })}
+            </Typography.Text>
+          )}
         </Space>
       }
       extra={
@@ -79,8 +83,16 @@ function Flags({ task }: { task: TaskView }) {
   const open = task.status === 'open' || task.status === 'claimed' || task.status === 'shelved';
   return (
     <Space size={[4, 4]} wrap>
-      {task.supervised && <Tag color="magenta" data-testid="supervised-badge">{t('tasks.supervised')}</Tag>}
-      {open && task.pendingRequest && <Tag color="gold" data-testid="pending-badge">{t(`tasks.pending.${task.pendingRequest.kind}`)}</Tag>}
+      {task.supervised && (
+        <Tag color="magenta" data-testid="supervised-badge">
+          {t('tasks.supervised')}
+        </Tag>
+      )}
+      {open && task.pendingRequest && (
+        <Tag color="gold" data-testid="pending-badge">
+          {t(`tasks.pending.${task.pendingRequest.kind}`)}
+        </Tag>
+      )}
       {open && task.urgeCount > 0 && <Tag color="orange">{t('tasks.urged', { count: task.urgeCount })}</Tag>}
     </Space>
   );
@@ -132,7 +144,12 @@ function TaskTable({ rows, loading, tab, now }: ListProps) {
     done
       ? { title: t('tasks.col.completedAt'), key: 'completedAt', width: 130, render: (_, r) => shortTime(r.completedAt) }
       : { title: t('tasks.col.sla'), key: 'sla', width: 170, render: (_, r) => <SlaLight task={r} now={now} /> },
-    { title: t('tasks.col.urgency'), key: 'urgency', width: 96, render: (_, r) => <Tag color={URGENCY_COLORS[r.urgency as Urgency]}>{t(`urgency.${r.urgency}`)}</Tag> },
+    {
+      title: t('tasks.col.urgency'),
+      key: 'urgency',
+      width: 96,
+      render: (_, r) => <Tag color={URGENCY_COLORS[r.urgency as Urgency]}>{t(`urgency.${r.urgency}`)}</Tag>,
+    },
     { title: t('tasks.col.status'), key: 'status', width: 110, render: (_, r) => <StatusText task={r} /> },
     { title: t('tasks.col.flags'), key: 'flags', width: 150, render: (_, r) => <Flags task={r} /> },
     {
@@ -176,7 +193,14 @@ function TaskCards({ rows, loading, tab, now }: ListProps) {
       split={false}
       renderItem={(r) => (
         <List.Item style={{ padding: '0 0 8px' }}>
-          <Card size="small" className={`ld-task-card is-${done ? 'done' : r.slaState}`} style={{ width: '100%' }} data-testid="task-row" data-task-id={r.id} data-sla={r.slaState}>
+          <Card
+            size="small"
+            className={`ld-task-card is-${done ? 'done' : r.slaState}`}
+            style={{ width: '100%' }}
+            data-testid="task-row"
+            data-task-id={r.id}
+            data-sla={r.slaState}
+          >
             <Space direction="vertical" size={6} style={{ width: '100%' }}>
               <Space style={{ width: '100%', justifyContent: 'space-between' }} align="start">
                 <EventLink task={r} />
@@ -187,7 +211,13 @@ function TaskCards({ rows, loading, tab, now }: ListProps) {
                 <Typography.Text type="secondary"> · {unitLabel(r.unitId, r.unitName)}</Typography.Text>
               </Typography.Text>
               <Space style={{ width: '100%', justifyContent: 'space-between' }} align="end" wrap>
-                {done ? <Typography.Text type="secondary">{t('tasks.col.completedAt')}：{shortTime(r.completedAt)}</Typography.Text> : <SlaLight task={r} now={now} />}
+                {done ? (
+                  <Typography.Text type="secondary">
+                    {t('tasks.col.completedAt')}：{shortTime(r.completedAt)}
+                  </Typography.Text>
+                ) : (
+                  <SlaLight task={r} now={now} />
+                )}
                 <Space size={4} wrap>
                   {r.urgency !== 'normal' && <Tag color={URGENCY_COLORS[r.urgency as Urgency]}>{t(`urgency.${r.urgency}`)}</Tag>}
                   <Flags task={r} />

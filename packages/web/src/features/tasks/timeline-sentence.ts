@@ -24,7 +24,12 @@ function known(t: TFunction, key: string): string | null {
  * know. Built only from names, titles, times and counts: the engine's data holds no phone numbers,
  * and none are read here.
  */
-export function processTimelineSentence(t: TFunction, lang: string, entry: TimelineEntry, unitLabel: (id: unknown, fallback: string) => string = (_id, f) => f): string | null {
+export function processTimelineSentence(
+  t: TFunction,
+  lang: string,
+  entry: TimelineEntry,
+  unitLabel: (id: unknown, fallback: string) => string = (_id, f) => f,
+): string | null {
   const d = entry.data ?? {};
   const title = titleOf(d.title, lang);
   const due = typeof d.dueAt === 'string' ? shortTime(d.dueAt) : '';

@@ -62,7 +62,15 @@ describe('built-in processes', () => {
   it('covers every process the category catalogue names', () => {
     const named = new Set(CATALOGUE_SEED.map((s) => (s as { process?: string }).process).filter(Boolean));
     expect([...named].filter((k) => !BUILTIN_DEFINITIONS[k!])).toEqual([]);
-    expect(Object.keys(BUILTIN_DEFINITIONS).sort()).toEqual(['ai-alarm', 'care-inactivity', 'collaboration', 'deputy-concern', 'parking', 'self-handled', 'standard']);
+    expect(Object.keys(BUILTIN_DEFINITIONS).sort()).toEqual([
+      'ai-alarm',
+      'care-inactivity',
+      'collaboration',
+      'deputy-concern',
+      'parking',
+      'self-handled',
+      'standard',
+    ]);
   });
 
   describe('standard closed loop', () => {

@@ -48,11 +48,7 @@ export const PARKING_PROCESS: ProcessDefinitionInput = {
         next: 'self_corrected',
         // The officer who uploaded the plate, the enforcement officers serving the place, and
         // cameras (API keys with signals:write); nobody else closes a parking case as self-corrected.
-        senders: [
-          { kind: 'reporter' },
-          { kind: 'role', role: 'officer', unit: { department: 'enforcement' } },
-          { kind: 'apiKey', scope: 'signals:write' },
-        ],
+        senders: [{ kind: 'reporter' }, { kind: 'role', role: 'officer', unit: { department: 'enforcement' } }, { kind: 'apiKey', scope: 'signals:write' }],
       },
     },
     {

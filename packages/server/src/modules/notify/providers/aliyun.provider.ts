@@ -118,7 +118,10 @@ export class AliyunSmsProvider implements SmsProvider {
       SignatureVersion: '1.0',
       TemplateCode: o.templateCode,
       TemplateParam: JSON.stringify({ [o.templateParam]: sms.text }),
-      Timestamp: (this.deps.clock ?? systemClock).now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Timestamp: (this.deps.clock ?? systemClock)
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
       Version: '2017-05-25',
     };
     return { ...params, Signature: signRpc(o.accessKeySecret, params) };

@@ -47,7 +47,16 @@ describe('HTTP gateway provider', () => {
 
   it('maps 4xx to permanent (408 and 429 transient) and 5xx, no messageId and timeouts to transient', async () => {
     const { stub, provider } = await setup(150);
-    const answers = [{ status: 400 }, { status: 422 }, { status: 408 }, { status: 429 }, { status: 500 }, { status: 503 }, { status: 200, body: {} }, { status: 0, hang: true }];
+    const answers = [
+      { status: 400 },
+      { status: 422 },
+      { status: 408 },
+      { status: 429 },
+      { status: 500 },
+      { status: 503 },
+      { status: 200, body: {} },
+      { status: 0, hang: true },
+    ];
     stub.respond = (_r, i) => ({ body: { error: 'x' }, ...answers[i] });
     const permanence = [];
     for (const _ of answers) {

@@ -9,7 +9,10 @@ import { countSmsParts } from '../sms-text.ts';
  * acknowledged with an id and reported delivered at once. A resend with the same idempotency
  * key answers the first id: the inbox never shows a message twice.
  */
-export function createInboxProvider(deps: { ids: Ids; clock: Clock }): SmsProvider & { readonly sent: ReadonlyArray<OutgoingSms & { providerMessageId: string }> } {
+export function createInboxProvider(deps: {
+  ids: Ids;
+  clock: Clock;
+}): SmsProvider & { readonly sent: ReadonlyArray<OutgoingSms & { providerMessageId: string }> } {
   const byKey = new Map<string, SmsSendResult>();
   const sent: Array<OutgoingSms & { providerMessageId: string }> = [];
   let onReceipt: ((r: DeliveryReceipt) => void) | null = null;

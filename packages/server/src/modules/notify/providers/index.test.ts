@@ -9,7 +9,14 @@ describe('createSmsProvider', () => {
     expect(createSmsProvider('inbox', { logger }).name).toBe('inbox');
     const smpp = createSmsProvider('smpp://id:pw@127.0.0.1:2775?bind=transmitter&source=10690000&window=20&throughput=100', { logger });
     expect(smpp).toBeInstanceOf(SmppProvider);
-    expect((smpp as SmppProvider).options).toMatchObject({ systemId: 'id', password: 'pw', bind: 'transmitter', source: '10690000', window: 20, throughput: 100 });
+    expect((smpp as SmppProvider).options).toMatchObject({
+      systemId: 'id',
+      password: 'pw',
+      bind: 'transmitter',
+      source: '10690000',
+      window: 20,
+      throughput: 100,
+    });
     expect(smpp.supportsIdempotency).toBe(false);
     expect(createSmsProvider('https://sms.example.cn/send', { logger, secret: 'x'.repeat(16) })).toBeInstanceOf(HttpGatewayProvider);
     expect(createSmsProvider('aliyun://id:secret@dysmsapi.aliyuncs.com?sign=x&template=SMS_1', { logger })).toBeInstanceOf(AliyunSmsProvider);

@@ -47,7 +47,10 @@ export function createSmsProvider(url: string, opts: SmsProviderOptions): SmsPro
     case 'https': {
       if (!opts.secret) throw new Error('an HTTP SMS gateway needs its HMAC secret: set LIANDONG_SMS_SECRET (16 characters or more)');
       new URL(trimmed); // throws "Invalid URL" for a malformed one
-      return new HttpGatewayProvider({ url: trimmed, secret: opts.secret, timeoutMs: opts.httpTimeoutMs ?? 10_000 }, { logger: opts.logger, clock, fetch: opts.fetch });
+      return new HttpGatewayProvider(
+        { url: trimmed, secret: opts.secret, timeoutMs: opts.httpTimeoutMs ?? 10_000 },
+        { logger: opts.logger, clock, fetch: opts.fetch },
+      );
     }
     case 'aliyun':
       return new AliyunSmsProvider(parseAliyunUrl(trimmed), { logger: opts.logger, clock, fetch: opts.fetch });

@@ -69,7 +69,8 @@ export function registerSmsReceiptRoutes(api: Api, deps: AppDeps, sink: ReceiptS
             body: rawBodies.get(req) ?? '',
             now: deps.clock.now(),
           });
-          if (check === 'missing') throw new AppError('UNAUTHENTICATED', 'Sign with X-Liandong-Timestamp and X-Liandong-Signature', { reason: 'missing-signature' });
+          if (check === 'missing')
+            throw new AppError('UNAUTHENTICATED', 'Sign with X-Liandong-Timestamp and X-Liandong-Signature', { reason: 'missing-signature' });
           if (check === 'bad-signature') throw new AppError('UNAUTHENTICATED', 'Signature does not match', { reason: 'bad-signature' });
           if (check === 'stale') throw new AppError('UNAUTHENTICATED', 'Timestamp more than 5 minutes from the server time', { reason: 'stale-timestamp' });
         },

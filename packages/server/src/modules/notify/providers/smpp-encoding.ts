@@ -24,8 +24,7 @@ export type AsciiAlphabet = 'gsm' | 'ia5';
 
 // GSM 03.38 basic table positions of the printable ASCII characters it holds; `[`, `]`, `{`, `}`,
 // `\`, `^`, `~`, `|` are in the extension table (ESC + code); the backtick has no GSM form.
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXTENSION: Record<string, number> = { '^': 0x14, '{': 0x28, '}': 0x29, '\\': 0x2f, '[': 0x3c, '~': 0x3d, ']': 0x3e, '|': 0x40 };
 const GSM_CODE = new Map<string, number>([...GSM_BASIC].map((c, i) => [c, i]));
 
@@ -57,7 +56,13 @@ export function encodeSms(text: string, opts: { ref: number; ascii?: AsciiAlphab
     const units: number[][] = opts.ascii === 'ia5' ? [...text].map((c) => [c.charCodeAt(0)]) : [...text].map(gsmSeptets);
     const total = units.reduce((n, u) => n + u.length, 0);
     const chunks = total <= GSM_SINGLE ? [units] : chunk(units, GSM_PART);
-    return { dataCoding: DATA_CODING_DEFAULT, parts: withUdh(chunks.map((c) => Buffer.from(c.flat())), opts.ref) };
+    return {
+      dataCoding: DATA_CODING_DEFAULT,
+      parts: withUdh(
+        chunks.map((c) => Buffer.from(c.flat())),
+        opts.ref,
+      ),
+    };
   }
   // Cut on code points so that a surrogate pair (emoji) is never split across parts.
   const parts: Buffer[] = [];
