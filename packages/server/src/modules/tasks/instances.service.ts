@@ -83,15 +83,13 @@ export async function signalEvent(
     details: { name, ...(principal.apiKeyId ? { apiKeyId: principal.apiKeyId } : {}), ...details },
   });
   if (!decision.allowed) {
-    await deps.writes.transaction((trx: Transaction<any>) =>
-      writeAudit(trx as Transaction<Database>, audit('process.signal_refused', { reason: decision.reason })),
-    );
+    await deps.writes.transaction((trx) => writeAudit(trx, audit('process.signal_refused', { reason: decision.reason })));
     throw new AppError('SIGNAL_FORBIDDEN', `You may not send signal ${name} to this event: ${decision.reason}`, { name });
   }
   const cal = await loadCalendar(deps);
-  const result = await deps.writes.transaction(async (trx: Transaction<any>) => {
-    const r = await deliverSignal(trx as Transaction<Database>, deps, { eventId, name, data, actor: principal, cal });
-    await writeAudit(trx as Transaction<Database>, audit('process.signal', { as: decision.as, delivered: r.delivered }));
+  const result = await deps.writes.transaction(async (trx) => {
+    const r = await deliverSignal(trx, deps, { eventId, name, data, actor: principal, cal });
+    await writeAudit(trx, audit('process.signal', { as: decision.as, delivered: r.delivered }));
     return r;
   });
   for (const f of result.afterCommit) f();
@@ -146,8 +144,7 @@ export async function actOnInstance(
 ): Promise<InstanceView> {
   const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
-  await deps.writes.transaction(async (t: Transaction<any>) => {
-    const trx = t as Transaction<Database>;
+  await deps.writes.transaction(async (trx) => {
     const ctx = await openInstance(trx, deps, id, cal, principal);
     if (!ctx) throw new AppError('INSTANCE_NOT_FOUND', 'Process instance not found');
     const inst = ctx.instance;

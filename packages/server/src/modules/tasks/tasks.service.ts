@@ -1,6 +1,5 @@
 import type { ListTasksQuery, TaskAction, TaskActionRequest, TaskView } from '@liandong/contracts';
-import type { Transaction } from 'kysely';
-import type { Database, TasksTable } from '../../db/schema.ts';
+import type { TasksTable } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { continueFrom, openInstance } from '../../engine/runtime/runner.ts';
@@ -67,8 +66,7 @@ interface ActionInput {
 export async function actOnTask(deps: TasksDeps, input: ActionInput): Promise<TaskView> {
   const cal = await loadCalendar(deps);
   const after: Array<() => void> = [];
-  await deps.writes.transaction(async (t: Transaction<any>) => {
-    const trx = t as Transaction<Database>;
+  await deps.writes.transaction(async (trx) => {
     const task = await findTaskRow(trx, input.taskId, deps.dialect === 'postgres');
     const { principal } = input;
     if (!task || !canSeeTask(deps, principal, task)) throw new AppError('TASK_NOT_FOUND', 'Task not found');
