@@ -63,7 +63,7 @@ export async function runProcessBench(log: (s: string) => void): Promise<string>
     log(`  SQLite: ${events.length.toLocaleString()} events stored`);
     const sqliteRun = await measureStarts(rt, events, N_SQLITE, log);
     log(`  SQLite: ${Math.round(sqliteRun.perSec)} starts/s (baseline ${Math.round(sqliteRun.baselinePerSec)})`);
-    const cal = await loadCalendar(rt.deps.db);
+    const cal = await loadCalendar(rt.deps);
     const t0 = performance.now();
     const rest = events.slice(WARM + N_SQLITE, OPEN);
     await inFlight(rest, IN_FLIGHT, (e) => start(rt, e, cal));
@@ -231,7 +231,7 @@ export async function measureStarts(rt: Runtime, events: EventsTable[], n: numbe
   const baselinePerSec = n / ((performance.now() - t) / 1000);
   const baselinePerCpuSec = n / cpuSeconds(cpu);
 
-  const cal = await loadCalendar(deps.db);
+  const cal = await loadCalendar(deps);
   await inFlight(events.slice(0, WARM), inFlightN, (e) => start(rt, e, cal));
   const profile = process.env.BENCH_PROC_PROFILE ? await import('node:inspector/promises') : null;
   const session = profile ? new profile.Session() : null;

@@ -29,7 +29,7 @@ describe.each(TEST_DIALECTS)('heavy reads on %s without a file', (dialect) => {
     const q = h.db
       .selectFrom('t' as never)
       .select(['id', 'name'] as never[])
-      .where('id' as never, '>=', 2)
+      .where('id' as never, '>=', 2 as never)
       .orderBy('id' as never);
     expect(await reads.query(q)).toEqual([
       { id: 2, name: 'b' },
@@ -71,7 +71,7 @@ describe('read pool on a SQLite file', () => {
       h.db
         .selectFrom('t' as never)
         .selectAll()
-        .where('name' as never, 'in', ['b', 'd'])
+        .where('name' as never, 'in', ['b', 'd'] as never)
         .orderBy('id' as never),
     );
     expect(rows).toEqual([
