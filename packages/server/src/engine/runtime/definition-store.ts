@@ -1,5 +1,6 @@
 import type { ProcessDefinition, ProcessDefinitionInput } from '@liandong/contracts';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../../db/raw-sql.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { ActionRegistry } from '../definitions/action-registry.ts';
@@ -136,6 +137,9 @@ export async function activateProcessVersion(
 export async function ensureBuiltinProcesses(db: Kysely<Database>, at: string, catalog: DefinitionCatalog = {}): Promise<number> {
   let added = 0;
   await db.transaction().execute(async (trx) => {
+    // Nodes starting at the same moment on one PostgreSQL database seed one after the other (the
+    // second then finds the first's versions); SQLite's one writing connection already does.
+    if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext('liandong:builtin-processes'))`.execute(trx);
     const present = new Map((await trx.selectFrom('processes').select(['key', 'active_version']).execute()).map((r) => [r.key, r.active_version]));
     for (const [key, builtin] of Object.entries(BUILTIN_DEFINITIONS) as Array<[string, ProcessDefinitionInput]>) {
       if (present.has(key)) {
