@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { testConfig } from '../config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { createRuntime } from '../runtime.ts';
-import { ROOT, until } from '../testing/child-process.ts';
+import { until } from '../testing/child-process.ts';
+import { serveNode } from '../testing/serve-node.ts';
 import { TEST_DIALECTS, openTestDatabase } from '../testing/databases.ts';
 import { seedDemoCounty } from './demo.ts';
 
@@ -27,42 +28,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `liandong serve --demo` as a process of its own: node itself with tsx's loader, so SIGKILL hits the server. */
 function serve(dbUrl: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'packages/server/src/main.ts'),
-      'serve',
-      '--demo',
-      '--db',
-      dbUrl,
-      '--data-dir',
-      dir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--log-level',
-      'warn',
-    ],
-    { cwd: ROOT, env: { ...process.env, LIANDONG_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  const collect = (d: Buffer) => (out += d);
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /serving at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${out}`)));
-  });
-  url.catch(() => {});
-  return { child, url };
+  return serveNode(dbUrl, dir, { env: { LIANDONG_DEMO_PASSWORD: PASSWORD }, args: ['--demo'] });
 }
 
 const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
