@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { buildApp, type App } from '../app.ts';
 import { openTestDatabase, TEST_DIALECTS } from '../testing/databases.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
 import { openDatabase, type DatabaseHandle } from './database.ts';
-import { connectionReads, createReadPool, createReads, type ReadPool } from './read-pool.ts';
+import { connectionReads, createReadPool, createReads, defaultReadPoolSize, READER_NICE, type ReadPool } from './read-pool.ts';
 
 // A statement that runs for a while (~0.1 s a million rows on an idle machine) on any SQLite.
 const counting = (rows: number) =>
@@ -108,19 +108,20 @@ describe('read pool on a SQLite file', () => {
     expect(pool.workers()[0]).not.toBe(victim);
   });
 
-  // Threads of this process at nice 10: the checkpointer's and the read pool's (Linux).
-  const threadsAtNice10 = () =>
-    readdirSync('/proc/self/task').filter((tid) => {
-      try {
-        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === 10;
-      } catch {
-        return false; // ended meanwhile
-      }
-    }).length;
+  /** A thread's niceness as the kernel has it (Linux), or null once it has ended. */
+  const niceOf = (tid: number | string): number | null => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    } catch {
+      return null; // ended meanwhile
+    }
+  };
+  // Threads of this process at the readers' niceness (Linux).
+  const threadsAtReaderNice = () => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === READER_NICE).length;
 
   it('runs queries side by side up to its size, queues the rest, and leaves no thread running when closed', async () => {
-    const before = threadsAtNice10();
+    const before = threadsAtReaderNice();
     pool = createReadPool(join(dir, 'reads.db'), { size: 2 });
     const queries = Array.from({ length: 4 }, () => pool.query(counting(1_000_000).compile(h.db)));
     const outcomes = Promise.allSettled(queries);
@@ -128,15 +129,42 @@ describe('read pool on a SQLite file', () => {
     const deadline = Date.now() + 30_000;
     while ((pool.stats().busy < 2 || pool.stats().ready < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(pool.stats()).toMatchObject({ workers: 2, ready: 2, busy: 2 });
-    if (process.platform === 'linux') expect(threadsAtNice10()).toBe(before + 2);
+    if (process.platform === 'linux') expect(threadsAtReaderNice()).toBe(before + 2);
     expect(await Promise.all(queries.slice(0, 2))).toEqual([[{ n: 1_000_000 }], [{ n: 1_000_000 }]]);
     await pool.close();
     // Closed with two still running or waiting: those fail, none hangs.
     expect((await outcomes).slice(2).every((o) => o.status === 'fulfilled' || /closed|stopped/.test(String(o.reason)))).toBe(true);
     expect(pool.workers()).toHaveLength(0);
-    if (process.platform === 'linux') expect(threadsAtNice10()).toBe(before);
+    if (process.platform === 'linux') expect(threadsAtReaderNice()).toBe(before);
     await expect(pool.query(sql`select 1`.compile(h.db))).rejects.toThrow(/closed/);
   }, 90_000);
+
+  it('leaves one core to the serving thread: as many readers as cores but one, at least one', async () => {
+    expect([1, 2, 3, 4, 8].map((cores) => defaultReadPoolSize(cores))).toEqual([1, 1, 2, 3, 7]);
+    pool = createReadPool(join(dir, 'reads.db'));
+    const size = Math.max(1, availableParallelism() - 1);
+    expect(pool.size).toBe(size);
+    const queries = Array.from({ length: size + 2 }, () => pool.query(counting(200_000).compile(h.db)));
+    expect(pool.stats()).toMatchObject({ workers: size, busy: size, queued: 2 });
+    for (const rows of await Promise.all(queries)) expect(rows).toEqual([{ n: 200_000 }]);
+    expect(pool.stats()).toMatchObject({ workers: size, served: size + 2 });
+  }, 60_000);
+
+  it.runIf(process.platform === 'linux')('runs its readers at nice 19, and only them: the serving thread keeps its priority', async () => {
+    const servingNice = niceOf(process.pid);
+    pool = createReadPool(join(dir, 'reads.db'), { size: 2 });
+    await Promise.all([pool.query(counting(100_000).compile(h.db)), pool.query(counting(100_000).compile(h.db))]);
+    const threads = pool.threads();
+    expect(threads).toHaveLength(2);
+    for (const { tid, nice } of threads) {
+      expect(nice).toBe(READER_NICE);
+      // As the kernel has it for that thread, read from here, not as the thread reported it.
+      expect(tid).not.toBe(process.pid);
+      expect(niceOf(tid!)).toBe(19);
+    }
+    expect(niceOf(process.pid)).toBe(servingNice);
+    expect(servingNice).toBeLessThan(READER_NICE);
+  });
 });
 
 describe('the plaza on a SQLite file', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isCompilable, type Compilable, type CompiledQuery } from 'kysely';
 import type { Db, Dialect } from './database.ts';
@@ -28,16 +29,34 @@ export interface Reads {
 
 export interface ReadPool extends Reads {
   readonly mode: 'pool';
+  /** At most this many threads, each running one statement at a time. */
+  readonly size: number;
   /** Threads, those with their connection open, those running a query, queries waiting, queries answered, threads replaced. */
   stats(): { workers: number; ready: number; busy: number; queued: number; served: number; replaced: number };
   /** The live worker threads (diagnostics and tests). */
   workers(): readonly Worker[];
+  /**
+   * The ready threads as the kernel sees them (Linux, from /proc/thread-self/stat, read by each
+   * thread once it has lowered its priority): thread id and nice value; null elsewhere.
+   */
+  threads(): Array<{ tid: number | null; nice: number | null }>;
 }
+
+/**
+ * Threads for heavy reads on a machine with `cores` cores: one core is left to the serving
+ * thread, which takes intake and commits every write (1 on a 2-core machine, never fewer than 1).
+ * A second reader there would only take turns on the serving thread's core, and its scans would
+ * share that core's caches with it.
+ */
+export const defaultReadPoolSize = (cores: number = availableParallelism()): number => Math.max(1, Math.floor(cores) - 1);
+
+/** The niceness of the readers on Linux: the lowest priority a thread can set for itself. */
+export const READER_NICE = 19;
 
 const compiled = <R>(q: Compilable<R> | CompiledQuery<R>): CompiledQuery<R> => (isCompilable(q) ? q.compile() : q);
 
 /** Heavy reads of this database: a worker pool on a SQLite file, the normal connection otherwise. */
-export function createReads(database: { db: Db; dialect: Dialect; file?: string | null }, opts: { size?: number } = {}): Reads {
+export function createReads(database: { db: Db; dialect: Dialect; file?: string | null }, opts: ReadPoolOptions = {}): Reads {
   if (database.dialect === 'sqlite' && database.file && database.file !== ':memory:') return createReadPool(database.file, opts);
   return connectionReads(database.db);
 }
@@ -62,22 +81,39 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   ready: boolean;
+  /** The thread's id and niceness as it read them once ready (Linux). */
+  tid: number | null;
+  nice: number | null;
   /** Why the thread stopped, when it reported an error first. */
   failure: Error | null;
   run(job: Job): void;
 }
 
-type Reply = { ready: true } | { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+type Reply =
+  { ready: true; tid: number | null; nice: number | null } | { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+
+export interface ReadPoolOptions {
+  /** Threads at most (default: `defaultReadPoolSize()`, the cores but one). */
+  size?: number;
+  /** Niceness of each thread on Linux (default 19, `READER_NICE`). */
+  nice?: number;
+  /** Page cache of each connection, KiB (default 8 MiB: the writer's commits empty it anyway). */
+  cacheKiB?: number;
+  /** Bytes of the file each connection reads through a memory map (default 2 GiB, SQLite's cap). */
+  mmapBytes?: number;
+}
 
 /**
- * `size` threads (2 on a 2-core machine: the writer keeps its own core when both read),
- * started on first use, each running one statement at a time; queries beyond that wait in
- * order. A thread that dies fails the query it was running (the caller gets an error, not a
- * hang) and is replaced. The threads run at nice 10 on Linux, as the checkpointer does, so that
- * a long read gives way to the serving thread. `close()` ends every thread.
+ * `size` threads (the cores but one: 1 on a 2-core machine), started on first use, each running
+ * one statement at a time; queries beyond that wait in order. A thread that dies fails the query
+ * it was running (the caller gets an error, not a hang) and is replaced. On Linux the threads run
+ * at nice 19, the lowest priority a thread can give itself, so that a long read takes only the
+ * time the serving thread leaves (when that thread wakes, the scheduler hands it the core at once).
+ * They read the file through a memory map (no copy of each page into SQLite's cache, which every
+ * commit of the writer empties) with a small page cache. `close()` ends every thread.
  */
-export function createReadPool(file: string, opts: { size?: number; nice?: number; cacheKiB?: number } = {}): ReadPool {
-  const size = Math.max(1, opts.size ?? 2);
+export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPool {
+  const size = Math.max(1, opts.size ?? defaultReadPoolSize());
   const slots: Slot[] = [];
   const queue: Job[] = [];
   let closed = false;
@@ -88,13 +124,15 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
 
   const spawn = (): Slot => {
     const worker = new Worker(new URL('./read-pool.worker.cjs', import.meta.url), {
-      workerData: { file, nice: opts.nice ?? 10, cacheKiB: opts.cacheKiB ?? 32_768 },
+      workerData: { file, nice: opts.nice ?? READER_NICE, cacheKiB: opts.cacheKiB ?? 8192, mmapBytes: opts.mmapBytes ?? 2 ** 31 },
     });
     let jobId = 0;
     const slot: Slot = {
       worker,
       job: null,
       ready: false,
+      tid: null,
+      nice: null,
       failure: null,
       run: (job) => {
         slot.job = job;
@@ -107,6 +145,8 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
     worker.on('message', (msg: Reply) => {
       if ('ready' in msg) {
         slot.ready = true;
+        slot.tid = msg.tid;
+        slot.nice = msg.nice;
         return;
       }
       const job = slot.job;
@@ -159,6 +199,7 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
 
   return {
     mode: 'pool',
+    size,
     query: <R>(q: Compilable<R> | CompiledQuery<R>) =>
       new Promise<R[]>((resolve, reject) => {
         if (closed) return reject(new Error('The read pool is closed'));
@@ -175,6 +216,7 @@ export function createReadPool(file: string, opts: { size?: number; nice?: numbe
       replaced,
     }),
     workers: () => slots.map((s) => s.worker),
+    threads: () => slots.filter((s) => s.ready).map((s) => ({ tid: s.tid, nice: s.nice })),
     close: async () => {
       closed = true;
       const why = new Error('The read pool is closed');
