@@ -9,8 +9,8 @@ import { resolveAssigneeUnits, unitMembers } from './assignment.ts';
 import { activeProcessVersion, loadProcessVersion } from './definition-store.ts';
 import { taskDeadline } from './sla.ts';
 import { planTaskDeadline } from './task-limits.ts';
-import { insertStatement, rawQuery } from '../../db/raw-sql.ts';
-import { ActionError, ENGINE_ACTOR, StepContext, type CategoryFacts, type EngineDeps, type TokenState } from './step-context.ts';
+import { insertStatement, marks, rawQuery } from '../../db/raw-sql.ts';
+import { ActionError, ENGINE_ACTOR, StepContext, flushStarts, type CategoryFacts, type EngineDeps, type TokenState } from './step-context.ts';
 
 const OPEN_TASK = ['open', 'claimed', 'shelved'] as const;
 
@@ -57,6 +57,85 @@ export async function startInstance(
   cal: Calendar,
   opts: StartOptions = {},
 ): Promise<StepContext> {
+  const { ctx, token } = await beginStart(trx, deps, event, cal, opts, (instance) => claimInstance(trx, instance));
+  if (!token) return ctx;
+  await run(ctx, token);
+  await ctx.flush();
+  return ctx;
+}
+
+/** An event to start the process of, with startInstance's options. */
+export interface StartRequest {
+  event: EventsTable;
+  opts?: StartOptions;
+}
+
+/**
+ * startInstance for many events in one transaction (the linkage worker's batch), each as if
+ * started alone, one after the other: the same instances, tasks, timers, timeline entries and
+ * notifications. On SQLite each start is planned in memory and the batch is written together
+ * (flushStarts): one read for the events that have their process already instead of an insert
+ * each that might conflict, every instance row in its final state instead of an insert and an
+ * update, one append of the timeline and one enqueue of the notifications instead of one per
+ * start. SQLite has one writer, so the read is as good as the conflict it replaces. On
+ * PostgreSQL (where the claim by insert is what keeps two nodes from starting one event twice)
+ * and for restarts the starts run one by one. Answers each step (`skipped` as startInstance's)
+ * and what to run after the commit, in order.
+ */
+export async function startInstances(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  requests: readonly StartRequest[],
+  cal: Calendar,
+): Promise<{ steps: StepContext[]; afterCommit: Array<() => void> }> {
+  if (deps.dialect === 'postgres' || requests.some((r) => r.opts?.restart)) {
+    const steps: StepContext[] = [];
+    for (const r of requests) steps.push(await startInstance(trx, deps, r.event, cal, r.opts));
+    return { steps, afterCommit: steps.flatMap((s) => s.afterCommit) };
+  }
+  const ids = [...new Set(requests.map((r) => r.event.id))];
+  const taken = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await rawQuery<{ event_id: string }>(
+      trx,
+      `select distinct "event_id" from "process_instances" where "event_id" in (${marks(chunk.length)})`,
+      chunk,
+    );
+    for (const r of rows) taken.add(r.event_id);
+  }
+  const steps: StepContext[] = [];
+  const started: StepContext[] = [];
+  for (const { event, opts = {} } of requests) {
+    // The first start of an event in the batch takes it (as its insert would); a second finds it taken.
+    const claim = async ({ event_id }: ProcessInstancesTable) => {
+      if (taken.has(event_id)) return false;
+      taken.add(event_id);
+      return true;
+    };
+    const { ctx, token } = await beginStart(trx, deps, event, cal, opts, claim);
+    steps.push(ctx);
+    if (!token) continue;
+    await run(ctx, token);
+    started.push(ctx);
+  }
+  return { steps, afterCommit: await flushStarts(trx, started) };
+}
+
+/**
+ * What every start does before it runs: chooses the process and its active version, claims the
+ * event's first instance (`claim` answers whether it could; the instance row is not written
+ * here on SQLite's batched path) and opens the step at the start node with its first token
+ * (none: skipped, the event has its process already).
+ */
+async function beginStart(
+  trx: Transaction<Database>,
+  deps: EngineDeps,
+  event: EventsTable,
+  cal: Calendar,
+  opts: StartOptions,
+  claim: (instance: ProcessInstancesTable) => Promise<boolean>,
+): Promise<{ ctx: StepContext; token: TokenState | null }> {
   const key = opts.processKey ?? (await deps.engineHost.lookups.processKeyFor(trx, event));
   const facts = await startFacts(trx, deps, event, key);
   const version = facts.version;
@@ -77,15 +156,15 @@ export async function startInstance(
     ended_at: null,
   };
   const ctx = new StepContext(trx, deps, instance, def, event, cal, opts.actor ?? ENGINE_ACTOR);
-  if (!(await claimInstance(trx, instance))) {
+  if (!(await claim(instance))) {
     ctx.skipped = true;
     deps.logger.debug({ eventId: event.id, process: key }, 'the event has its process already; not started again');
-    return ctx;
+    return { ctx, token: null };
   }
   ctx.eventLocked = facts.eventLocked;
   ctx.alreadyTold = opts.alreadyTold ?? null;
   if (facts.category) ctx.primeCategory(facts.category);
-  // Written already (claimInstance); flush stores the vars and status the first run leaves it in.
+  // Written already (claimInstance; flushStarts writes it whole); flush stores the vars and status the first run leaves it in.
   ctx.instanceDirty = true;
   ctx.log('process.started', { instanceId: instance.id, process: key, version, name: def.name });
   let from = def.start;
@@ -95,10 +174,7 @@ export async function startInstance(
     from = wanted.map((st) => def.nodes.find((n) => n.kind === 'task' && n.eventStatus === st)?.id).find(Boolean) ?? def.start;
     ctx.keepEventStatus = true;
   }
-  const token = ctx.newToken(from, null);
-  await run(ctx, token);
-  await ctx.flush();
-  return ctx;
+  return { ctx, token: ctx.newToken(from, null) };
 }
 
 /** Inserts a new instance unless the event already has it (see startInstance); answers whether it did. */

@@ -12,7 +12,8 @@ import {
 import type { Calendar } from '../../engine/time/calendar.ts';
 import { notifyOnEventsCreated, type LinkageDeps } from './linkage.ts';
 import type { AppDeps } from '../../deps.ts';
-import { startInstance } from '../../engine/runtime/runner.ts';
+import { startInstance, startInstances } from '../../engine/runtime/runner.ts';
+import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 
 /**
@@ -53,8 +54,20 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   if (!events.length) return { count: 0 };
   const ids = events.map((e) => e.id);
   const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
-  const codes = [...new Set(events.map((e) => e.category_code))];
-  const names = new Map((await trx.selectFrom('categories').select(['code', 'name_zh']).where('code', 'in', codes).execute()).map((c) => [c.code, c.name_zh]));
+  // Category names from the node's catalogue cache (the intake read the same rows a moment ago).
+  const names = new Map<string, string>();
+  if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1')
+    for (const c of await trx
+      .selectFrom('categories')
+      .select(['code', 'name_zh'])
+      .where('code', 'in', [...new Set(events.map((e) => e.category_code))])
+      .execute())
+      names.set(c.code, c.name_zh);
+  else
+    for (const code of new Set(events.map((e) => e.category_code))) {
+      const row = await findCategoryRowCached({ db: trx, caches: deps.caches }, code);
+      if (row) names.set(code, row.name_zh);
+    }
   // The lead first, then the co-handling units in the order routing chose them (its timeline entry).
   const routed = await trx.selectFrom('event_timeline').select(['event_id', 'data']).where('event_id', 'in', ids).where('kind', '=', 'routed').execute();
   const coOrder = new Map(routed.map((r) => [r.event_id, (JSON.parse(r.data).coHandlingUnitIds ?? []) as string[]]));
@@ -79,11 +92,17 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   // Each new event's process starts in the same transaction: its first tasks exist exactly when its
   // linkage does. Whoever the linkage just told of the event is not told again of those tasks.
   // The process starts with the variables the report was submitted with (modules/intake).
-  for (const [n, { queued_process_key, queued_vars, ...event }] of events.entries()) {
-    const vars = queued_vars ? (JSON.parse(queued_vars) as Record<string, unknown>) : undefined;
-    const opts = { processKey: queued_process_key ?? undefined, vars, alreadyTold: results[n]!.toldUserIds };
-    afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
-  }
+  const starts = events.map(({ queued_process_key, queued_vars, ...event }, n) => ({
+    event,
+    opts: {
+      processKey: queued_process_key ?? undefined,
+      vars: queued_vars ? (JSON.parse(queued_vars) as Record<string, unknown>) : undefined,
+      alreadyTold: results[n]!.toldUserIds,
+    },
+  }));
+  if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1') {
+    for (const { event, opts } of starts) afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
+  } else afterCommit.push(...(await startInstances(trx, deps, starts, cal)).afterCommit);
   await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
   const oldest = events.reduce((m, e) => (e.created_at < m ? e.created_at : m), events[0]!.created_at);
   return { count: events.length, afterCommit, behindMs: Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) };
