@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   describe: string;
   /** SQLite: the database file (`:memory:` in memory), which the read pool opens read-only (read-pool.ts). */
   file?: string;
+  /** SQLite on a file: frames after which the log is brought back to its start, which the read pool lets happen (read-pool.ts). */
+  walRestartFrames?: number;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,8 @@ export function openDatabase(
   // A county's store grows to gigabytes; index pages of recent events must stay in memory.
   sqlite.pragma('cache_size = -131072'); // 128 MiB
   sqlite.pragma('temp_store = memory');
-  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, opts.walRestartFrames ?? 160_000);
+  const walRestartFrames = opts.walRestartFrames ?? 160_000;
+  const checkpointer = url === ':memory:' ? null : startCheckpointer(sqlite, url, walRestartFrames);
   const cached = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: guardedDialect(new SqliteDialect({ database: cached })) });
   registerSqliteHandle(db, cached);
@@ -65,6 +68,7 @@ export function openDatabase(
     dialect: 'sqlite',
     describe: url === ':memory:' ? 'sqlite::memory:' : `sqlite:${url}`,
     file: url,
+    walRestartFrames,
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();
