@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -108,15 +109,17 @@ describe('read pool on a SQLite file', () => {
     expect(pool.workers()[0]).not.toBe(victim);
   });
 
-  /** A thread's niceness as the kernel has it (Linux), or null once it has ended. */
-  const niceOf = (tid: number | string): number | null => {
+  /** Field `n` (1-based, as in proc(5)) of a thread's stat (Linux), or null once it has ended. */
+  const statField = (tid: number | string, n: number): number | null => {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
     } catch {
       return null; // ended meanwhile
     }
   };
+  const niceOf = (tid: number | string) => statField(tid, 19);
+  const SCHED_IDLE = 5;
   // Threads of this process at the readers' niceness (Linux).
   const threadsAtReaderNice = () => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === READER_NICE).length;
 
@@ -150,19 +153,26 @@ describe('read pool on a SQLite file', () => {
     expect(pool.stats()).toMatchObject({ workers: size, served: size + 2 });
   }, 60_000);
 
-  it.runIf(process.platform === 'linux')('runs its readers at nice 19, and only them: the serving thread keeps its priority', async () => {
+  it.runIf(process.platform === 'linux')('runs its readers at nice 19 and idle policy, and only them: the serving thread keeps its priority', async () => {
     const servingNice = niceOf(process.pid);
     pool = createReadPool(join(dir, 'reads.db'), { size: 2 });
     await Promise.all([pool.query(counting(100_000).compile(h.db)), pool.query(counting(100_000).compile(h.db))]);
     const threads = pool.threads();
     expect(threads).toHaveLength(2);
-    for (const { tid, nice } of threads) {
+    // The idle policy is set through util-linux's chrt; without it the readers keep nice 19 only.
+    const hasChrt = spawnSync('chrt', ['--version']).status === 0;
+    for (const { tid, nice, policy } of threads) {
       expect(nice).toBe(READER_NICE);
       // As the kernel has it for that thread, read from here, not as the thread reported it.
       expect(tid).not.toBe(process.pid);
       expect(niceOf(tid!)).toBe(19);
+      if (hasChrt) {
+        expect(policy).toBe('idle');
+        expect(statField(tid!, 41)).toBe(SCHED_IDLE);
+      }
     }
     expect(niceOf(process.pid)).toBe(servingNice);
+    expect(statField(process.pid, 41)).not.toBe(SCHED_IDLE);
     expect(servingNice).toBeLessThan(READER_NICE);
   });
 });

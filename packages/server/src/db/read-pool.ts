@@ -31,15 +31,20 @@ export interface ReadPool extends Reads {
   readonly mode: 'pool';
   /** At most this many threads, each running one statement at a time. */
   readonly size: number;
-  /** Threads, those with their connection open, those running a query, queries waiting, queries answered, threads replaced. */
-  stats(): { workers: number; ready: number; busy: number; queued: number; served: number; replaced: number };
+  /**
+   * Threads, those with their connection open, those running a query, queries waiting, queries
+   * answered, threads replaced; queries that first waited for the log to start over, and how long
+   * they waited in all (ms).
+   */
+  stats(): { workers: number; ready: number; busy: number; queued: number; served: number; replaced: number; logWaits: number; logWaitMs: number };
   /** The live worker threads (diagnostics and tests). */
   workers(): readonly Worker[];
   /**
    * The ready threads as the kernel sees them (Linux, from /proc/thread-self/stat, read by each
-   * thread once it has lowered its priority): thread id and nice value; null elsewhere.
+   * thread once it has lowered its priority): thread id, nice value and scheduling policy
+   * (`idle`: SCHED_IDLE, `normal`: SCHED_OTHER); null elsewhere.
    */
-  threads(): Array<{ tid: number | null; nice: number | null }>;
+  threads(): ReaderThread[];
 }
 
 /**
@@ -50,14 +55,23 @@ export interface ReadPool extends Reads {
  */
 export const defaultReadPoolSize = (cores: number = availableParallelism()): number => Math.max(1, Math.floor(cores) - 1);
 
+export interface ReaderThread {
+  tid: number | null;
+  nice: number | null;
+  policy: 'normal' | 'batch' | 'idle' | null;
+}
+
+const POLICIES: Record<number, ReaderThread['policy']> = { 0: 'normal', 3: 'batch', 5: 'idle' };
+
 /** The niceness of the readers on Linux: the lowest priority a thread can set for itself. */
 export const READER_NICE = 19;
 
 const compiled = <R>(q: Compilable<R> | CompiledQuery<R>): CompiledQuery<R> => (isCompilable(q) ? q.compile() : q);
 
 /** Heavy reads of this database: a worker pool on a SQLite file, the normal connection otherwise. */
-export function createReads(database: { db: Db; dialect: Dialect; file?: string | null }, opts: ReadPoolOptions = {}): Reads {
-  if (database.dialect === 'sqlite' && database.file && database.file !== ':memory:') return createReadPool(database.file, opts);
+export function createReads(database: { db: Db; dialect: Dialect; file?: string | null; walRestartFrames?: number }, opts: ReadPoolOptions = {}): Reads {
+  if (database.dialect === 'sqlite' && database.file && database.file !== ':memory:')
+    return createReadPool(database.file, { walRestartFrames: database.walRestartFrames, ...opts });
   return connectionReads(database.db);
 }
 
@@ -81,22 +95,30 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   ready: boolean;
-  /** The thread's id and niceness as it read them once ready (Linux). */
-  tid: number | null;
-  nice: number | null;
+  /** The thread as it read itself once ready (Linux). */
+  thread: ReaderThread;
   /** Why the thread stopped, when it reported an error first. */
   failure: Error | null;
   run(job: Job): void;
 }
 
 type Reply =
-  { ready: true; tid: number | null; nice: number | null } | { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+  | { ready: true; tid: number | null; nice: number | null; policy: number | null }
+  | { id: number; rows: unknown[]; waitedMs: number }
+  | { id: number; error: { message: string; code?: string } };
 
 export interface ReadPoolOptions {
   /** Threads at most (default: `defaultReadPoolSize()`, the cores but one). */
   size?: number;
   /** Niceness of each thread on Linux (default 19, `READER_NICE`). */
   nice?: number;
+  /** On Linux, also the idle scheduling policy (SCHED_IDLE) for each thread (default true). */
+  idle?: boolean;
+  /**
+   * The writer's restart point for the log (`DatabaseHandle.walRestartFrames`): a statement starts
+   * only once a log longer than that has started over (at most 1 s later). 0: never waits.
+   */
+  walRestartFrames?: number;
   /** Page cache of each connection, KiB (default 8 MiB: the writer's commits empty it anyway). */
   cacheKiB?: number;
   /** Bytes of the file each connection reads through a memory map (default 2 GiB, SQLite's cap). */
@@ -120,19 +142,27 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
   let nextId = 1;
   let served = 0;
   let replaced = 0;
+  let logWaits = 0;
+  let logWaitMs = 0;
   const exits = new Set<Promise<void>>();
 
   const spawn = (): Slot => {
     const worker = new Worker(new URL('./read-pool.worker.cjs', import.meta.url), {
-      workerData: { file, nice: opts.nice ?? READER_NICE, cacheKiB: opts.cacheKiB ?? 8192, mmapBytes: opts.mmapBytes ?? 2 ** 31 },
+      workerData: {
+        file,
+        nice: opts.nice ?? READER_NICE,
+        idle: opts.idle ?? true,
+        cacheKiB: opts.cacheKiB ?? 8192,
+        mmapBytes: opts.mmapBytes ?? 2 ** 31,
+        walRestartFrames: opts.walRestartFrames ?? 0,
+      },
     });
     let jobId = 0;
     const slot: Slot = {
       worker,
       job: null,
       ready: false,
-      tid: null,
-      nice: null,
+      thread: { tid: null, nice: null, policy: null },
       failure: null,
       run: (job) => {
         slot.job = job;
@@ -145,8 +175,7 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
     worker.on('message', (msg: Reply) => {
       if ('ready' in msg) {
         slot.ready = true;
-        slot.tid = msg.tid;
-        slot.nice = msg.nice;
+        slot.thread = { tid: msg.tid, nice: msg.nice, policy: msg.policy === null ? null : (POLICIES[msg.policy] ?? null) };
         return;
       }
       const job = slot.job;
@@ -154,6 +183,10 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
       slot.job = null;
       worker.unref();
       served++;
+      if ('waitedMs' in msg && msg.waitedMs > 0) {
+        logWaits++;
+        logWaitMs += msg.waitedMs;
+      }
       if ('error' in msg) job.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
       else job.resolve(msg.rows);
       dispatch();
@@ -214,9 +247,11 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
       queued: queue.length,
       served,
       replaced,
+      logWaits,
+      logWaitMs,
     }),
     workers: () => slots.map((s) => s.worker),
-    threads: () => slots.filter((s) => s.ready).map((s) => ({ tid: s.tid, nice: s.nice })),
+    threads: () => slots.filter((s) => s.ready).map((s) => ({ ...s.thread })),
     close: async () => {
       closed = true;
       const why = new Error('The read pool is closed');

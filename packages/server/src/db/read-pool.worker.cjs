@@ -1,31 +1,46 @@
 // One thread of the read pool (read-pool.ts): a read-only connection to the SQLite file the main
-// thread writes, answering `{ id, sql, parameters }` with `{ id, rows }` or `{ id, error }`.
+// thread writes, answering `{ id, sql, parameters }` with `{ id, rows }` or `{ id, error }`
+// (with `waitedMs` when it first waited for the log to start over, see below).
 // CommonJS and plain JavaScript, so that it loads the same under tsx and with no build step.
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const os = require('node:os');
 const Database = require('better-sqlite3');
 
-// Heavy reads take only the time the serving thread leaves: nice 19, the lowest priority a thread
-// can set for itself (on Linux a thread's priority is its own: setpriority with who = 0 is the
-// calling thread, as in checkpointer.worker.cjs). Against a thread at nice 0 it gets ~1.5 % of a
-// shared core, and a waking thread at nice 0 takes the core from it at once.
+/** This thread as the kernel has it (Linux): id, niceness, scheduling policy (0 normal, 5 idle). */
+const ownThread = () => {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { tid: Number(stat.slice(0, stat.indexOf(' '))), nice: Number(fields[16]), policy: Number(fields[38]) };
+  } catch {
+    return { tid: null, nice: null, policy: null };
+  }
+};
+
+// Heavy reads take only the time the serving thread leaves. On Linux a thread's priority is its
+// own (setpriority with who = 0 is the calling thread, as in checkpointer.worker.cjs): nice 19,
+// the lowest a thread can set, and then the idle policy (SCHED_IDLE, set by util-linux's chrt,
+// which any user may do for a thread of their own). A thread at nice 19 still counts as work for
+// the scheduler: a waking serving thread may be queued behind another process rather than sent
+// to the core this thread is on. An idle-policy thread is passed over: the core it runs on counts
+// as free, a waking thread of normal policy takes it at once, and it gets a fifth of the share of
+// nice 19 when both want the core.
 if (process.platform === 'linux' && workerData.nice) {
   try {
-    require('node:os').setPriority(0, workerData.nice);
+    os.setPriority(0, workerData.nice);
   } catch {
     // Not permitted: run at the default priority.
   }
 }
-
-// The thread's id and niceness as the kernel has them, for the pool's threads() (Linux).
-const ownThread = () => {
+if (process.platform === 'linux' && workerData.idle) {
+  const { tid } = ownThread();
   try {
-    const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { tid: Number(stat.slice(0, stat.indexOf(' '))), nice: Number(fields[16]) };
+    if (tid) require('node:child_process').execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 });
   } catch {
-    return { tid: null, nice: null };
+    // No chrt, or not permitted: nice 19 only.
   }
-};
+}
 
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
@@ -38,6 +53,40 @@ db.pragma(`mmap_size = ${workerData.mmapBytes}`);
 db.pragma(`cache_size = -${workerData.cacheKiB}`);
 // Sorting for GROUP BY / ORDER BY in memory, not in a temporary file.
 db.pragma('temp_store = memory');
+
+// The log starts over from its beginning only when no reader holds a place in it (SQLite's WAL):
+// with statements back to back there is always one, and the log grew by all the writer wrote
+// (64 MB/s at 500 reports/s) for as long as they ran. So once it is longer than the writer's
+// restart point (database.ts's walRestartFrames, see checkpointer.worker.cjs), a statement first
+// waits, holding nothing, until it has started over (tens of milliseconds), or at most 1 s.
+// Frames in the log: mxFrame, a native-order 32-bit word at byte 16 of the wal-index (-shm).
+const RESTART_FRAMES = workerData.walRestartFrames || 0;
+const MAX_WAIT_MS = 1000;
+const word = Buffer.alloc(4);
+let shm = null;
+const logFrames = () => {
+  try {
+    if (shm === null) shm = fs.openSync(`${workerData.file}-shm`, 'r');
+    if (fs.readSync(shm, word, 0, 4, 16) !== 4) return 0;
+    return os.endianness() === 'LE' ? word.readUInt32LE(0) : word.readUInt32BE(0);
+  } catch {
+    return 0;
+  }
+};
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const letLogRestart = () => {
+  if (!RESTART_FRAMES) return 0;
+  let frames = logFrames();
+  if (frames < RESTART_FRAMES) return 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < MAX_WAIT_MS) {
+    Atomics.wait(nap, 0, 0, 5);
+    const now = logFrames();
+    if (now < frames) break; // started over
+    frames = now;
+  }
+  return performance.now() - t0;
+};
 
 // Statements by SQL text: the queries come from a fixed set of shapes (as in database.ts).
 const statements = new Map();
@@ -67,7 +116,8 @@ parentPort.on('message', (msg) => {
   try {
     const stmt = prepare(sql);
     if (!stmt.reader) throw Object.assign(new Error('The read pool runs queries that return rows only'), { code: 'READ_POOL_NOT_A_READ' });
-    parentPort.postMessage({ id, rows: stmt.all(parameters.map(bindable)) });
+    const waitedMs = letLogRestart();
+    parentPort.postMessage({ id, rows: stmt.all(parameters.map(bindable)), waitedMs });
   } catch (err) {
     parentPort.postMessage({ id, error: { message: err && err.message ? err.message : String(err), code: err && err.code } });
   }
