@@ -1,16 +1,22 @@
 // The read benchmark's server: Liandong as `serve` runs it (app, linkage, SMS dispatcher to the
 // inbox, scheduler), plus a loop that runs an aggregate over every event, one query after the
 // other, through the read pool (`pool`), on the writing connection (`main`), or not at all
-// (`none`). GET /bench/reads-loop ends the loop and answers its figures.
-// Arguments: <db file> <port> <none|pool|main>.
+// (`none`). POST /bench/reads-loop/start starts the loop; GET /bench/reads-loop ends it and
+// answers its figures. On the writing connection the loop stops after `mainQueries` aggregates:
+// each one holds the serving thread for seconds, and a loop of them would leave intake no time.
+// Arguments: <db file> <port> <none|pool|main> [mainQueries].
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as turn } from 'node:timers/promises';
 import { parseConfig } from '../../packages/server/src/config.ts';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { createRuntime } from '../../packages/server/src/runtime.ts';
+import type { ReadPool } from '../../packages/server/src/db/read-pool.ts';
 import { createSmsProvider } from '../../packages/server/src/modules/notify/providers/index.ts';
 
-const [file, portArg, mode] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main'];
+const [file, portArg, mode, mainQueriesArg] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main', string | undefined];
 const port = Number(portArg);
+const mainQueries = Number(mainQueriesArg ?? 3);
 const config = parseConfig({ http: { port, host: '127.0.0.1' }, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
 const runtime = await createRuntime(config);
 const { deps } = runtime;
@@ -24,33 +30,109 @@ const aggregate = deps.db
   .selectFrom('events')
   .select((eb) => ['township_id', 'status', 'category_code', eb.fn.countAll<number>().as('n')])
   .groupBy(['township_id', 'status', 'category_code']);
+const pool = deps.reads.mode === 'pool' ? (deps.reads as ReadPool) : null;
+// The pool's thread started (and its connection opened) before the measured run, as in a server
+// that has served reads before.
+if (mode === 'pool')
+  await deps.reads.query(
+    deps.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('id', '=', ''),
+  );
+
+/** CPU time of one thread of this process so far, ms (Linux: utime + stime in /proc, 100 ticks a second). */
+const threadCpuMs = (tid: number): number | null => {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+};
+
 const durations: number[] = [];
 let groups = 0;
 let counted = 0;
-let running = mode !== 'none';
-const loop = (async () => {
-  while (running) {
-    const t0 = performance.now();
-    const rows = mode === 'pool' ? await deps.reads.query(aggregate) : await aggregate.execute();
-    durations.push(performance.now() - t0);
-    groups = rows.length;
-    counted = rows.reduce((s, r) => s + Number(r.n), 0);
-    // As a client asking again at once would: the next query waits for one turn of the event loop.
+let running = false;
+let loop: Promise<void> = Promise.resolve();
+let startedAt = 0;
+let cpuAtStart: { main: number | null; readers: Array<number | null> } = { main: null, readers: [] };
+let statsAtStart: ReturnType<ReadPool['stats']> | null = null;
+const delay = monitorEventLoopDelay({ resolution: 5 });
+const readers = () => (pool?.threads() ?? []).map((t) => t.tid).filter((t): t is number => t !== null);
+
+// Armed by POST /bench/reads-loop/start, the loop starts with the first report after it: the
+// measured run's first request (its load generator opens its connections first, which a server
+// holding its thread in an aggregate would accept only one per turn of the event loop).
+let armed = false;
+const startLoop = () => {
+  armed = false;
+  running = mode !== 'none';
+  startedAt = performance.now();
+  cpuAtStart = { main: threadCpuMs(process.pid), readers: readers().map(threadCpuMs) };
+  statsAtStart = pool?.stats() ?? null;
+  delay.reset();
+  delay.enable();
+  loop = (async () => {
+    // After this turn: on the writing connection the first aggregate holds the thread.
     await turn();
-  }
-})();
+    while (running) {
+      const t0 = performance.now();
+      const rows = mode === 'pool' ? await deps.reads.query(aggregate) : await aggregate.execute();
+      durations.push(performance.now() - t0);
+      groups = rows.length;
+      counted = rows.reduce((s, r) => s + Number(r.n), 0);
+      if (mode === 'main' && durations.length >= mainQueries) break;
+      // As a client asking again at once would: the next query waits for one turn of the event loop.
+      await turn();
+    }
+  })();
+};
+app.post('/bench/reads-loop/start', async () => {
+  armed = true;
+  return { mode };
+});
 
 // The loop's figures, and the end of the loop. Asked over HTTP: a signal would not do, since tsx
 // kills a child whose event loop does not answer its relayed signal within 30 ms (as with the
 // loop on the writing connection).
 app.get('/bench/reads-loop', async () => {
+  armed = false;
   running = false;
   await loop;
+  delay.disable();
+  const wallMs = performance.now() - startedAt;
+  const mainCpu = threadCpuMs(process.pid);
+  const readerCpu = readers().map((tid, i) => {
+    const now = threadCpuMs(tid);
+    const before = cpuAtStart.readers[i] ?? 0;
+    return now === null ? null : now - before;
+  });
   durations.sort((a, b) => a - b);
   const q = (p: number) => durations[Math.min(durations.length - 1, Math.floor(p * durations.length))] ?? null;
-  return { mode, queries: durations.length, p50: q(0.5), max: durations.at(-1) ?? null, groups, counted };
+  return {
+    mode,
+    queries: durations.length,
+    p50: q(0.5),
+    max: durations.at(-1) ?? null,
+    groups,
+    counted,
+    wallMs,
+    mainCpuMs: mainCpu !== null && cpuAtStart.main !== null ? mainCpu - cpuAtStart.main : null,
+    readerCpuMs: readerCpu.reduce<number>((s, x) => s + (x ?? 0), 0),
+    readers: pool?.threads() ?? [],
+    logWaits: pool && statsAtStart ? pool.stats().logWaits - statsAtStart.logWaits : 0,
+    logWaitMs: pool && statsAtStart ? pool.stats().logWaitMs - statsAtStart.logWaitMs : 0,
+    loopDelayP99: delay.percentile(99) / 1e6,
+    loopDelayMax: delay.max / 1e6,
+  };
 });
 await app.listen({ host: '127.0.0.1', port });
+app.server.on('request', (req) => {
+  if (armed && req.method === 'POST' && req.url === '/api/v1/events') startLoop();
+});
 
 process.once('SIGTERM', () => {
   void (async () => {
