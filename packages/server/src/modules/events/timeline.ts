@@ -59,9 +59,10 @@ const CHUNK = 500;
  *   commit, so two transactions appending to one event run one after the other; the numbering
  *   is a later statement, which (READ COMMITTED) sees every entry committed before the lock was
  *   granted. On SQLite the transaction is the only writer.
- * - the number is computed in the INSERT itself (`max(seq)` of the event + the entry's place
- *   among this statement's entries of the event), not read first and written later. On SQLite
- *   the entries go one by one through one cached single-row statement, each seeing the last.
+ * - on PostgreSQL the number is computed in the INSERT itself (`max(seq)` of the event + the
+ *   entry's place among this statement's entries of the event), not read first and written
+ *   later. On SQLite, whose transaction is the only writer, each event's last number is read
+ *   once and the entries numbered on from it, one by one through one cached single-row statement.
  */
 export async function appendTimeline(
   trx: Transaction<Database>,
@@ -76,11 +77,25 @@ export async function appendTimeline(
   const rows = entries.map((e) => rowOf(ids, e));
 
   if (!pg) {
-    // One cached single-row statement (rawQuery goes straight to the connection the transaction holds).
-    const text = `${INSERT_HEAD}${TUPLE} returning "seq"`;
+    // The transaction is the only writer: each event's last number is read once and counted on
+    // here, and the entries go through one cached single-row insert without RETURNING (which
+    // cost as much again as the insert: 22–25 against 11–12 µs a row, 7 December 2026).
+    const last = new Map<string, number>();
+    const eventIds = [...new Set(rows.map((r) => r.event_id))];
+    for (let i = 0; i < eventIds.length; i += CHUNK) {
+      const chunk = eventIds.slice(i, i + CHUNK);
+      const found = await rawQuery<{ event_id: string; seq: number }>(
+        trx,
+        `select "event_id", max("seq") as "seq" from "event_timeline" where "event_id" in (${marks(chunk.length)}) group by "event_id"`,
+        chunk,
+      );
+      for (const f of found) last.set(f.event_id, Number(f.seq));
+    }
+    const text = `${INSERT_HEAD}(?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     for (const r of rows) {
-      const [out] = await rawQuery<{ seq: number }>(trx, text, paramsOf(r, 1));
-      r.seq = Number(out!.seq);
+      r.seq = (last.get(r.event_id) ?? 0) + 1;
+      last.set(r.event_id, r.seq);
+      await rawQuery(trx, text, [r.id, r.event_id, r.seq, r.at, r.kind, r.actor_user_id, r.actor_name, r.org_unit_id, r.data]);
     }
     return rows;
   }
