@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { availableParallelism, endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,61 @@ describe('read pool on a SQLite file', () => {
     expect(pool.workers()).toHaveLength(0);
     if (process.platform === 'linux') expect(threadsAtReaderNice()).toBe(before);
     await expect(pool.query(sql`select 1`.compile(h.db))).rejects.toThrow(/closed/);
+  }, 90_000);
+
+  it('lets the write-ahead log start over while reads run back to back', async () => {
+    // A log of 300 frames is brought back to its start (the checkpointer asks the writer); with
+    // the pool's statements back to back there would always be a reader holding a place in it.
+    const file = join(dir, 'log.db');
+    const w = openDatabase(file, { walRestartFrames: 300 });
+    await sql`create table big (id integer primary key, body text not null)`.execute(w.db);
+    const reads = createReads(w);
+    expect(reads.mode).toBe('pool');
+    pool = reads as ReadPool;
+    // A statement that reads the table, and so holds its place in the log, for as long as it runs.
+    const readingBig = sql<{
+      n: number;
+    }>`with recursive c(x, k) as (select 1, (select count(*) from big) union all select x + 1, k from c where x < 300000) select count(*) as n from c`;
+    let reading = true;
+    let served = 0;
+    const readLoop = (async () => {
+      while (reading) {
+        await pool.query(readingBig.compile(w.db));
+        served++;
+      }
+    })();
+    // Frames in the log, from the wal-index (mxFrame: native order, byte 16 of the -shm file).
+    const word = Buffer.alloc(4);
+    const logFrames = () => {
+      const fd = openSync(`${file}-shm`, 'r');
+      try {
+        readSync(fd, word, 0, 4, 16);
+      } finally {
+        closeSync(fd);
+      }
+      return endianness() === 'LE' ? word.readUInt32LE(0) : word.readUInt32BE(0);
+    };
+    let restarts = 0;
+    let last = 0;
+    const deadline = Date.now() + 60_000;
+    try {
+      while ((restarts < 2 || served < 3) && Date.now() < deadline) {
+        for (let i = 0; i < 10; i++) await sql`insert into big (body) values (${'x'.repeat(3000)})`.execute(w.db);
+        const frames = logFrames();
+        if (frames < last) restarts++;
+        last = frames;
+        // Let the checkpointer's request in (the writer runs its checkpoint between transactions).
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      reading = false;
+      await readLoop;
+      await w.close();
+    }
+    expect(served).toBeGreaterThanOrEqual(3);
+    expect(restarts).toBeGreaterThanOrEqual(2);
+    // Without the wait: no restart in 60 s, and the log grew by every frame written.
+    expect(pool.stats().logWaits).toBeGreaterThan(0);
   }, 90_000);
 
   it('leaves one core to the serving thread: as many readers as cores but one, at least one', async () => {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventsTable } from '../../db/schema.ts';
+import { marks, rawQuery } from '../../db/raw-sql.ts';
 import {
   BatchPacer,
   backgroundBatchSize,
@@ -35,25 +36,42 @@ export const linkageBatchSize = (sinceLastRequestMs: number, behindMs = 0): numb
 export { BatchPacer, eventLoopLoad, yieldsToRequests };
 
 /**
+ * The oldest queued events with their queue rows (SQLite; without Kysely's builder, and the
+ * queue's rows taken first: the join ordered by the queue was slower).
+ */
+const QUEUED_SQLITE =
+  'select "events".*, "q"."process_key" as "queued_process_key", "q"."vars" as "queued_vars" from (select * from "linkage_queue" order by "event_id" limit ?) as "q" ' +
+  'inner join "events" on "events"."id" = "q"."event_id" order by "q"."event_id"';
+
+/**
  * Works off up to `limit` queued events in the given background transaction (it holds nothing
  * else: the calendar was read before it). Answers how many it linked, what to publish after the
  * commit, and how long the oldest of them had waited.
  */
 export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWorkerDeps, limit: number, cal: Calendar): Promise<BatchOutcome> {
   const afterCommit: Array<() => void> = [];
-  let query = trx
-    .selectFrom('linkage_queue as q')
-    .innerJoin('events', 'events.id', 'q.event_id')
-    .selectAll('events')
-    .select(['q.process_key as queued_process_key', 'q.vars as queued_vars'])
-    .orderBy('q.event_id')
-    .limit(limit);
-  // Several nodes may drain at once on PostgreSQL: each takes rows the others have not locked.
-  if (deps.dialect === 'postgres') query = query.forUpdate().skipLocked();
-  const events = (await query.execute()) as Array<EventsTable & { queued_process_key: string | null; queued_vars: string | null }>;
+  type Queued = EventsTable & { queued_process_key: string | null; queued_vars: string | null };
+  let events: Queued[];
+  if (deps.dialect === 'postgres') {
+    // Several nodes may drain at once on PostgreSQL: each takes rows the others have not locked.
+    events = (await trx
+      .selectFrom('linkage_queue as q')
+      .innerJoin('events', 'events.id', 'q.event_id')
+      .selectAll('events')
+      .select(['q.process_key as queued_process_key', 'q.vars as queued_vars'])
+      .orderBy('q.event_id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute()) as Queued[];
+  } else events = await rawQuery<Queued>(trx, QUEUED_SQLITE, [limit]);
   if (!events.length) return { count: 0 };
   const ids = events.map((e) => e.id);
-  const units = await trx.selectFrom('event_units').select(['event_id', 'org_unit_id', 'role']).where('event_id', 'in', ids).execute();
+  const units = await rawQuery<{ event_id: string; org_unit_id: string; role: string }>(
+    trx,
+    `select "event_id", "org_unit_id", "role" from "event_units" where "event_id" in (${marks(ids.length)})`,
+    ids,
+  );
   // Category names from the node's catalogue cache (the intake read the same rows a moment ago).
   const names = new Map<string, string>();
   if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1')
@@ -69,7 +87,11 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
       if (row) names.set(code, row.name_zh);
     }
   // The lead first, then the co-handling units in the order routing chose them (its timeline entry).
-  const routed = await trx.selectFrom('event_timeline').select(['event_id', 'data']).where('event_id', 'in', ids).where('kind', '=', 'routed').execute();
+  const routed = await rawQuery<{ event_id: string; data: string }>(
+    trx,
+    `select "event_id", "data" from "event_timeline" where "event_id" in (${marks(ids.length)}) and "kind" = 'routed'`,
+    ids,
+  );
   const coOrder = new Map(routed.map((r) => [r.event_id, (JSON.parse(r.data).coHandlingUnitIds ?? []) as string[]]));
   const rank = (eventId: string, u: { org_unit_id: string; role: string }) => (u.role === 'lead' ? -1 : (coOrder.get(eventId) ?? []).indexOf(u.org_unit_id));
   const unitsOf = new Map<string, typeof units>();
@@ -103,7 +125,7 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1') {
     for (const { event, opts } of starts) afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
   } else afterCommit.push(...(await startInstances(trx, deps, starts, cal)).afterCommit);
-  await trx.deleteFrom('linkage_queue').where('event_id', 'in', ids).execute();
+  await rawQuery(trx, `delete from "linkage_queue" where "event_id" in (${marks(ids.length)})`, ids);
   const oldest = events.reduce((m, e) => (e.created_at < m ? e.created_at : m), events[0]!.created_at);
   return { count: events.length, afterCommit, behindMs: Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) };
 }
