@@ -196,6 +196,15 @@ export const IDLE_BATCH = 32;
 export const IDLE_MS = 100;
 /** A queue whose oldest unit waits longer than this is behind. */
 export const BEHIND_MS = 250;
+/**
+ * Units per background transaction while requests come in and the queue is further behind than
+ * FAR_BEHIND_MS: a linked event costs about a third less in batches of 32 than of 16 (most of a
+ * commit is index pages that every batch touches: ~100 pages written per commit, 7 December
+ * 2026), which is what lets linkage catch up while reports keep coming; a request waits behind
+ * one such batch (~15–25 ms) instead of ~8–12 ms.
+ */
+export const FAR_BEHIND_BATCH = 32;
+export const FAR_BEHIND_MS = 1000;
 
 /**
  * How many units the next background transaction takes, given how long ago a request came
@@ -203,6 +212,7 @@ export const BEHIND_MS = 250;
  */
 export function backgroundBatchSize(sinceLastRequestMs: number, behindMs = 0): number {
   if (sinceLastRequestMs >= IDLE_MS) return IDLE_BATCH;
+  if (behindMs > FAR_BEHIND_MS) return FAR_BEHIND_BATCH;
   return behindMs > BEHIND_MS ? BEHIND_BATCH : LIVE_BATCH;
 }
 
@@ -222,7 +232,18 @@ export function yieldsToRequests(sinceLastRequestMs: number, pacer: Pick<BatchPa
  * reports in, so that none is refused or times out, and none waits seconds for its linkage.
  */
 export const MIN_SHARE = 0.2;
-export const MAX_SHARE = 0.6;
+/**
+ * The share linkage may take once its oldest queued event has waited BEHIND_FULL_MS, even
+ * while reports come in. Chosen from alternating runs of `npm run bench -- linkage` at
+ * 1,000 reports/s (20 s each, 7 December 2026; p99 from the 201 to the SSE message / intake p99):
+ * 0.6 with batches of 16 when far behind (as before): 10.8–12.8 s / 79–81 ms; 0.8 with 32:
+ * 1.5–4.4 s / 64–130 ms; 0.9 with 32: 3.1 s / 107 ms; 0.8 with 64: 1.4 s / 360 ms; 0.9 with
+ * 64: intake p50 569 ms (requests and the SMS dispatcher starved). 0.8 and 32 link fastest
+ * that intake still answers within about a tenth of a second; more only moves the wait from
+ * linkage to the reports. One thread cannot hold 1,000/s with every SMS and live message in
+ * any case (RESULTS.md, linkage): this bounds how far it falls behind.
+ */
+export const MAX_SHARE = 0.8;
 export const BEHIND_FULL_MS = 1000;
 /**
  * Above this event-loop utilisation the thread counts as saturated: requests queue behind

@@ -212,6 +212,25 @@ describe.each(TEST_DIALECTS)('SMS dispatcher on %s', (dialect) => {
     expect(await t.deps.metrics.metrics()).toMatch(/liandong_outbox_queued 0/);
   });
 
+  it("sends an urgent event's SMS when its linkage commits, not at the next poll", async () => {
+    const fake = new FakeSmsProvider();
+    // Its first pass finds nothing; the next poll would be ten minutes later.
+    const d = await startDispatcher(t.deps, fake, { pollMs: 600_000 });
+    try {
+      await vi.waitFor(() => expect(fake.started).toBe(true), { timeout: 3_000 });
+      const res = await t.as('duty')('POST', '/api/v1/events', {
+        category: '0501',
+        title: '水源地有人游泳',
+        source: 'hotline',
+        location: { lng: 122.05, lat: 30.05 },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await vi.waitFor(() => expect(fake.calls.map((c) => c.to).sort()).toEqual(['13800000004', '13800000005', '13800000008']), { timeout: 3_000 });
+    } finally {
+      await d.stop();
+    }
+  });
+
   it('keeps the messages while the provider cannot start, and sends them once it can', async () => {
     const fake = new FakeSmsProvider();
     let refusals = 1;

@@ -377,6 +377,18 @@ function createReceiptDesk(deps: DispatchDeps, providerName: string, holdMs = 10
   };
 }
 
+/** The running dispatcher of a database (serve), for work that has just queued SMS to wake it. */
+const running = new WeakMap<object, DispatcherHandle>();
+
+/**
+ * Wakes the database's dispatcher, if one runs here: called after a commit that queued SMS (an
+ * urgent event's linkage), so that they go out at once instead of at the next poll (up to
+ * 200 ms later: at 100 reports/s that poll was most of the time from the report to the SMS).
+ */
+export function wakeDispatcher(deps: Pick<AppDeps, 'db'>): void {
+  running.get(deps.db)?.wake();
+}
+
 export interface DispatcherHandle {
   /** Runs a pass now instead of waiting for the next poll. */
   wake(): void;
@@ -453,13 +465,14 @@ export async function startDispatcher(
     }
   })();
 
-  return {
+  const handle: DispatcherHandle = {
     workerId,
     wake() {
       woken = true;
       wakeUp?.();
     },
     async stop() {
+      if (running.get(deps.db) === handle) running.delete(deps.db);
       stopping = true;
       wakeUp?.();
       await loop;
@@ -467,4 +480,6 @@ export async function startDispatcher(
       deps.logger.info({ provider: provider.name, workerId }, 'SMS dispatcher stopped');
     },
   };
+  running.set(deps.db, handle);
+  return handle;
 }

@@ -13,8 +13,9 @@ import {
 import type { Calendar } from '../../engine/time/calendar.ts';
 import { notifyOnEventsCreated, type LinkageDeps } from './linkage.ts';
 import type { AppDeps } from '../../deps.ts';
-import { startInstance, startInstances } from '../../engine/runtime/runner.ts';
+import { startInstances } from '../../engine/runtime/runner.ts';
 import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
+import { wakeDispatcher } from './dispatcher.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 
 /**
@@ -74,18 +75,10 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
   );
   // Category names from the node's catalogue cache (the intake read the same rows a moment ago).
   const names = new Map<string, string>();
-  if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1')
-    for (const c of await trx
-      .selectFrom('categories')
-      .select(['code', 'name_zh'])
-      .where('code', 'in', [...new Set(events.map((e) => e.category_code))])
-      .execute())
-      names.set(c.code, c.name_zh);
-  else
-    for (const code of new Set(events.map((e) => e.category_code))) {
-      const row = await findCategoryRowCached({ db: trx, caches: deps.caches }, code);
-      if (row) names.set(code, row.name_zh);
-    }
+  for (const code of new Set(events.map((e) => e.category_code))) {
+    const row = await findCategoryRowCached({ db: trx, caches: deps.caches }, code);
+    if (row) names.set(code, row.name_zh);
+  }
   // The lead first, then the co-handling units in the order routing chose them (its timeline entry).
   const routed = await rawQuery<{ event_id: string; data: string }>(
     trx,
@@ -111,6 +104,8 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
     })),
   );
   for (const result of results) afterCommit.push(result.afterCommit);
+  // Urgent events' SMS go out at once, not at the dispatcher's next poll.
+  if (results.some((r) => r.sms > 0)) afterCommit.push(() => wakeDispatcher(deps));
   // Each new event's process starts in the same transaction: its first tasks exist exactly when its
   // linkage does. Whoever the linkage just told of the event is not told again of those tasks.
   // The process starts with the variables the report was submitted with (modules/intake).
@@ -122,9 +117,7 @@ export async function linkageBatch(trx: Transaction<Database>, deps: LinkageWork
       alreadyTold: results[n]!.toldUserIds,
     },
   }));
-  if (process.env.LIANDONG_LINKAGE_PER_EVENT === '1') {
-    for (const { event, opts } of starts) afterCommit.push(...(await startInstance(trx, deps, event, cal, opts)).afterCommit);
-  } else afterCommit.push(...(await startInstances(trx, deps, starts, cal)).afterCommit);
+  afterCommit.push(...(await startInstances(trx, deps, starts, cal)).afterCommit);
   await rawQuery(trx, `delete from "linkage_queue" where "event_id" in (${marks(ids.length)})`, ids);
   const oldest = events.reduce((m, e) => (e.created_at < m ? e.created_at : m), events[0]!.created_at);
   return { count: events.length, afterCommit, behindMs: Math.max(0, deps.clock.now().getTime() - Date.parse(oldest)) };

@@ -9,6 +9,7 @@ import { loadCalendar } from '../calendar/calendar.loader.ts';
 import { onDutyCacheOf } from '../duty/on-duty.ts';
 import { appendTimeline } from '../events/timeline.ts';
 import { processKeyFor } from '../intake/process-choice.ts';
+import { wakeDispatcher } from '../notify/dispatcher.ts';
 import { enqueueNotifications } from '../notify/outbox.ts';
 import { DEFAULT_TEMPLATES } from '../notify/templates.ts';
 import { pushNotifications } from '../stream/stream.publish.ts';
@@ -41,7 +42,13 @@ export function createEngineHost(deps: EngineHostDeps): EngineHost {
       async enqueue(trx, requests, step) {
         const result = await enqueueNotifications(trx, { ...deps, clock: step.clock, ids: step.ids }, requests, { skipInvalid: true });
         const inApp = result.created.filter((n) => n.channel === 'in_app');
-        return inApp.length ? () => void pushNotifications(deps, inApp) : null;
+        const sms = result.created.some((n) => n.channel === 'sms');
+        if (!inApp.length && !sms) return null;
+        return () => {
+          if (inApp.length) pushNotifications(deps, inApp);
+          // A process's SMS due now (a parking reminder) goes out at once, not at the dispatcher's next poll.
+          if (sms) wakeDispatcher(deps);
+        };
       },
     },
     people: {
