@@ -105,6 +105,22 @@ export function marks(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
+/** Values bound in one IN list at most: a longer list is asked in parts (rawQueryIn). */
+export const IN_LIST_PART = 500;
+
+/**
+ * rawQuery of `text(marks)` for each part of `values` (IN_LIST_PART at most), `marks` being the
+ * part's `?, ?, …`: the rows of every part, in order.
+ */
+export async function rawQueryIn<R = Record<string, unknown>>(db: Kysely<any>, text: (marks: string) => string, values: readonly unknown[]): Promise<R[]> {
+  const rows: R[] = [];
+  for (let i = 0; i < values.length; i += IN_LIST_PART) {
+    const part = values.slice(i, i + IN_LIST_PART);
+    rows.push(...(await rawQuery<R>(db, text(marks(part.length)), part)));
+  }
+  return rows;
+}
+
 /**
  * Runs statements in order. On PostgreSQL several data-changing statements go as one (each a
  * WITH part of the last): one round trip instead of many. They then share one snapshot and see

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, EventsTable } from '../db/schema.ts';
 import type { AppDeps } from '../deps.ts';
-import { startInstance } from '../engine/runtime/runner.ts';
+import { startInstance } from '../engine/runtime/start.ts';
 import { loadCalendar } from '../modules/calendar/calendar.loader.ts';
 import type { DemoProgress } from './demo.ts';
 

@@ -39,6 +39,8 @@ export const BUS_TOPICS = {
   cache: 'cache',
   /** Live updates for SSE clients of every node (modules/stream/stream.bus.ts). */
   stream: 'stream',
+  /** `{}`: a commit queued SMS; the SMS dispatchers run a pass now (modules/notify/dispatcher.ts). */
+  smsQueued: 'sms.queued',
 } as const;
 
 /** The subscribers of one node and its local delivery: the in-process bus, and the base of the PostgreSQL one. */

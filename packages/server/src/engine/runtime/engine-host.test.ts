@@ -13,7 +13,8 @@ import { openTestDatabase, TEST_DIALECTS } from '../../testing/databases.ts';
 import { createFakeHost, type FakeHost } from '../testing/fake-host.ts';
 import type { ActionRegistration } from './action-types.ts';
 import { catalogOf, checkProcessDefinition, saveProcessVersion } from './definition-store.ts';
-import { continueFrom, openInstance, startInstance } from './runner.ts';
+import { continueFrom, openInstance } from './runner.ts';
+import { startInstance } from './start.ts';
 import { fireDueTimers, type SchedulerDeps } from './scheduler.ts';
 import { deliverSignal } from './signals.ts';
 

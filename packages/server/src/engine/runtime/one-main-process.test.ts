@@ -6,7 +6,7 @@ import type { EventsTable } from '../../db/schema.ts';
 import { createEvent } from '../../modules/events/event-create.service.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
-import { startInstance } from './runner.ts';
+import { startInstance } from './start.ts';
 
 /**
  * Issue 11, point 1: one main process per event, kept by the database. However many starters

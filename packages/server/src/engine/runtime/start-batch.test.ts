@@ -3,7 +3,7 @@ import type { EventsTable } from '../../db/schema.ts';
 import { createEvent } from '../../modules/events/event-create.service.ts';
 import { TEST_DIALECTS } from '../../testing/databases.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
-import { startInstance, startInstances } from './runner.ts';
+import { startInstance, startInstances } from './start.ts';
 
 /**
  * Issue 12, point 9: the linkage worker starts the processes of a whole batch of events at once

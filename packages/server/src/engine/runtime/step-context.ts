@@ -265,55 +265,6 @@ export class StepContext {
   }
 }
 
-/**
- * Writes the first steps of many new instances at once (startInstances, SQLite): what each
- * step's flush would write, in the same order — instances, tokens, tasks, timers, the events,
- * then the timeline, then the notifications — but every instance row once in its final state
- * (its start did not insert it), and the rows, the timeline and the notifications of all steps
- * together. Answers what to run after the commit.
- *
- * Notifications go in one enqueue unless two steps ask for SMS that are not urgent: the outbox
- * schedules those against the recipient's SMS already written (its hourly limit), which within
- * one enqueue would not see each other, so they are enqueued step by step as flush does.
- */
-export async function flushStarts(trx: Transaction<Database>, steps: readonly StepContext[]): Promise<Array<() => void>> {
-  const after: Array<() => void> = [];
-  if (!steps.length) return after;
-  const instances: ProcessInstancesTable[] = [];
-  const tokens: ProcessTokensTable[] = [];
-  const tasks: TasksTable[] = [];
-  const timers: ProcessTimersTable[] = [];
-  const events: Statement[] = [];
-  const timeline: TimelineEntry[] = [];
-  for (const s of steps) {
-    instances.push({ ...s.instance, vars: JSON.stringify(s.vars), updated_at: s.nowIso });
-    for (const t of s.tokens.values()) {
-      if (!t.isNew) throw new Error('flushStarts writes new instances only');
-      if (!t.deleted) tokens.push(t.row);
-    }
-    tasks.push(...s.newTasks);
-    timers.push(...s.newTimers);
-    const e = s.eventUpdate();
-    if (e) events.push(e);
-    timeline.push(...s.timeline);
-  }
-  const writes = [insertStatement('process_instances', instances)];
-  if (tokens.length) writes.push(insertStatement('process_tokens', tokens));
-  if (tasks.length) writes.push(insertStatement('tasks', tasks));
-  if (timers.length) writes.push(insertStatement('process_timers', timers));
-  await runStatements(trx, [...writes, ...events]);
-  const { deps, host } = steps[0]!;
-  if (timeline.length) await host.timeline.append(trx, timeline, deps);
-  const scheduled = steps.filter((s) => s.notifications.some((n) => n.channel === 'sms' && !n.urgent)).length;
-  const groups = scheduled > 1 ? steps.map((s) => s.notifications) : [steps.flatMap((s) => s.notifications)];
-  for (const requests of groups) {
-    if (!requests.length) continue;
-    const push = await host.notifications.enqueue(trx, requests, deps);
-    if (push) after.push(push);
-  }
-  return after;
-}
-
 const nodeMaps = new WeakMap<ProcessDefinition, Map<string, ProcessNode>>();
 
 export function nodeMapOf(def: ProcessDefinition): Map<string, ProcessNode> {

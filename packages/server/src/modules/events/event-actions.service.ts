@@ -10,7 +10,8 @@ import { findEventRow, incrementEventCounter, listEventUnits, updateEventRow } f
 import { appendTimeline, type TimelineInput } from './timeline.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
 import type { Calendar } from '../../engine/time/calendar.ts';
-import { cancelInstancesOf, startInstance } from '../../engine/runtime/runner.ts';
+import { cancelInstancesOf } from '../../engine/runtime/runner.ts';
+import { startInstance } from '../../engine/runtime/start.ts';
 import { deliverSignal } from '../../engine/runtime/signals.ts';
 import { taskHandlers } from '../../engine/runtime/timers.ts';
 import { unitMembers } from '../../engine/runtime/assignment.ts';

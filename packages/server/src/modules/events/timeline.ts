@@ -15,7 +15,7 @@ import type { Transaction } from 'kysely';
 import type { Database, EventTimelineTable } from '../../db/schema.ts';
 import type { EngineActor } from '../../engine/host.ts';
 import type { Ids } from '../../lib/ids.ts';
-import { isPostgres, marks, rawQuery } from '../../db/raw-sql.ts';
+import { isPostgres, marks, rawQuery, rawQueryIn } from '../../db/raw-sql.ts';
 import { actorUserId, isSystemActor } from './event-actor.ts';
 
 export interface TimelineInput {
@@ -80,17 +80,12 @@ export async function appendTimeline(
     // The transaction is the only writer: each event's last number is read once and counted on
     // here, and the entries go through one cached single-row insert without RETURNING (which
     // cost as much again as the insert: 22–25 against 11–12 µs a row, 7 December 2026).
-    const last = new Map<string, number>();
-    const eventIds = [...new Set(rows.map((r) => r.event_id))];
-    for (let i = 0; i < eventIds.length; i += CHUNK) {
-      const chunk = eventIds.slice(i, i + CHUNK);
-      const found = await rawQuery<{ event_id: string; seq: number }>(
-        trx,
-        `select "event_id", max("seq") as "seq" from "event_timeline" where "event_id" in (${marks(chunk.length)}) group by "event_id"`,
-        chunk,
-      );
-      for (const f of found) last.set(f.event_id, Number(f.seq));
-    }
+    const found = await rawQueryIn<{ event_id: string; seq: number }>(
+      trx,
+      (list) => `select "event_id", max("seq") as "seq" from "event_timeline" where "event_id" in (${list}) group by "event_id"`,
+      [...new Set(rows.map((r) => r.event_id))],
+    );
+    const last = new Map(found.map((f) => [f.event_id, Number(f.seq)]));
     const text = `${INSERT_HEAD}(?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     for (const r of rows) {
       r.seq = (last.get(r.event_id) ?? 0) + 1;

@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import { BACKGROUND, groupedBackgroundWrites, type WritePath } from '../../db/write-path.ts';
 import type { AppDeps } from '../../deps.ts';
 import { maskPersonalText } from '../../lib/logger.ts';
+import { BUS_TOPICS } from '../../lib/bus.ts';
 import { SmsSendError, type DeliveryReceipt, type SmsProvider, type SmsSendResult } from './notify.types.ts';
 import {
   applyReceiptRow,
@@ -19,7 +20,7 @@ import {
 import { notifyMetrics } from './notify.metrics.ts';
 import { backoffDelayMs } from './schedule.policy.ts';
 
-export type DispatchDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'logger' | 'metrics' | 'config'> & Partial<Pick<AppDeps, 'writes'>>;
+export type DispatchDeps = Pick<AppDeps, 'db' | 'dialect' | 'clock' | 'ids' | 'logger' | 'metrics' | 'config'> & Partial<Pick<AppDeps, 'writes' | 'bus'>>;
 
 export interface DispatchOptions {
   /** Who claims: recorded on claimed rows (host:pid:random for a real dispatcher). */
@@ -377,16 +378,14 @@ function createReceiptDesk(deps: DispatchDeps, providerName: string, holdMs = 10
   };
 }
 
-/** The running dispatcher of a database (serve), for work that has just queued SMS to wake it. */
-const running = new WeakMap<object, DispatcherHandle>();
-
 /**
- * Wakes the database's dispatcher, if one runs here: called after a commit that queued SMS (an
- * urgent event's linkage), so that they go out at once instead of at the next poll (up to
- * 200 ms later: at 100 reports/s that poll was most of the time from the report to the SMS).
+ * Wakes the running dispatchers (through the bus: this node's at once, the others' when it
+ * delivers): called after a commit that queued SMS (an urgent event's linkage), so that they go
+ * out at once instead of at the next poll (up to 200 ms later: at 100 reports/s that poll was
+ * most of the time from the report to the SMS).
  */
-export function wakeDispatcher(deps: Pick<AppDeps, 'db'>): void {
-  running.get(deps.db)?.wake();
+export function wakeDispatcher(deps: Pick<AppDeps, 'bus'>): void {
+  deps.bus.publish(BUS_TOPICS.smsQueued, {});
 }
 
 export interface DispatcherHandle {
@@ -472,7 +471,7 @@ export async function startDispatcher(
       wakeUp?.();
     },
     async stop() {
-      if (running.get(deps.db) === handle) running.delete(deps.db);
+      unsubscribe?.();
       stopping = true;
       wakeUp?.();
       await loop;
@@ -480,6 +479,6 @@ export async function startDispatcher(
       deps.logger.info({ provider: provider.name, workerId }, 'SMS dispatcher stopped');
     },
   };
-  running.set(deps.db, handle);
+  const unsubscribe = deps.bus?.subscribe(BUS_TOPICS.smsQueued, () => handle.wake());
   return handle;
 }

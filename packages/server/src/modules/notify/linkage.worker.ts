@@ -13,7 +13,7 @@ import {
 import type { Calendar } from '../../engine/time/calendar.ts';
 import { notifyOnEventsCreated, type LinkageDeps } from './linkage.ts';
 import type { AppDeps } from '../../deps.ts';
-import { startInstances } from '../../engine/runtime/runner.ts';
+import { startInstances } from '../../engine/runtime/start.ts';
 import { findCategoryRowCached } from '../catalog/catalog.repository.ts';
 import { wakeDispatcher } from './dispatcher.ts';
 import { loadCalendar } from '../calendar/calendar.loader.ts';
