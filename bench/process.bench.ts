@@ -18,7 +18,7 @@ import { insertRows } from '../packages/server/src/db/fast-insert.ts';
 import type { EventsTable } from '../packages/server/src/db/schema.ts';
 import { seedDemoCounty } from '../packages/server/src/demo/demo.ts';
 import { loadCalendar } from '../packages/server/src/modules/calendar/calendar.loader.ts';
-import { startInstance } from '../packages/server/src/engine/runtime/runner.ts';
+import { startInstance } from '../packages/server/src/engine/runtime/start.ts';
 import { ROOT } from './lib/child.ts';
 import { bpmnVersion, runBpmn, type BpmnFigures } from './lib/bpmn-parking.ts';
 import { inFlight } from './lib/in-flight.ts';
