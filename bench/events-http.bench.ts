@@ -201,6 +201,6 @@ function cannon(url: string, token: string | null, bodies: string[], opts: { con
     connections: opts.connections,
     duration: opts.duration,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
   });
 }

@@ -1,6 +1,6 @@
 // Heavy reads apart from writes (issue 12.6): intake at 500 events/s (open loop) on SQLite with
 // 1,000,000 events stored, while an aggregate over every event runs in a loop — on the read pool's
-// reader processes (or, to compare, threads), or (a few times, to show the stall) on the writing connection — against no
+// worker threads, or (a few times, to show the stall) on the writing connection — against no
 // reads at all (the baseline, same run).
 // Prints a markdown section; run by bench/run.ts.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
@@ -19,12 +19,8 @@ const RATE = 500;
 /** Aggregates on the writing connection per run, at most (each one stalls intake for seconds). */
 const MAIN_QUERIES = Number(process.env.BENCH_READS_MAIN_QUERIES ?? 3);
 const PASSWORD = 'bench-password-2026';
-const ALL_MODES = ['none', 'pool', 'pool-thread', 'main'] as const;
-type Mode = (typeof ALL_MODES)[number];
-/** The runs of each round (BENCH_READS_MODES, comma-separated; default every one). */
-const MODES: readonly Mode[] = process.env.BENCH_READS_MODES
-  ? (process.env.BENCH_READS_MODES.split(',').filter((m) => (ALL_MODES as readonly string[]).includes(m)) as Mode[])
-  : ALL_MODES;
+const MODES = ['none', 'pool', 'main'] as const;
+type Mode = (typeof MODES)[number];
 
 interface LoopStats {
   mode: Mode;
@@ -81,30 +77,29 @@ export async function runReadsBench(log: (s: string) => void): Promise<string> {
     const base = p99Of('none');
     const pool = p99Of('pool') - base;
     const main = p99Of('main') - base;
-    const ms = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+    const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '—' : n.toFixed(1));
     const label: Record<Mode, string> = {
       none: 'baseline: no reads',
-      pool: 'reads on the read pool (a reader process)',
-      'pool-thread': 'reads on the read pool, its reader as a thread',
+      pool: 'reads on the read pool',
       main: `the same reads on the writing connection (${MAIN_QUERIES} at most)`,
     };
     const groups = runs.find((r) => r.loop.groups)?.loop;
-    const poolRuns = runs.filter((r) => r.mode.startsWith('pool'));
+    const poolRuns = runs.filter((r) => r.mode === 'pool');
     const threads = poolRuns.find((r) => r.loop.readers.length)?.loop.readers ?? [];
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
     return [
       `### Heavy reads beside intake (SQLite, ${STORED.toLocaleString()} events stored)`,
       '',
-      `Command: \`npm run bench -- reads\` (\`BENCH_READS_ROUNDS=${ROUNDS} BENCH_DURATION_S=${DURATION}\`). Intake: \`POST /api/v1/events\` at ${RATE}/s for ${DURATION} s (open loop, \`bench/lib/open-loop.ts\`, after 5 s of warm-up and once linkage has caught up), on the server as \`serve\` runs it (\`bench/lib/reads-server.ts\`). Reads: in the same server, \`select township_id, status, category_code, count(*) from events group by 1, 2, 3\` over every event${groups ? ` (${groups.groups.toLocaleString()} groups, ${groups.counted.toLocaleString()} events counted)` : ''}, one query after another from the start of the measured run to its end — through \`deps.reads\` (\`db/read-pool.ts\`: ${threads.length || 'its'} reader${threads.length === 1 ? '' : 's'} on this ${availableParallelism()}-core machine, the cores but one, a child process of the server — or, in the runs so marked, a worker thread of it — at nice ${threads[0]?.nice ?? '?'} and the scheduling policy ${threads[0]?.policy === 'idle' ? 'SCHED_IDLE' : (threads[0]?.policy ?? '?')} as read from \`/proc\`, each with a read-only connection reading the file through a memory map), or through \`deps.db\` (the writing connection, as every read ran before; stopped after ${MAIN_QUERIES} aggregates, since each holds the one thread for seconds and a loop of them would leave intake no time at all). ${ROUNDS} rounds of the ${MODES.length}, alternating; a fresh server per run, the same store (each run adds its events). CPU: of the server's main thread and of the readers over the measured run (\`/proc\`); loop delay: the main thread's event-loop delay (\`monitorEventLoopDelay\`); log: frames in the write-ahead log (from the \`-shm\` file every 50 ms) at most, and how often it started over.`,
+      `Command: \`npm run bench -- reads\` (\`BENCH_READS_ROUNDS=${ROUNDS} BENCH_DURATION_S=${DURATION}\`). Intake: \`POST /api/v1/events\` at ${RATE}/s for ${DURATION} s (open loop, \`bench/lib/open-loop.ts\`, after 5 s of warm-up and once linkage has caught up), on the server as \`serve\` runs it (\`bench/lib/reads-server.ts\`). Reads: in the same server process, \`select township_id, status, category_code, count(*) from events group by 1, 2, 3\` over every event${groups ? ` (${groups.groups.toLocaleString()} groups, ${groups.counted.toLocaleString()} events counted)` : ''}, one query after another from the start of the measured run to its end — through \`deps.reads\` (\`db/read-pool.ts\`: ${threads.length || 'its'} worker thread${threads.length === 1 ? '' : 's'} on this ${availableParallelism()}-core machine, the cores but one, at nice ${threads[0]?.nice ?? '?'} and the scheduling policy ${threads[0]?.policy === 'idle' ? 'SCHED_IDLE' : (threads[0]?.policy ?? '?')} as read from \`/proc/<pid>/task/<tid>/stat\`, each with a read-only connection reading the file through a memory map), or through \`deps.db\` (the writing connection, as every read ran before; stopped after ${MAIN_QUERIES} aggregates, since each holds the one thread for seconds and a loop of them would leave intake no time at all). ${ROUNDS} rounds of the three, alternating; a fresh server per run, the same store (each run adds its events). CPU: of the server's main thread and of the readers over the measured run (\`/proc\`); loop delay: the main thread's event-loop delay (\`monitorEventLoopDelay\`); log: frames in the write-ahead log (from the \`-shm\` file every 50 ms) at most, and how often it started over.`,
       '',
       '| round | run | intake/s | p50 ms | p99 ms | max ms | failed | aggregates (p50 ms) | main thread CPU | readers CPU | loop delay p99 ms | log frames at most (restarts) | load |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
-          `| ${r.round} | ${label[r.mode]} | ${Math.round(r.paced.achieved)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${ms(r.paced.max)} | ${r.paced.failed} | ${r.mode === 'none' ? '—' : `${r.loop.queries} (${ms(r.loop.p50)})${r.loop.inFlightMs !== null ? ` + 1 under way for ${(r.loop.inFlightMs / 1000).toFixed(1)} s` : ''}`} | ${r.loop.mainCpuMs === null ? '—' : `${(r.loop.mainCpuMs / 1000).toFixed(1)} s`} | ${r.mode.startsWith('pool') ? `${(r.loop.readerCpuMs / 1000).toFixed(1)} s` : '—'} | ${ms(r.loop.loopDelayP99)} | ${r.wal.maxFrames.toLocaleString()} (${r.wal.restarts}) | ${r.load.toFixed(1)} |`,
+          `| ${r.round} | ${label[r.mode]} | ${Math.round(r.paced.achieved)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${ms(r.paced.max)} | ${r.paced.failed} | ${r.mode === 'none' ? '—' : `${r.loop.queries} (${ms(r.loop.p50)})${r.loop.inFlightMs !== null ? ` + 1 under way for ${(r.loop.inFlightMs / 1000).toFixed(1)} s` : ''}`} | ${r.loop.mainCpuMs === null ? '—' : `${(r.loop.mainCpuMs / 1000).toFixed(1)} s`} | ${r.mode === 'pool' ? `${(r.loop.readerCpuMs / 1000).toFixed(1)} s` : '—'} | ${ms(r.loop.loopDelayP99)} | ${r.wal.maxFrames.toLocaleString()} (${r.wal.restarts}) | ${r.load.toFixed(1)} |`,
       ),
       '',
-      `Intake p99, median of the rounds: **${ms(base)} ms** with no reads; **${ms(p99Of('pool'))} ms** with the reads on the pool (**${pool >= 0 ? '+' : ''}${ms(pool)} ms**, target < +5 ms ${pool < 5 ? '✅' : '❌'}); ${MODES.includes('pool-thread') ? `${ms(p99Of('pool-thread'))} ms with its reader as a thread of the server, as before (${p99Of('pool-thread') - base >= 0 ? '+' : ''}${ms(p99Of('pool-thread') - base)} ms); ` : ''}${ms(p99Of('main'))} ms with the same reads on the writing connection (+${ms(main)} ms: each aggregate holds the one thread for as long as it runs, and every request due meanwhile waits). Write-ahead log file at the end of the pool runs: ${poolRuns.map((r) => mib(r.wal.fileBytes)).join(', ')} (no reads: ${runs
+      `Intake p99, median of the rounds: **${ms(base)} ms** with no reads; **${ms(p99Of('pool'))} ms** with the reads on the pool (**${pool >= 0 ? '+' : ''}${ms(pool)} ms**, target < +5 ms ${pool < 5 ? '✅' : '❌'}); ${ms(p99Of('main'))} ms with the same reads on the writing connection (+${ms(main)} ms: each aggregate holds the one thread for as long as it runs, and every request due meanwhile waits). Write-ahead log file at the end of the pool runs: ${poolRuns.map((r) => mib(r.wal.fileBytes)).join(', ')} (no reads: ${runs
         .filter((r) => r.mode === 'none')
         .map((r) => mib(r.wal.fileBytes))
         .join(', ')}). Load average (1 min) on ${availableParallelism()} cores: ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`,

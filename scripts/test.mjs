@@ -52,6 +52,7 @@ run('npx', ['prettier', '--check', '.']);
 step('Type-checking');
 run('npx', ['tsc', '-p', 'packages/server']);
 run('npx', ['tsc', '-p', 'packages/web', '--noEmit']);
+run('npx', ['tsc', '-p', 'bench']);
 
 step('Building the web app');
 run('npm', ['run', 'build', '-w', '@liandong/web', '--silent']);

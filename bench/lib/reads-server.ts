@@ -5,7 +5,7 @@
 // answers its figures. On the writing connection the loop stops after `mainQueries` aggregates:
 // each one holds the serving thread for seconds, and a loop of them would leave intake no time.
 // Arguments: <db file> <port> <none|pool|main> [mainQueries].
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as turn } from 'node:timers/promises';
 import { parseConfig } from '../../packages/server/src/config.ts';
@@ -14,14 +14,11 @@ import { createRuntime } from '../../packages/server/src/runtime.ts';
 import type { ReadPool } from '../../packages/server/src/db/read-pool.ts';
 import { createSmsProvider } from '../../packages/server/src/modules/notify/providers/index.ts';
 
-const [file, portArg, modeArg, mainQueriesArg] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'pool-thread' | 'main', string | undefined];
-// `pool-thread`: the pool's readers as worker threads instead of processes (its default).
-const isolation = modeArg === 'pool-thread' ? 'thread' : 'process';
-const mode = modeArg === 'pool-thread' ? 'pool' : modeArg;
+const [file, portArg, mode, mainQueriesArg] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main', string | undefined];
 const port = Number(portArg);
 const mainQueries = Number(mainQueriesArg ?? 3);
 const config = parseConfig({ http: { port, host: '127.0.0.1' }, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
-const runtime = await createRuntime(config, { readPool: { isolation } });
+const runtime = await createRuntime(config);
 const { deps } = runtime;
 const smsProvider = createSmsProvider('inbox', { logger: deps.logger, clock: deps.clock, ids: deps.ids });
 const app = await buildApp(deps);
@@ -47,8 +44,7 @@ if (mode === 'pool')
 /** CPU time of one thread of this process so far, ms (Linux: utime + stime in /proc, 100 ticks a second). */
 const threadCpuMs = (tid: number): number | null => {
   try {
-    // A thread of this process, else a reader process's main thread.
-    const stat = readFileSync(existsSync(`/proc/self/task/${tid}`) ? `/proc/self/task/${tid}/stat` : `/proc/${tid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
   } catch {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { createWriteBatcher } from './db/write-batcher.ts';
-import { createReads, type ReadPoolOptions } from './db/read-pool.ts';
+import { createReads } from './db/read-pool.ts';
 import type { AppDeps } from './deps.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { defaultIds, type Ids } from './lib/ids.ts';
@@ -45,14 +45,14 @@ export interface Runtime {
  */
 export async function createRuntime(
   config: Config,
-  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; database?: DatabaseHandle; bus?: Bus; readPool?: ReadPoolOptions } = {},
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; database?: DatabaseHandle; bus?: Bus } = {},
 ): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger({ level: config.log.level, pretty: config.log.pretty });
   const database = overrides.database ?? openDatabase(config.db.url);
   await migrateToLatest(database.db);
   await ensureBuiltinProcesses(database.db, (overrides.clock ?? systemClock).now().toISOString(), PROCESS_CATALOG);
   const territory = await loadTerritory(database.db, logger);
-  const reads = createReads(database, overrides.readPool);
+  const reads = createReads(database);
   let bus: Bus;
   if (overrides.bus) bus = overrides.bus;
   else if (database.dialect === 'postgres' && isPostgresUrl(config.db.url)) {

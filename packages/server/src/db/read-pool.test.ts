@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { availableParallelism, endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../app.ts';
 import { openTestDatabase, TEST_DIALECTS } from '../testing/databases.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
-import { startChild, until } from '../testing/child-process.ts';
 import { openDatabase, type DatabaseHandle } from './database.ts';
 import { connectionReads, createReadPool, createReads, defaultReadPoolSize, READER_NICE, type ReadPool } from './read-pool.ts';
 
@@ -47,7 +46,7 @@ describe.each(TEST_DIALECTS)('heavy reads on %s without a file', (dialect) => {
   });
 });
 
-describe.each(['process', 'thread'] as const)('read pool on a SQLite file, readers as %s', (isolation) => {
+describe('read pool on a SQLite file', () => {
   let dir: string;
   let h: DatabaseHandle;
   let pool: ReadPool;
@@ -63,8 +62,8 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers from its readers, and sees what the writer committed', async () => {
-    pool = createReadPool(join(dir, 'reads.db'), { isolation });
+  it('answers from worker threads, and sees what the writer committed', async () => {
+    pool = createReadPool(join(dir, 'reads.db'));
     const count = sql<{ n: number }>`select count(*) as n from t`.compile(h.db);
     expect(await pool.query(count)).toEqual([{ n: 3 }]);
     await sql`insert into t (id, name) values (4, 'd')`.execute(h.db);
@@ -85,7 +84,7 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
   });
 
   it('gives the caller an error for a failing statement or a write, and goes on', async () => {
-    pool = createReadPool(join(dir, 'reads.db'), { isolation });
+    pool = createReadPool(join(dir, 'reads.db'));
     await expect(pool.query(sql`select * from no_such_table`.compile(h.db))).rejects.toThrow(/no such table: no_such_table/);
     await expect(pool.query(sql`select * from t where id = ${1} and name = ${2} and ${3}`.compile(h.db))).resolves.toEqual([]);
     await expect(pool.query(sql`delete from t`.compile(h.db))).rejects.toThrow(/rows only/);
@@ -94,7 +93,7 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
   });
 
   it('fails the query of a worker killed mid-query, replaces the worker, and the next query works', async () => {
-    pool = createReadPool(join(dir, 'reads.db'), { size: 1, isolation });
+    pool = createReadPool(join(dir, 'reads.db'), { size: 1 });
     const running = pool.query(slow.compile(h.db));
     const failed = running.then(
       () => null,
@@ -110,10 +109,10 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
     expect(pool.workers()[0]).not.toBe(victim);
   });
 
-  /** Field `n` (1-based, as in proc(5)) of a thread's stat (Linux; a thread of this process or another), or null once it has ended. */
+  /** Field `n` (1-based, as in proc(5)) of a thread's stat (Linux), or null once it has ended. */
   const statField = (tid: number | string, n: number): number | null => {
     try {
-      const stat = readFileSync(`/proc/${tid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
     } catch {
       return null; // ended meanwhile
@@ -121,23 +120,25 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
   };
   const niceOf = (tid: number | string) => statField(tid, 19);
   const SCHED_IDLE = 5;
+  // Threads of this process at the readers' niceness (Linux).
+  const threadsAtReaderNice = () => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === READER_NICE).length;
 
-  it('runs queries side by side up to its size, queues the rest, and leaves no reader running when closed', async () => {
-    pool = createReadPool(join(dir, 'reads.db'), { size: 2, isolation });
+  it('runs queries side by side up to its size, queues the rest, and leaves no thread running when closed', async () => {
+    const before = threadsAtReaderNice();
+    pool = createReadPool(join(dir, 'reads.db'), { size: 2 });
     const queries = Array.from({ length: 4 }, () => pool.query(counting(1_000_000).compile(h.db)));
     const outcomes = Promise.allSettled(queries);
     expect(pool.stats()).toMatchObject({ workers: 2, busy: 2, queued: 2 });
     const deadline = Date.now() + 30_000;
     while ((pool.stats().busy < 2 || pool.stats().ready < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(pool.stats()).toMatchObject({ workers: 2, ready: 2, busy: 2 });
-    const readers = pool.threads().map((t) => t.tid!);
-    if (process.platform === 'linux') expect(readers.map(niceOf)).toEqual([READER_NICE, READER_NICE]);
+    if (process.platform === 'linux') expect(threadsAtReaderNice()).toBe(before + 2);
     expect(await Promise.all(queries.slice(0, 2))).toEqual([[{ n: 1_000_000 }], [{ n: 1_000_000 }]]);
     await pool.close();
     // Closed with two still running or waiting: those fail, none hangs.
     expect((await outcomes).slice(2).every((o) => o.status === 'fulfilled' || /closed|stopped/.test(String(o.reason)))).toBe(true);
     expect(pool.workers()).toHaveLength(0);
-    if (process.platform === 'linux') expect(readers.map(niceOf)).toEqual([null, null]);
+    if (process.platform === 'linux') expect(threadsAtReaderNice()).toBe(before);
     await expect(pool.query(sql`select 1`.compile(h.db))).rejects.toThrow(/closed/);
   }, 90_000);
 
@@ -147,7 +148,7 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
     const file = join(dir, 'log.db');
     const w = openDatabase(file, { walRestartFrames: 300 });
     await sql`create table big (id integer primary key, body text not null)`.execute(w.db);
-    const reads = createReads(w, { isolation });
+    const reads = createReads(w);
     expect(reads.mode).toBe('pool');
     pool = reads as ReadPool;
     // A statement that reads the table, and so holds its place in the log, for as long as it runs.
@@ -198,7 +199,7 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
 
   it('leaves one core to the serving thread: as many readers as cores but one, at least one', async () => {
     expect([1, 2, 3, 4, 8].map((cores) => defaultReadPoolSize(cores))).toEqual([1, 1, 2, 3, 7]);
-    pool = createReadPool(join(dir, 'reads.db'), { isolation });
+    pool = createReadPool(join(dir, 'reads.db'));
     const size = Math.max(1, availableParallelism() - 1);
     expect(pool.size).toBe(size);
     const queries = Array.from({ length: size + 2 }, () => pool.query(counting(200_000).compile(h.db)));
@@ -207,27 +208,9 @@ describe.each(['process', 'thread'] as const)('read pool on a SQLite file, reade
     expect(pool.stats()).toMatchObject({ workers: size, served: size + 2 });
   }, 60_000);
 
-  it.runIf(process.platform === 'linux' && isolation === 'process')('ends its reader process when the server is killed (kill -9) in the middle of a read', async () => {
-    const { child, ready } = startChild('read-pool-child.ts', [join(dir, 'reads.db')]);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += String(d)));
-    try {
-      await ready;
-      await until(() => /ready (\d+)/.test(out), 'the reader pid', 30_000);
-      const reader = Number(/ready (\d+)/.exec(out)![1]);
-      expect(statField(reader, 3)).not.toBeNull();
-      child.kill('SIGKILL');
-      // Its IPC channel closes with the server; the reader sees it between statements at the
-      // latest — here the statement runs for minutes, so it must go without finishing it.
-      await until(() => statField(reader, 3) === null, 'the reader process to end', 30_000);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 60_000);
-
   it.runIf(process.platform === 'linux')('runs its readers at nice 19 and idle policy, and only them: the serving thread keeps its priority', async () => {
     const servingNice = niceOf(process.pid);
-    pool = createReadPool(join(dir, 'reads.db'), { size: 2, isolation });
+    pool = createReadPool(join(dir, 'reads.db'), { size: 2 });
     await Promise.all([pool.query(counting(100_000).compile(h.db)), pool.query(counting(100_000).compile(h.db))]);
     const threads = pool.threads();
     expect(threads).toHaveLength(2);

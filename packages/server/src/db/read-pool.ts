@@ -1,6 +1,4 @@
-import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isCompilable, type Compilable, type CompiledQuery } from 'kysely';
 import type { Db, Dialect } from './database.ts';
@@ -9,10 +7,10 @@ import type { Db, Dialect } from './database.ts';
  * Heavy reads — large plaza filters, exports, statistics — through one port, so that a service
  * need not know where they run: `deps.reads.query(query)`.
  *
- * On a SQLite file they run on read-only connections in reader processes (a small pool), never on
+ * On a SQLite file they run on read-only connections in worker threads (a small pool), never on
  * the one writing connection, whose thread would otherwise stand still for as long as the
  * statement runs (better-sqlite3 is synchronous) while intake waits. The main thread only
- * compiles the query and sends its SQL and parameters; a reader answers the rows. Each reader
+ * compiles the query and sends its SQL and parameters; a worker answers the rows. Each worker
  * reads the latest committed state when its statement starts (WAL), so a read after an answered
  * write sees it; reads inside a unit of work must keep to the unit's transaction instead.
  *
@@ -24,7 +22,7 @@ import type { Db, Dialect } from './database.ts';
 export interface Reads {
   /** The rows of a read query, built with `deps.db` (or already compiled from it). */
   query<R>(query: Compilable<R> | CompiledQuery<R>): Promise<R[]>;
-  /** `pool`: reader processes (or threads) with read-only connections; `connection`: the normal connection. */
+  /** `pool`: worker threads with read-only connections; `connection`: the normal connection. */
   readonly mode: 'pool' | 'connection';
   close(): Promise<void>;
 }
@@ -39,8 +37,8 @@ export interface ReadPool extends Reads {
    * they waited in all (ms).
    */
   stats(): { workers: number; ready: number; busy: number; queued: number; served: number; replaced: number; logWaits: number; logWaitMs: number };
-  /** The live readers (diagnostics and tests). */
-  workers(): readonly Reader[];
+  /** The live worker threads (diagnostics and tests). */
+  workers(): readonly Worker[];
   /**
    * The ready threads as the kernel sees them (Linux, from /proc/thread-self/stat, read by each
    * thread once it has lowered its priority): thread id, nice value and scheduling policy
@@ -93,56 +91,8 @@ interface Job {
   reject(err: Error): void;
 }
 
-/**
- * A reader as the pool drives it: a worker thread, or a child process speaking the same messages
- * over its IPC channel (`isolation: 'process'`).
- */
-export interface Reader {
-  postMessage(msg: unknown): void;
-  on(event: 'message', f: (msg: Reply) => void): void;
-  on(event: 'error', f: (err: Error) => void): void;
-  once(event: 'exit', f: (code: number | null) => void): void;
-  ref(): void;
-  unref(): void;
-  terminate(): Promise<unknown>;
-}
-
-const WORKER_SCRIPT = new URL('./read-pool.worker.cjs', import.meta.url);
-
-function childReader(data: Record<string, unknown>): Reader {
-  const child = fork(fileURLToPath(WORKER_SCRIPT), [], {
-    env: { ...process.env, LIANDONG_READER_DATA: JSON.stringify(data) },
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: [],
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  return {
-    postMessage: (msg) => child.send(msg as object),
-    on: (event: 'message' | 'error', f: (x: any) => void) => void child.on(event, f),
-    once: (_event, f) => void child.once('exit', (code) => f(code)),
-    ref: () => {
-      child.ref();
-      child.channel?.ref();
-    },
-    unref: () => {
-      child.unref();
-      child.channel?.unref();
-    },
-    terminate: async () => {
-      if (!exited) {
-        // Held until its exit is seen (an unreferenced child would let the process end first).
-        child.ref();
-        child.kill('SIGKILL');
-      }
-      await exit;
-    },
-  } as Reader;
-}
-
 interface Slot {
-  worker: Reader;
+  worker: Worker;
   job: Job | null;
   ready: boolean;
   /** The thread as it read itself once ready (Linux). */
@@ -152,7 +102,7 @@ interface Slot {
   run(job: Job): void;
 }
 
-export type Reply =
+type Reply =
   | { ready: true; tid: number | null; nice: number | null; policy: number | null }
   | { id: number; rows: unknown[]; waitedMs: number }
   | { id: number; error: { message: string; code?: string } };
@@ -160,16 +110,6 @@ export type Reply =
 export interface ReadPoolOptions {
   /** Threads at most (default: `defaultReadPoolSize()`, the cores but one). */
   size?: number;
-  /**
-   * `process` (default): child processes; `thread`: worker threads of this process. A reader
-   * thread slowed the serving thread's work even at idle priority: intake p99 at 500 reports/s
-   * rose from 40 to 88 ms beside a thread scanning 1,000,000 events, and stayed at 36 ms beside a
-   * process doing the same (`npm run bench -- reads`, 7 December 2026), which also scanned
-   * faster (6 against 9 s). A process shares no address space with the serving thread: none of
-   * the page-table changes of its heap (each one an interrupt to every core running a thread of
-   * the process) and none of its memory map reach the reader, nor the reader's the server.
-   */
-  isolation?: 'thread' | 'process';
   /** Niceness of each thread on Linux (default 19, `READER_NICE`). */
   nice?: number;
   /** On Linux, also the idle scheduling policy (SCHED_IDLE) for each thread (default true). */
@@ -186,18 +126,16 @@ export interface ReadPoolOptions {
 }
 
 /**
- * `size` readers (the cores but one: 1 on a 2-core machine), started on first use, each running
- * one statement at a time; queries beyond that wait in order. A reader that dies fails the query
- * it was running (the caller gets an error, not a hang) and is replaced; one whose server went
- * away (even by kill -9) ends with it, as its IPC channel closes. On Linux the readers run
+ * `size` threads (the cores but one: 1 on a 2-core machine), started on first use, each running
+ * one statement at a time; queries beyond that wait in order. A thread that dies fails the query
+ * it was running (the caller gets an error, not a hang) and is replaced. On Linux the threads run
  * at nice 19, the lowest priority a thread can give itself, so that a long read takes only the
  * time the serving thread leaves (when that thread wakes, the scheduler hands it the core at once).
  * They read the file through a memory map (no copy of each page into SQLite's cache, which every
- * commit of the writer empties) with a small page cache. `close()` ends every reader.
+ * commit of the writer empties) with a small page cache. `close()` ends every thread.
  */
 export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPool {
   const size = Math.max(1, opts.size ?? defaultReadPoolSize());
-  const isolation = opts.isolation ?? 'process';
   const slots: Slot[] = [];
   const queue: Job[] = [];
   let closed = false;
@@ -209,15 +147,16 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
   const exits = new Set<Promise<void>>();
 
   const spawn = (): Slot => {
-    const workerData = {
-      file,
-      nice: opts.nice ?? READER_NICE,
-      idle: opts.idle ?? true,
-      cacheKiB: opts.cacheKiB ?? 8192,
-      mmapBytes: opts.mmapBytes ?? 2 ** 31,
-      walRestartFrames: opts.walRestartFrames ?? 0,
-    };
-    const worker: Reader = isolation === 'process' ? childReader(workerData) : new Worker(WORKER_SCRIPT, { workerData });
+    const worker = new Worker(new URL('./read-pool.worker.cjs', import.meta.url), {
+      workerData: {
+        file,
+        nice: opts.nice ?? READER_NICE,
+        idle: opts.idle ?? true,
+        cacheKiB: opts.cacheKiB ?? 8192,
+        mmapBytes: opts.mmapBytes ?? 2 ** 31,
+        walRestartFrames: opts.walRestartFrames ?? 0,
+      },
+    });
     let jobId = 0;
     const slot: Slot = {
       worker,

@@ -2,28 +2,7 @@
 // thread writes, answering `{ id, sql, parameters }` with `{ id, rows }` or `{ id, error }`
 // (with `waitedMs` when it first waited for the log to start over, see below).
 // CommonJS and plain JavaScript, so that it loads the same under tsx and with no build step.
-// In a child process (the pool's `isolation: 'process'`) the same messages go over its IPC channel.
-const threads = require('node:worker_threads');
-const workerData = threads.workerData ?? JSON.parse(process.env.LIANDONG_READER_DATA);
-const parentPort = threads.parentPort ?? {
-  on: (event, f) => process.on(event, f),
-  // The server gone (its channel closed) while this answered: nobody waits for the answer.
-  postMessage: (msg) => process.send(msg, undefined, undefined, (err) => err && process.exit(0)),
-  close: () => process.disconnect(),
-};
-// A child whose server went away goes too, even in the middle of a statement (which would hold
-// its place in the log, and so keep the log from starting over, for as long as it ran): the
-// channel's end is seen between statements, and a watch thread sees the server's pid gone (the
-// child handed to another parent) while this thread is inside SQLite.
-if (!threads.parentPort) {
-  process.on('disconnect', () => process.exit(0));
-  const watch = new threads.Worker(
-    `const { workerData } = require('node:worker_threads');
-     setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 200);`,
-    { eval: true, workerData: process.ppid },
-  );
-  watch.unref();
-}
+const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const os = require('node:os');
 const Database = require('better-sqlite3');

@@ -1,4 +1,4 @@
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from './database.ts';
 import type { Database } from './schema.ts';
