@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -49,7 +51,7 @@ function preloadFirstPage(): Plugin {
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler(_html, ctx) {
+      handler(html, ctx) {
         const bundle = ctx.bundle;
         if (!bundle) return;
         const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []));
@@ -67,13 +69,41 @@ function preloadFirstPage(): Plugin {
         const files = new Set<string>();
         walk(page.fileName, files);
         const list = [...files].filter((f) => !loaded.has(f)).map((f) => `/${f}`);
-        return [
-          {
-            tag: 'script',
-            injectTo: 'head',
-            children: `(function(){try{if(location.pathname!=='/plaza'||!localStorage.getItem('liandong.token'))return;${JSON.stringify(list)}.forEach(function(h){var l=document.createElement('link');l.rel='modulepreload';l.href=h;document.head.appendChild(l)})}catch(e){}})();`,
-          },
-        ];
+        // Before the stylesheets: an inline script after a stylesheet waits until it has loaded.
+        const script = `<script>(function(){try{if(location.pathname!=='/plaza'||!localStorage.getItem('liandong.token'))return;${JSON.stringify(list)}.forEach(function(h){var l=document.createElement('link');l.rel='modulepreload';l.href=h;document.head.appendChild(l)})}catch(e){}})();</script>`;
+        return html.replace('<script type="module"', `${script}\n    <script type="module"`);
+      },
+    },
+  };
+}
+
+/**
+ * The first screens' Ant Design styles as a CSS file made at build time (scripts/first-screen-css.mjs),
+ * linked from index.html before the app's own styles: Ant Design finds them there and skips writing
+ * them at run time. In development styles are written at run time as before.
+ */
+function firstScreenCss(): Plugin {
+  let fileName = '';
+  let css = '';
+  return {
+    name: 'liandong-first-screen-css',
+    apply: 'build',
+    buildStart() {
+      const script = new URL('./scripts/first-screen-css.mjs', import.meta.url).pathname;
+      css = execFileSync(process.execPath, [script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      fileName = `assets/antd-${createHash('sha256').update(css).digest('hex').slice(0, 10)}.css`;
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName, source: css });
+    },
+    transformIndexHtml: {
+      order: 'post',
+      // After the early requests' script (index.html), which would otherwise wait for this file, and
+      // before the app's own styles, which override Ant Design's in places.
+      handler: (html) => {
+        const link = `<link rel="stylesheet" href="/${fileName}">`;
+        const at = html.indexOf('<link rel="stylesheet"');
+        return at < 0 ? html.replace('</head>', `  ${link}\n  </head>`) : `${html.slice(0, at)}${link}\n    ${html.slice(at)}`;
       },
     },
   };
@@ -81,7 +111,7 @@ function preloadFirstPage(): Plugin {
 
 // The server serves dist/ in production (app.ts registerWebApp); in development the API is proxied.
 export default defineConfig({
-  plugins: [react(), preloadFirstPage(), precompress()],
+  plugins: [react(), firstScreenCss(), preloadFirstPage(), precompress()],
   server: {
     port: 5173,
     proxy: { '/api': 'http://127.0.0.1:8080', '/open311': 'http://127.0.0.1:8080' },
@@ -109,6 +139,9 @@ export default defineConfig({
               test: /node_modules[\\/](@ant-design[\\/](cssinjs|cssinjs-utils|colors|fast-color|icons-svg|icons[\\/]es[\\/](components|utils|icons[\\/](BellOutlined|MenuOutlined|GlobalOutlined|UserOutlined|CheckOutlined|LogoutOutlined|LoadingOutlined|CloseOutlined|LeftOutlined|RightOutlined|DownOutlined|SearchOutlined|CheckCircleFilled|CloseCircleFilled|ExclamationCircleFilled|InfoCircleFilled)))|@rc-component|rc-util|rc-motion|rc-resize-observer|rc-overflow|rc-menu|rc-dropdown|rc-drawer|rc-pagination|rc-select|rc-virtual-list|rc-field-form|rc-input|rc-textarea|classnames|@babel[\\/]runtime|@tanstack|i18next|react-i18next|html-parse-stringify|void-elements|dayjs|stylis|@emotion|antd[\\/]es[\\/](_util|theme|config-provider|locale|style|version|form|space|button|spin|typography|tag|empty|dropdown|menu|tooltip|layout|badge|avatar|drawer|list|grid|row|col|app|message|notification|modal|watermark|pagination|select|input|checkbox|radio|segmented|divider|skeleton|popover|popconfirm))[\\/]/,
               priority: 20,
             },
+            // Tabs (event detail, administration) would otherwise share a chunk with Card and Alert,
+            // which the plaza loads too.
+            { name: 'tabs', test: /node_modules[\\/](rc-tabs|antd[\\/]es[\\/]tabs)[\\/]/, priority: 15 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/, priority: 10 },
           ],
         },

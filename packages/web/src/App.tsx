@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
@@ -12,7 +12,10 @@ import { AuthProvider, useAuth } from './api/auth.tsx';
 import { ApiError } from './api/client.ts';
 import { AppLayout } from './components/AppLayout.tsx';
 import { getToken } from './api/client.ts';
+// Shared with the build's first-screen styles (scripts/first-screen-css.mjs): the same theme gives the same style keys.
+import theme from './theme.json';
 import type { Role } from './api/types.ts';
+import { plazaEventsQuery, plazaFilters } from './features/plaza/plaza-query.ts';
 
 // Every page is a chunk of its own, with the Ant Design components it uses; big libraries (ECharts
 // for maps, React Flow for process diagrams) come only with the pages, or components, that use them.
@@ -31,18 +34,43 @@ const pages = {
   tasks: () => import('./features/tasks/TaskInboxPage.tsx'),
 };
 
-const LoginPage = lazy(() => pages.login().then((m) => ({ default: m.LoginPage })));
-const PlazaPage = lazy(pages.plaza);
-const EventDetailPage = lazy(pages.eventDetail);
-const ReportPage = lazy(pages.report);
-const AdminPage = lazy(pages.admin);
-const DutyRosterPage = lazy(pages.duty);
-const SmsInboxPage = lazy(pages.smsInbox);
-const TemplatesPage = lazy(pages.templates);
-const ProcessListPage = lazy(pages.processList);
-const ProcessEditorPage = lazy(pages.processEditor);
-const CalendarPage = lazy(pages.calendar);
-const TaskInboxPage = lazy(pages.tasks);
+type PageKey = keyof typeof pages;
+type PageModule<K extends PageKey> = Awaited<ReturnType<(typeof pages)[K]>>;
+
+// Modules of pages that have arrived. React.lazy suspends on a page whose import() is pending —
+// and on a fresh import() promise even of a module that has long arrived, rendering the fallback
+// first and the page in a second pass. For an arrived module it gets a thenable that answers at
+// once, and renders the page in the first pass (the opening page arrives while the session is
+// checked).
+const arrived = new Map<PageKey, unknown>();
+function loadPage<K extends PageKey>(key: K): Promise<PageModule<K>> {
+  return pages[key]().then((m) => {
+    arrived.set(key, m);
+    return m as PageModule<K>;
+  });
+}
+function lazyPage<K extends PageKey>(key: K, pick: (m: PageModule<K>) => ComponentType) {
+  return lazy(() => {
+    if (arrived.has(key)) {
+      const module = { default: pick(arrived.get(key) as PageModule<K>) };
+      return { then: (resolve: (m: typeof module) => void) => resolve(module) } as Promise<typeof module>;
+    }
+    return loadPage(key).then((m) => ({ default: pick(m) }));
+  });
+}
+
+const LoginPage = lazyPage('login', (m) => m.LoginPage);
+const PlazaPage = lazyPage('plaza', (m) => m.default);
+const EventDetailPage = lazyPage('eventDetail', (m) => m.default);
+const ReportPage = lazyPage('report', (m) => m.default);
+const AdminPage = lazyPage('admin', (m) => m.default);
+const DutyRosterPage = lazyPage('duty', (m) => m.default);
+const SmsInboxPage = lazyPage('smsInbox', (m) => m.default);
+const TemplatesPage = lazyPage('templates', (m) => m.default);
+const ProcessListPage = lazyPage('processList', (m) => m.default);
+const ProcessEditorPage = lazyPage('processEditor', (m) => m.default);
+const CalendarPage = lazyPage('calendar', (m) => m.default);
+const TaskInboxPage = lazyPage('tasks', (m) => m.default);
 
 /** The page the app opens at, by its address (before any redirect), or null. */
 function firstPage(pathname: string, signedIn: boolean): keyof typeof pages | null {
@@ -65,9 +93,9 @@ function firstPage(pathname: string, signedIn: boolean): keyof typeof pages | nu
 
 // The first page's chunk is fetched now, beside the session check (GET /me), not after it: the
 // routes render a page only once the session is known, and a lazy page starts loading only when
-// it renders. (The import() promise is the module's: React.lazy gets the same one later.)
+// it renders.
 const opening = firstPage(window.location.pathname, !!getToken());
-if (opening) void pages[opening]().catch(() => {});
+if (opening) void loadPage(opening).catch(() => {});
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -78,6 +106,10 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Opening at the plaza, its first page of events goes into the cache as soon as it arrives (it was
+// requested by index.html's early script), so that the plaza shows its rows in its first render.
+if (opening === 'plaza') void queryClient.prefetchInfiniteQuery(plazaEventsQuery(plazaFilters(new URLSearchParams(window.location.search))));
 
 function RequireAuth({ children, roles }: { children: ReactNode; roles?: Role[] }) {
   const { token, isLoading, hasRole } = useAuth();
@@ -93,7 +125,7 @@ const pageFallback = <Spin style={{ display: 'block', marginTop: 80 }} />;
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? (antdEnglishLocale() ?? zhCN) : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={i18n.language === 'en' ? (antdEnglishLocale() ?? zhCN) : zhCN} theme={theme}>
       {/* Toasts open below the 56 px header: an urgent one stays until closed and must not cover the bell. */}
       <AntApp notification={{ top: 64 }}>
         <QueryClientProvider client={queryClient}>

@@ -1,9 +1,9 @@
 import type { Resources } from './zh.ts';
 import type { Translation } from './types.ts';
-import { calendarEn } from '../features/calendar/calendar.i18n.ts';
-import { processesEn } from '../features/processes/processes.i18n.ts';
-import { vehiclesEn } from '../features/admin/vehicles.i18n.ts';
-import { tasksEn } from '../features/tasks/tasks.i18n.ts';
+import { calendarEn } from '../features/calendar/calendar.i18n.en.ts';
+import { processesEn } from '../features/processes/processes.i18n.en.ts';
+import { vehiclesEn } from '../features/admin/vehicles.i18n.en.ts';
+import { tasksEn } from '../features/tasks/tasks.i18n.en.ts';
 
 /** English. Typed against the Chinese so that a key missing here fails the typecheck. */
 export const en: Translation<Resources> = {

@@ -1,12 +1,13 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Col, Form, Grid, Input, Row, Segmented, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Grid, Input, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TreeSelectProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { FilterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { EventView } from '../../api/types.ts';
-import { FILTER_KEYS, plazaEventsQuery, type Filters } from './plaza-query.ts';
+import { FILTER_KEYS, plazaEventsQuery, plazaFilters, type Filters } from './plaza-query.ts';
 import { categoryTree, unitTree, useCategories, useCategoryName, useOrgUnits, useUnitName } from '../../api/catalog.ts';
 import { useBoundaries } from '../../api/geo.ts';
 import { CountyMap, type MapPoint } from '../../components/CountyMap.tsx';
@@ -16,11 +17,23 @@ import { errorText } from '../../lib/errors.ts';
 import { formatTime } from '../../lib/format.ts';
 import { isFinal, isOverdue } from '../events/event-helpers.ts';
 
+// The tree pickers of the filters come when the filters are shown (on a phone they start closed);
+// meanwhile a disabled select of the same size holds their place. Form.Item gives its value to
+// its child, so the child is this component, not the Suspense boundary.
+const TreeSelect = lazy(() => import('antd/es/tree-select'));
+function TreePicker(props: TreeSelectProps) {
+  return (
+    <Suspense fallback={<Select disabled placeholder={props.placeholder} style={props.style} />}>
+      <TreeSelect {...props} />
+    </Suspense>
+  );
+}
+
 export default function PlazaPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const filters: Filters = useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v)), [params]);
+  const filters: Filters = useMemo(() => plazaFilters(params), [params]);
   const [form] = Form.useForm();
   const isMobile = !Grid.useBreakpoint().md;
   const [mobileView, setMobileView] = useState<'list' | 'map'>('list');
@@ -142,7 +155,7 @@ export default function PlazaPage() {
                 />
               </Form.Item>
               <Form.Item name="category">
-                <TreeSelect
+                <TreePicker
                   allowClear
                   placeholder={t('plaza.category')}
                   style={{ width: 180 }}
@@ -159,7 +172,7 @@ export default function PlazaPage() {
                 />
               </Form.Item>
               <Form.Item name="orgUnitId">
-                <TreeSelect
+                <TreePicker
                   allowClear
                   showSearch
                   treeNodeFilterProp="title"

@@ -11,6 +11,11 @@ export const FILTER_KEYS = ['status', 'category', 'source', 'orgUnitId', 'q', 's
 export type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 export const PLAZA_PAGE_SIZE = 50;
 
+/** The filters set in an address's query string. */
+export function plazaFilters(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v));
+}
+
 export function plazaEventsQuery(filters: Filters) {
   return {
     queryKey: ['events', filters] as const,
@@ -18,6 +23,9 @@ export function plazaEventsQuery(filters: Filters) {
       api.get<Page<EventView>>('/api/v1/events', { ...filters, cursor: pageParam, limit: PLAZA_PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Page<EventView>) => last.nextCursor ?? undefined,
+    // Fetched just before (App.tsx prefetches the opening plaza's first page): not again on mount.
+    // Live updates invalidate it whatever its age.
+    staleTime: 5_000,
   };
 }
 

@@ -1,0 +1,45 @@
+import type { Translation } from '../../i18n/types.ts';
+import type { vehiclesZh } from './vehicles.i18n.ts';
+
+// English, in a file of its own: the Chinese comes with the app's first load, this only with English (i18n/en-bundle.ts).
+export const vehiclesEn: Translation<typeof vehiclesZh> = {
+  tab: 'Vehicles',
+  searchPlaceholder: 'Plate (administrators: also owner name or phone)',
+  plate: 'Plate',
+  plateKind: 'Plate kind',
+  owner: 'Owner',
+  phone: 'Phone',
+  type: 'Vehicle type',
+  note: 'Note',
+  updatedAt: 'Updated',
+  maskedHint: 'Owner names and phones are masked: only administrators see them in full',
+  add: 'Register a vehicle',
+  edit: 'Edit vehicle',
+  saved: 'Saved {{plate}}',
+  removeConfirm: 'Remove {{plate}} from the registry?',
+  removed: 'Removed {{plate}}',
+  plateHint: 'e.g. 蒙J12345, 蒙JD12345 (new energy); any case, spaces or dots',
+  import: 'Import CSV / Excel',
+  importHint:
+    'First row is the header: 车牌号/plate and 车主/owner (required), 电话/phone, 类型/type, 备注/note (optional). Valid rows are imported; refused rows are listed so you can fix and import them again.',
+  importTitle: 'Import result',
+  imported: '{{count}} added',
+  updated: '{{count}} updated',
+  failed: '{{count}} rows not imported',
+  allGood: 'Every row was imported',
+  errorRow: 'Row',
+  errorField: 'Column',
+  errorMessage: 'Reason',
+  fields: { plate: 'Plate', owner: 'Owner', phone: 'Phone', type: 'Type', note: 'Note' },
+  kinds: {
+    ordinary: 'Ordinary',
+    new_energy: 'New energy',
+    coach: 'Coach',
+    police: 'Police',
+    trailer: 'Trailer',
+    consulate: 'Consulate',
+    hong_kong: 'Hong Kong',
+    macau: 'Macau',
+    embassy: 'Embassy',
+  },
+};
