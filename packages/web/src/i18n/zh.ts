@@ -2,6 +2,10 @@ import { calendarZh } from '../features/calendar/calendar.i18n.ts';
 import { processesZh } from '../features/processes/processes.i18n.ts';
 import { vehiclesZh } from '../features/admin/vehicles.i18n.ts';
 import { tasksZh } from '../features/tasks/tasks.i18n.ts';
+import type { ErrorCode } from '@liandong/contracts';
+
+/** A text for every code the API answers (a new code without one fails the typecheck), and for the client's own. */
+type ErrorTexts = Record<ErrorCode | 'NETWORK_ERROR' | 'CROSS_ORIGIN' | 'unknown', string>;
 
 /** Chinese (default). Terms follow the glossary of domain.md. */
 export const zh = {
@@ -142,8 +146,20 @@ export const zh = {
     PROCESS_NOT_FOUND: '流程不存在',
     CALENDAR_INVALID: '工作时段有误：格式为 HH:MM，开始须早于结束且互不重叠',
     CALENDAR_NOT_FOUND: '工作日历不存在',
+    MALFORMED_MULTIPART: '上传的文件格式有误，请重新选择文件上传',
+    MALFORMED_REQUEST: '请求格式错误',
+    ACCOUNT_DISABLED: '该账号已停用，请联系管理员',
+    SIGNAL_FORBIDDEN: '您无权对该事件执行此操作',
+    NOTIFICATION_NOT_FOUND: '消息不存在',
+    REQUEST_TIMEOUT: '请求超时，请稍后再试',
+    URI_TOO_LONG: '查询条件过长，请减少筛选条件',
+    OUTSIDE_KEY_SCOPE: '该位置不在此 API 密钥所属单位的辖区内',
+    CATEGORY_NOT_LEAF: '请选择具体的事件小类，而不是大类',
+    OCCURRED_AT_OUT_OF_RANGE: '发生时间有误：不能早于平台启用日期，也不能晚于当前时间',
+    TEMPLATE_INVALID: '短信模板有误，未保存',
+    HEADERS_TOO_LARGE: '请求头过大，请重新登录后再试',
     unknown: '操作失败（{{code}}）',
-  },
+  } satisfies ErrorTexts,
   plaza: {
     title: '事件广场',
     filters: '筛选',
