@@ -19,8 +19,9 @@ const RATE = 500;
 /** Aggregates on the writing connection per run, at most (each one stalls intake for seconds). */
 const MAIN_QUERIES = Number(process.env.BENCH_READS_MAIN_QUERIES ?? 3);
 const PASSWORD = 'bench-password-2026';
-const MODES = ['none', 'pool', 'main'] as const;
-type Mode = (typeof MODES)[number];
+type Mode = 'none' | 'pool' | 'main' | 'burn';
+// `burn` (a thread that only computes, at the readers' priority) is a control, run when asked for.
+const MODES = (process.env.BENCH_READS_MODES ?? 'none,pool,main').split(',') as Mode[];
 
 interface LoopStats {
   mode: Mode;
@@ -82,6 +83,7 @@ export async function runReadsBench(log: (s: string) => void): Promise<string> {
       none: 'baseline: no reads',
       pool: 'reads on the read pool',
       main: `the same reads on the writing connection (${MAIN_QUERIES} at most)`,
+      burn: 'control: a thread that only computes, at the readers’ priority (no reads)',
     };
     const groups = runs.find((r) => r.loop.groups)?.loop;
     const poolRuns = runs.filter((r) => r.mode === 'pool');
@@ -96,10 +98,10 @@ export async function runReadsBench(log: (s: string) => void): Promise<string> {
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
-          `| ${r.round} | ${label[r.mode]} | ${Math.round(r.paced.achieved)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${ms(r.paced.max)} | ${r.paced.failed} | ${r.mode === 'none' ? '—' : `${r.loop.queries} (${ms(r.loop.p50)})${r.loop.inFlightMs !== null ? ` + 1 under way for ${(r.loop.inFlightMs / 1000).toFixed(1)} s` : ''}`} | ${r.loop.mainCpuMs === null ? '—' : `${(r.loop.mainCpuMs / 1000).toFixed(1)} s`} | ${r.mode === 'pool' ? `${(r.loop.readerCpuMs / 1000).toFixed(1)} s` : '—'} | ${ms(r.loop.loopDelayP99)} | ${r.wal.maxFrames.toLocaleString()} (${r.wal.restarts}) | ${r.load.toFixed(1)} |`,
+          `| ${r.round} | ${label[r.mode]} | ${Math.round(r.paced.achieved)} | ${ms(r.paced.p50)} | ${ms(r.paced.p99)} | ${ms(r.paced.max)} | ${r.paced.failed} | ${r.mode === 'none' || r.mode === 'burn' ? '—' : `${r.loop.queries} (${ms(r.loop.p50)})${r.loop.inFlightMs !== null ? ` + 1 under way for ${(r.loop.inFlightMs / 1000).toFixed(1)} s` : ''}`} | ${r.loop.mainCpuMs === null ? '—' : `${(r.loop.mainCpuMs / 1000).toFixed(1)} s`} | ${r.mode === 'pool' || r.mode === 'burn' ? `${(r.loop.readerCpuMs / 1000).toFixed(1)} s` : '—'} | ${ms(r.loop.loopDelayP99)} | ${r.wal.maxFrames.toLocaleString()} (${r.wal.restarts}) | ${r.load.toFixed(1)} |`,
       ),
       '',
-      `Intake p99, median of the rounds: **${ms(base)} ms** with no reads; **${ms(p99Of('pool'))} ms** with the reads on the pool (**${pool >= 0 ? '+' : ''}${ms(pool)} ms**, target < +5 ms ${pool < 5 ? '✅' : '❌'}); ${ms(p99Of('main'))} ms with the same reads on the writing connection (+${ms(main)} ms: each aggregate holds the one thread for as long as it runs, and every request due meanwhile waits). Write-ahead log file at the end of the pool runs: ${poolRuns.map((r) => mib(r.wal.fileBytes)).join(', ')} (no reads: ${runs
+      `Intake p99, median of the rounds: **${ms(base)} ms** with no reads; **${ms(p99Of('pool'))} ms** with the reads on the pool (**${pool >= 0 ? '+' : ''}${ms(pool)} ms**, target < +5 ms ${pool < 5 ? '✅' : '❌'}); ${ms(p99Of('main'))} ms with the same reads on the writing connection (+${ms(main)} ms: each aggregate holds the one thread for as long as it runs, and every request due meanwhile waits).${MODES.includes('burn') ? ` With the control thread that only computes: ${ms(p99Of('burn'))} ms (${p99Of('burn') - base >= 0 ? '+' : ''}${ms(p99Of('burn') - base)} ms), what sharing the cores costs without any reading.` : ''} Write-ahead log file at the end of the pool runs: ${poolRuns.map((r) => mib(r.wal.fileBytes)).join(', ')} (no reads: ${runs
         .filter((r) => r.mode === 'none')
         .map((r) => mib(r.wal.fileBytes))
         .join(', ')}). Load average (1 min) on ${availableParallelism()} cores: ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`,

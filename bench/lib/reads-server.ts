@@ -1,20 +1,23 @@
 // The read benchmark's server: Liandong as `serve` runs it (app, linkage, SMS dispatcher to the
 // inbox, scheduler), plus a loop that runs an aggregate over every event, one query after the
 // other, through the read pool (`pool`), on the writing connection (`main`), or not at all
-// (`none`). POST /bench/reads-loop/start starts the loop; GET /bench/reads-loop ends it and
+// (`none`); or, as a control, a thread that only computes, at the readers' priority and scheduling
+// policy, and touches no database (`burn`): what sharing the machine's cores costs by itself.
+// POST /bench/reads-loop/start starts the loop; GET /bench/reads-loop ends it and
 // answers its figures. On the writing connection the loop stops after `mainQueries` aggregates:
 // each one holds the serving thread for seconds, and a loop of them would leave intake no time.
-// Arguments: <db file> <port> <none|pool|main> [mainQueries].
+// Arguments: <db file> <port> <none|pool|main|burn> [mainQueries].
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as turn } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../../packages/server/src/config.ts';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { createRuntime } from '../../packages/server/src/runtime.ts';
 import type { ReadPool } from '../../packages/server/src/db/read-pool.ts';
 import { createSmsProvider } from '../../packages/server/src/modules/notify/providers/index.ts';
 
-const [file, portArg, mode, mainQueriesArg] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main', string | undefined];
+const [file, portArg, mode, mainQueriesArg] = process.argv.slice(2) as [string, string, 'none' | 'pool' | 'main' | 'burn', string | undefined];
 const port = Number(portArg);
 const mainQueries = Number(mainQueriesArg ?? 3);
 const config = parseConfig({ http: { port, host: '127.0.0.1' }, db: { url: file }, auth: {}, demo: {}, log: { level: 'warn' }, sms: {}, mqtt: { port: 0 } });
@@ -61,7 +64,25 @@ let startedAt = 0;
 let cpuAtStart: { main: number | null; readers: Array<number | null> } = { main: null, readers: [] };
 let statsAtStart: ReturnType<ReadPool['stats']> | null = null;
 const delay = monitorEventLoopDelay({ resolution: 5 });
-const readers = () => (pool?.threads() ?? []).map((t) => t.tid).filter((t): t is number => t !== null);
+/** The control's thread (mode `burn`): lowers itself as a reader thread does, then computes until told to stop. */
+const BURNER = `
+const { parentPort } = require('node:worker_threads');
+const os = require('node:os');
+const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+try { os.setPriority(0, 19); } catch {}
+try { require('node:child_process').execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore' }); } catch {}
+let stop = false;
+parentPort.on('message', () => { stop = true; });
+parentPort.postMessage(tid);
+const spin = () => { let x = 0; const until = Date.now() + 50; while (Date.now() < until) x += Math.sqrt(x + 1); if (!stop) setImmediate(spin); else process.exit(0); };
+spin();
+`;
+let burner: { worker: Worker; tid: number } | null = null;
+if (mode === 'burn') {
+  const worker = new Worker(BURNER, { eval: true });
+  burner = { worker, tid: await new Promise<number>((resolve) => worker.once('message', resolve)) };
+}
+const readers = () => (burner ? [burner.tid] : (pool?.threads() ?? []).map((t) => t.tid).filter((t): t is number => t !== null));
 
 // Armed by POST /bench/reads-loop/start, the loop starts with the first report after it: the
 // measured run's first request (its load generator opens its connections first, which a server
@@ -109,6 +130,7 @@ app.post('/bench/reads-loop/start', async () => {
 app.get('/bench/reads-loop', async () => {
   armed = false;
   running = false;
+  burner?.worker.postMessage('stop');
   // On the writing connection the answer waits for the aggregate under way anyway; on the pool
   // the figures stop with the intake run, and an aggregate under way is left to end (or to fail
   // when the pool closes).

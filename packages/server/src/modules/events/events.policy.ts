@@ -1,4 +1,4 @@
-import { ROLES, type EventStatus, type Role, type Urgency } from '@liandong/contracts';
+import { ROLES, type Role, type Urgency } from '@liandong/contracts';
 import type { EventsTable } from '../../db/schema.ts';
 import type { Principal } from '../auth/principal.ts';
 
@@ -19,14 +19,6 @@ export const hasAnyRole = (p: Principal, roles: Role[]) => p.kind === 'user' && 
 /** Supervision raises urgency one level; critical stays critical. */
 export function raiseUrgency(u: string): Urgency {
   return u === 'normal' ? 'urgent' : 'critical';
-}
-
-/**
- * Status an event starts in: AI and meter reports of a category that needs a human look wait
- * for the duty room's confirmation; everything else is reported (acceptance comes from the process).
- */
-export function initialStatus(requiresConfirmation: boolean, source: string): EventStatus {
-  return requiresConfirmation && (source === 'iot' || source === 'video') ? 'pending_confirmation' : 'reported';
 }
 
 /** Limits of an event's `occurredAt` (config `events`): not before go-live, not far in the future. */
