@@ -78,7 +78,7 @@ export async function runReadsBench(log: (s: string) => void): Promise<string> {
     const base = p99Of('none');
     const pool = p99Of('pool') - base;
     const main = p99Of('main') - base;
-    const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '—' : n.toFixed(1));
+    const ms = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
     const label: Record<Mode, string> = {
       none: 'baseline: no reads',
       pool: 'reads on the read pool',

@@ -92,7 +92,8 @@ let armed = false;
 let current: number | null = null;
 const startLoop = () => {
   armed = false;
-  running = mode !== 'none';
+  // The control computes on its own thread from the start; it runs no aggregates.
+  running = mode === 'pool' || mode === 'main';
   startedAt = performance.now();
   cpuAtStart = { main: threadCpuMs(process.pid), readers: readers().map(threadCpuMs) };
   statsAtStart = pool?.stats() ?? null;
