@@ -121,7 +121,11 @@ export interface ReadPoolOptions {
   walRestartFrames?: number;
   /** Page cache of each connection, KiB (default 8 MiB: the writer's commits empty it anyway). */
   cacheKiB?: number;
-  /** Bytes of the file each connection reads through a memory map (default 2 GiB, SQLite's cap). */
+  /**
+   * Bytes of the file each connection reads through a memory map (default 0: none). A reader
+   * thread faulting a scan of the file in through a map slowed the serving thread of the same
+   * process twice as much as one reading it (see read-pool.worker.cjs).
+   */
   mmapBytes?: number;
 }
 
@@ -131,8 +135,7 @@ export interface ReadPoolOptions {
  * it was running (the caller gets an error, not a hang) and is replaced. On Linux the threads run
  * at nice 19, the lowest priority a thread can give itself, so that a long read takes only the
  * time the serving thread leaves (when that thread wakes, the scheduler hands it the core at once).
- * They read the file through a memory map (no copy of each page into SQLite's cache, which every
- * commit of the writer empties) with a small page cache. `close()` ends every thread.
+ * They read the file with a small page cache and no memory map (`mmapBytes`). `close()` ends every thread.
  */
 export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPool {
   const size = Math.max(1, opts.size ?? defaultReadPoolSize());
@@ -153,7 +156,7 @@ export function createReadPool(file: string, opts: ReadPoolOptions = {}): ReadPo
         nice: opts.nice ?? READER_NICE,
         idle: opts.idle ?? true,
         cacheKiB: opts.cacheKiB ?? 8192,
-        mmapBytes: opts.mmapBytes ?? 2 ** 31,
+        mmapBytes: opts.mmapBytes ?? 0,
         walRestartFrames: opts.walRestartFrames ?? 0,
       },
     });

@@ -47,8 +47,12 @@ db.pragma('busy_timeout = 5000');
 // Every commit of the writer empties this connection's page cache (SQLite drops it when another
 // connection has written), so a scan reads nearly every page afresh. Through a memory map a page
 // of the file is read in place, not copied into the cache: an aggregate over 1,000,000 events took
-// 1.7–1.8 s against 3.0–3.3 s without (idle machine, warm file). The cache then only holds what a
-// statement needs while it runs.
+// 1.7–1.8 s against 3.0–3.3 s without (idle machine, warm file). But the map is off by default
+// (mmapBytes 0): a scan faulting the file in through it slowed the serving thread of this process,
+// not through the cores — a thread that only computes at this priority did not — intake p99 at
+// 500/s beside an aggregate looping here rose by 57–62 ms with the map and by 23–29 ms without,
+// runs alternating on one machine (8 December 2026, bench/RESULTS.md, reads). Reads beside intake
+// matter more than the reads' own speed.
 db.pragma(`mmap_size = ${workerData.mmapBytes}`);
 db.pragma(`cache_size = -${workerData.cacheKiB}`);
 // Sorting for GROUP BY / ORDER BY in memory, not in a temporary file.
