@@ -1,5 +1,5 @@
 // Ant Design writes its styles at run time (CSS-in-JS): on the first screen of a cold load that
-// was a third of the main thread's work (computing, serializing and inserting some hundred
+// was a third of the main thread's work (computing, serializing and inserting some forty
 // style sheets). This renders the components of the first screens (the signed-in shell, the
 // plaza, the login page) once at build time and prints their CSS, with the marker rule by which
 // @ant-design/cssinjs knows, in the browser, which styles are already in a CSS file and skips
