@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { ROOT, startChild, stopChild } from './lib/child.ts';
+import { ROOT, serveArgs, startChild, stopChild } from './lib/child.ts';
 
 const RUNS = Number(process.env.BENCH_DOCS_RUNS ?? 7);
 const PAGES = [
@@ -28,12 +28,7 @@ export async function runDocsBench(log: (s: string) => void): Promise<string> {
   try {
     const port = 19_000 + Math.floor(Math.random() * 1000);
     const base = `http://127.0.0.1:${port}`;
-    server = await startChild(
-      join(ROOT, 'packages/server/src/main.ts'),
-      ['serve', '--db', join(dir, 'docs.db'), '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0'],
-      {},
-      `${base}/readyz`,
-    );
+    server = await startChild(join(ROOT, 'packages/server/src/main.ts'), serveArgs(join(dir, 'docs.db'), port), {}, `${base}/readyz`);
     // The first request after a start renders the document and the page; later ones are served from memory.
     const first = performance.now();
     await fetch(`${base}/api/docs`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { buildEventsStore, reportBodies } from './lib/events-store.ts';
-import { ROOT, startChild, stopChild } from './lib/child.ts';
+import { ROOT, serveArgs, startChild, stopChild } from './lib/child.ts';
 import { openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
 
 const STORED = Number(process.env.BENCH_STORED_EVENTS ?? 1_000_000);
@@ -25,12 +25,7 @@ export async function runEventsHttpBench(log: (s: string) => void): Promise<stri
     // 3. Liandong.
     const port = 18_000 + Math.floor(Math.random() * 1000);
     const base = `http://127.0.0.1:${port}`;
-    const server = await startChild(
-      join(ROOT, 'packages/server/src/main.ts'),
-      ['serve', '--db', file, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0'],
-      { LIANDONG_DEMO_PASSWORD: PASSWORD },
-      `${base}/healthz`,
-    );
+    const server = await startChild(join(ROOT, 'packages/server/src/main.ts'), serveArgs(file, port), { LIANDONG_DEMO_PASSWORD: PASSWORD }, `${base}/healthz`);
     let plaza: { p50: number; p95: number; p99: number; n: number };
     let full: autocannon.Result;
     let paced: OpenLoopResult;

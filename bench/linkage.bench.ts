@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SmscSimulator } from '../packages/server/src/testing/smsc-simulator.ts';
 import { buildEventsStore, type EventsStore } from './lib/events-store.ts';
-import { ROOT, startChild, stopChild } from './lib/child.ts';
+import { ROOT, serveArgs, startChild, stopChild } from './lib/child.ts';
 import { epochNow, openLoopInChild, type OpenLoopResult } from './lib/open-loop.ts';
 import { prng } from './lib/populate.ts';
 
@@ -107,23 +107,7 @@ export async function runLinkageBench(log: (s: string) => void): Promise<string>
       submits.length = 0;
       const server = await startChild(
         join(root, 'packages/server/src/main.ts'),
-        [
-          'serve',
-          '--db',
-          file,
-          '--port',
-          String(port),
-          '--host',
-          '127.0.0.1',
-          '--log-level',
-          'warn',
-          '--mqtt-port',
-          '0',
-          '--sms',
-          sim.url('window=50'),
-          '--sms-concurrency',
-          '50',
-        ],
+        serveArgs(file, port, ['--sms', sim.url('window=50'), '--sms-concurrency', '50']),
         { LIANDONG_DEMO_PASSWORD: PASSWORD },
         `${base}/healthz`,
         // BENCH_LINKAGE_PROF=dir: a CPU profile of the server (node --cpu-prof), written when it stops.

@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { parseConfig } from '../packages/server/src/config.ts';
 import { createRuntime } from '../packages/server/src/runtime.ts';
 import { seedDemoCounty } from '../packages/server/src/demo/demo.ts';
-import { ROOT, startChild, stopChild } from './lib/child.ts';
+import { ROOT, serveArgs, startChild, stopChild } from './lib/child.ts';
 
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -59,19 +59,14 @@ export async function runWebBench(log: (s: string) => void): Promise<string> {
 
     const port = 19_000 + Math.floor(Math.random() * 1000);
     const base = `http://127.0.0.1:${port}`;
-    server = await startChild(
-      join(ROOT, 'packages/server/src/main.ts'),
-      ['serve', '--db', file, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', '--web-dir', WEB_DIR],
-      {},
-      `${base}/readyz`,
-    );
+    server = await startChild(join(ROOT, 'packages/server/src/main.ts'), serveArgs(file, port, ['--web-dir', WEB_DIR]), {}, `${base}/readyz`);
     let beforeBase = '';
     if (BEFORE_DIR) {
       const beforePort = port + 1000;
       beforeBase = `http://127.0.0.1:${beforePort}`;
       beforeServer = await startChild(
         join(ROOT, 'packages/server/src/main.ts'),
-        ['serve', '--db', file, '--port', String(beforePort), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', '--web-dir', BEFORE_DIR],
+        serveArgs(file, beforePort, ['--web-dir', BEFORE_DIR]),
         {},
         `${beforeBase}/readyz`,
       );

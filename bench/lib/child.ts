@@ -25,6 +25,11 @@ export async function startChild(entry: string, args: string[], env: Record<stri
   }
 }
 
+/** Arguments of `liandong serve` as the benchmarks run it: on `file`, on 127.0.0.1:`port`, warnings only, no MQTT broker; then `extra`. */
+export function serveArgs(file: string, port: number, extra: string[] = []): string[] {
+  return ['serve', '--db', file, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', '--mqtt-port', '0', ...extra];
+}
+
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, stopChild } from './child.ts';
+import { ROOT, serveArgs, stopChild } from './child.ts';
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 
@@ -29,30 +29,11 @@ export async function serveFigures(file: string, opts: { password: string; burst
   for (let round = 0; round < 3; round++) {
     const port = await freePort();
     const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'packages/server/src/main.ts'),
-        'serve',
-        '--db',
-        file,
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--log-level',
-        'warn',
-        '--mqtt-port',
-        '0',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, LIANDONG_DEMO_PASSWORD: opts.password },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/server/src/main.ts'), ...serveArgs(file, port)], {
+      cwd: ROOT,
+      env: { ...process.env, LIANDONG_DEMO_PASSWORD: opts.password },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitReady(child, `${base}/readyz`);
